@@ -7,7 +7,9 @@ import "io"
 // println, and the host's step context.
 type Runtime interface {
 	// Call applies fn (closure, builtin or keyword) to args with full call
-	// semantics: arity checks, destructuring, type annotations.
+	// semantics: arity checks, destructuring, type annotations. Like a
+	// builtin, Call must not keep args after it returns: callers reuse the
+	// slice (a `& rest` parameter copies what it binds).
 	Call(fn Value, args []Value) (Value, error)
 	Stdout() io.Writer
 	ContextValue(key string) (Value, bool)

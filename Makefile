@@ -1,0 +1,43 @@
+# rtfs-go: `make run` builds the CLIs and runs an example; `make test` is
+# everything CI runs.
+
+GO          ?= go
+STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
+EXAMPLE     ?= testdata/examples/hello.rtfs
+FUZZTIME    ?= 10m
+
+.PHONY: all build run test unit lint grammar grammar-check fuzz bench clean
+
+all: build
+
+build:
+	$(GO) build -o bin/ ./cmd/...
+
+run: build
+	./bin/rtfsvm exec $(EXAMPLE)
+
+test: lint grammar-check unit
+
+unit:
+	$(GO) test ./...
+
+lint:
+	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
+	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(GO) run $(STATICCHECK) ./...
+
+# Regenerate the ANTLR parser from grammar/RTFS.g4.
+grammar:
+	$(GO) generate ./grammar
+
+# The committed parser must be what the grammar generates.
+grammar-check: grammar
+	git diff --exit-code -- grammar/
+	@test -z "$$(git status --porcelain -- grammar/)" || { git status --short -- grammar/; exit 1; }
+
+fuzz:
+	$(GO) test ./compiler -run '^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME)
+
+clean:
+	rm -rf bin

@@ -1,0 +1,184 @@
+// Package interp is the tree-walking reference interpreter of RTFS. It gives
+// every program its meaning: the bytecode VM is tested against it, so it
+// favours being obviously right over being fast.
+//
+// The machine walks compiler/ast nodes with two pieces of state:
+//
+//   - an environment: a chain of mutable frames (env) captured by reference.
+//     The root frame holds the builtins of vm/stdlib, the global frame above
+//     it the top-level definitions; calls, let, match and catch clauses and
+//     loop iterations push frames. Symbols are looked up when evaluated, so
+//     a function may refer to globals defined after it.
+//   - a call depth, bounded by Options.MaxDepth. Calls in tail position
+//     (the last form of a function body, and through do, let, if and match)
+//     are not made where they are found: evalNode leaves them in
+//     machine.pending and returns, and the loop in apply — the trampoline —
+//     makes them in the caller's frame. A tail-recursive loop therefore runs
+//     in constant Go stack, while non-tail recursion beyond MaxDepth is a
+//     StackOverflow error rather than a Go stack overflow.
+//
+// Effects go through the host: capability calls after a check against the
+// RuntimeContext, step notifications, and the host execution context read by
+// @name and symbol fallback. Cancellation of the context passed to Run is
+// polled every few calls and loop iterations, so a runaway program stops
+// with an uncatchable Timeout error.
+package interp
+
+import (
+	"context"
+	"errors"
+	"io"
+	"os"
+	"sync"
+
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/vm/stdlib"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// DefaultMaxDepth is the non-tail call depth allowed when Options.MaxDepth
+// is zero.
+const DefaultMaxDepth = 10000
+
+// cancelPollInterval is how many calls or loop iterations pass between two
+// looks at the context: often enough to stop promptly, rarely enough to cost
+// nothing measurable.
+const cancelPollInterval = 1024
+
+// Options configure a run.
+type Options struct {
+	Host     host.Host            // nil: host.NewRecorder()
+	Context  *host.RuntimeContext // nil: host.NewContext(host.Pure)
+	MaxDepth int                  // non-tail call depth; 0: DefaultMaxDepth
+	Stdout   io.Writer            // println output; nil: os.Stdout
+}
+
+// Run evaluates the top-level forms of prog in order and returns the value
+// of the last one (nil for an empty program). The first error stops the
+// run; it is a *value.Error positioned at the node that raised it.
+func Run(ctx context.Context, prog *ast.Program, opts Options) (value.Value, error) {
+	m := newMachine(ctx, opts)
+	globals := newEnv(builtinFrame())
+	result := value.Nil
+	for _, form := range prog.Forms {
+		v, err := m.eval(form, globals)
+		if err != nil {
+			return value.Nil, err
+		}
+		result = v
+	}
+	return result, nil
+}
+
+// builtinFrame is the root frame holding every builtin. Nothing ever
+// defines into it (top-level definitions go to the global frame above it),
+// so one frame is shared by all runs.
+var builtinFrame = sync.OnceValue(func() *env {
+	root := newEnv(nil)
+	for _, b := range stdlib.All() {
+		root.define(b.Name, value.Func(b))
+	}
+	return root
+})
+
+// machine is the state of one run.
+type machine struct {
+	ctx      context.Context // carries the innermost step's action id
+	host     host.Host
+	rc       *host.RuntimeContext
+	stdout   io.Writer
+	maxDepth int
+
+	depth int  // active non-tail applications
+	polls uint // counts calls and iterations towards the next cancellation check
+
+	// pending is the call found in tail position, waiting for the
+	// trampoline in apply; hasPending says whether it is set.
+	pending    pendingCall
+	hasPending bool
+}
+
+type pendingCall struct {
+	fn   value.Value
+	args []value.Value
+	pos  value.Pos
+}
+
+func newMachine(ctx context.Context, opts Options) *machine {
+	m := &machine{ctx: ctx, host: opts.Host, rc: opts.Context, stdout: opts.Stdout, maxDepth: opts.MaxDepth}
+	if m.host == nil {
+		m.host = host.NewRecorder()
+	}
+	if m.rc == nil {
+		m.rc = host.NewContext(host.Pure)
+	}
+	if m.stdout == nil {
+		m.stdout = os.Stdout
+	}
+	if m.maxDepth <= 0 {
+		m.maxDepth = DefaultMaxDepth
+	}
+	return m
+}
+
+// poll returns a Timeout error once the run's context is done. It looks at
+// the context only every cancelPollInterval calls.
+func (m *machine) poll(pos value.Pos) *value.Error {
+	m.polls++
+	if m.polls%cancelPollInterval != 0 {
+		return nil
+	}
+	if err := m.ctx.Err(); err != nil {
+		return timeoutError(err).WithPos(pos)
+	}
+	return nil
+}
+
+func timeoutError(cause error) *value.Error {
+	if errors.Is(cause, context.DeadlineExceeded) {
+		return value.Errorf(value.Timeout, "Execution timed out")
+	}
+	return value.Errorf(value.Timeout, "Execution cancelled")
+}
+
+// toError turns an error from a builtin or the host into an RTFS error.
+// Hosts may return plain Go errors; they become Generic errors (catchable),
+// except the run's own cancellation, which stays a Timeout.
+func toError(err error) *value.Error {
+	var e *value.Error
+	switch {
+	case errors.As(err, &e):
+		return e
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return timeoutError(err)
+	}
+	return value.Errorf(value.Generic, "%s", err.Error())
+}
+
+// goError returns e as an error interface, nil when e is nil (a nil
+// *value.Error in an interface would not compare equal to nil).
+func goError(e *value.Error) error {
+	if e == nil {
+		return nil
+	}
+	return e
+}
+
+// The machine is the value.Runtime builtins see.
+var _ value.Runtime = (*machine)(nil)
+
+// Call implements value.Runtime: it applies fn with full call semantics.
+func (m *machine) Call(fn value.Value, args []value.Value) (value.Value, error) {
+	v, err := m.apply(fn, args, value.Pos{})
+	return v, goError(err)
+}
+
+// Stdout implements value.Runtime.
+func (m *machine) Stdout() io.Writer { return m.stdout }
+
+// ContextValue implements value.Runtime.
+func (m *machine) ContextValue(key string) (value.Value, bool) { return m.host.GetContextValue(key) }
+
+// SetContextValue implements value.Runtime.
+func (m *machine) SetContextValue(key string, v value.Value) { m.host.SetContextValue(key, v) }
