@@ -346,7 +346,9 @@ const llmCapability = "ccos.ai.llm-execute"
 // buildLLMExecute lowers `(llm-execute model prompt)` and `(llm-execute
 // :model m :prompt p [:system s])` to a call of the llm-execute capability
 // with the arguments [model prompt] or [model prompt system]; the model
-// defaults to "echo-model" as in the reference.
+// defaults to "echo-model" as in the reference. Two arguments are the
+// positional form unless the first is a keyword: a model id is a string, so
+// `(llm-execute :prompt p)` is read as named.
 func (b *builder) buildLLMExecute(f *syntax.Form, args []*syntax.Form) ast.Node {
 	call := func(model, prompt, system ast.Node) ast.Node {
 		n := &ast.CallCap{At: at(f), ID: &ast.Const{At: at(f), Val: value.String(llmCapability)}, Args: []ast.Node{model, prompt}}
@@ -355,10 +357,10 @@ func (b *builder) buildLLMExecute(f *syntax.Form, args []*syntax.Form) ast.Node 
 		}
 		return n
 	}
-	switch len(args) {
-	case 0:
+	if len(args) == 0 {
 		return b.raise(f, value.InvalidArguments, "llm-execute: expected a model and a prompt, or :model/:prompt/:system arguments")
-	case 2:
+	}
+	if len(args) == 2 && args[0].Kind != syntax.FKeyword {
 		return call(b.expr(args[0]), b.expr(args[1]), nil)
 	}
 	named := map[string]ast.Node{}

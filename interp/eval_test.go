@@ -30,6 +30,15 @@ func TestLiteralsAndCollections(t *testing.T) {
 	})
 }
 
+func TestRunsDoNotShareGlobals(t *testing.T) {
+	v, err := run(t, Options{}, def("+", num(7)), def("g", num(1)), sym("+"))
+	checkOutcome(t, v, err, "7", "")
+	v, err = run(t, Options{}, op("+", num(1), num(2)))
+	checkOutcome(t, v, err, "3", "")
+	v, err = run(t, Options{}, sym("g"))
+	checkOutcome(t, v, err, "", value.UndefinedSymbol)
+}
+
 func TestControlForms(t *testing.T) {
 	runCases(t, []evalCase{
 		{name: "if then", forms: forms(iff(lit(value.True), num(1), num(2))), want: "1"},
@@ -68,6 +77,10 @@ func TestDefAndLet(t *testing.T) {
 			binding(bind("f"), fn(nil, sym("x"))),
 			binding(bind("x"), num(2)),
 		}, call(sym("f")))), want: "1"},
+		{name: "a fn binding sees later bindings of its let when called", forms: forms(let([]ast.Binding{
+			binding(bind("f"), fn(nil, sym("y"))),
+			binding(bind("y"), num(2)),
+		}, call(sym("f")))), want: "2"},
 		{name: "letrec: mutual recursion", forms: forms(let([]ast.Binding{
 			binding(bind("ev?"), fn(params("n"), iff(op("=", sym("n"), num(0)), lit(value.True), call(sym("od?"), op("-", sym("n"), num(1)))))),
 			binding(bind("od?"), fn(params("n"), iff(op("=", sym("n"), num(0)), lit(value.False), call(sym("ev?"), op("-", sym("n"), num(1)))))),

@@ -66,6 +66,9 @@ var stepForms = [...]struct {
 // body runs in the enclosing scope (definitions stay visible after the
 // step) unless :params gives it a child scope holding %params.
 func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
+	if !wellFormed(node) {
+		return value.Nil, value.Errorf(value.InvalidArguments, "Malformed %s form", node.Name).WithPos(node.P)
+	}
 	form := stepForms[node.Kind]
 	if err := m.rc.CheckIsolation(form.name, form.isolation); err != nil {
 		return value.Nil, toError(err).WithPos(node.P)
@@ -89,6 +92,19 @@ func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
 	}
 	m.host.NotifyStepCompleted(outer, actionID, v)
 	return v, nil
+}
+
+// wellFormed checks what the type of ast.Step cannot say: a known kind and
+// the body shape step-if and step-loop need. The compiler builds no other
+// steps, but an AST is a public contract, and a bad one must not crash.
+func wellFormed(node *ast.Step) bool {
+	switch node.Kind {
+	case ast.StepIf:
+		return len(node.Body) == 2 || len(node.Body) == 3
+	case ast.StepLoop:
+		return len(node.Body) == 2
+	}
+	return int(node.Kind) < len(stepForms) && len(node.ParamKeys) == len(node.ParamVals)
 }
 
 // stepParams evaluates the :params map of a step in the enclosing scope.

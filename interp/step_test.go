@@ -212,3 +212,19 @@ func TestCapabilityCallsSeeTheirStep(t *testing.T) {
 		t.Errorf("capability calls ran in steps %q, want %q", h.calledIn, want)
 	}
 }
+
+func TestMalformedStepsFailCleanly(t *testing.T) {
+	cases := []*ast.Step{
+		stepIf(num(1)),
+		stepIf(num(1), num(2), num(3), num(4)),
+		{At: at(1), Kind: ast.StepLoop, Name: "step-loop", Body: []ast.Node{num(1)}},
+		{At: at(1), Kind: ast.StepKind(99), Name: "step-odd"},
+		{At: at(1), Kind: ast.StepPlain, Name: "p", ParamKeys: []string{"k"}},
+	}
+	for _, c := range cases {
+		t.Run(c.Name, func(t *testing.T) {
+			_, err := run(t, Options{}, c)
+			checkOutcome(t, value.Nil, err, "", value.InvalidArguments)
+		})
+	}
+}

@@ -32,6 +32,9 @@ const (
 	KMap
 	KFunc
 	KError
+	// KCell is an engine-internal box holding a captured variable that may
+	// be read before it is initialised; programs never see one.
+	KCell
 )
 
 // Value is an RTFS value. The zero Value is nil.
@@ -190,3 +193,12 @@ func (v Value) AsFunction() Function { return v.ref.(Function) }
 
 // ErrorValue wraps an error as a first-class value (what catch binds).
 func ErrorValue(e *Error) Value { return Value{kind: KError, ref: e} }
+
+// Cell is the box of a KCell value.
+type Cell struct{ V Value }
+
+// NewCell makes a cell holding v.
+func NewCell(v Value) Value { return Value{kind: KCell, ref: &Cell{V: v}} }
+
+// AsCell returns the box of a KCell value.
+func (v Value) AsCell() *Cell { return v.ref.(*Cell) }
