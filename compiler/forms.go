@@ -26,32 +26,25 @@ func (b *builder) buildLet(f *syntax.Form, args []*syntax.Form) ast.Node {
 // `[a :x b :y]` binds two keywords.
 func (b *builder) letBindings(v *syntax.Form) []ast.Binding {
 	elems := v.Elems
-	// parses[i]: elems[i:] splits into whole bindings.
-	parses := make([]bool, len(elems)+1)
-	parses[len(elems)] = true
+	// width[i] is the length of the binding at i in the first reading of
+	// elems[i:] that splits into whole bindings, 0 when there is none.
+	width := make([]int, len(elems))
+	splits := func(i int) bool { return i == len(elems) || width[i] > 0 }
 	for i := len(elems) - 1; i >= 0; i-- {
 		for _, w := range bindingWidths(elems[i:]) {
-			if parses[i+w] {
-				parses[i] = true
+			if splits(i + w) {
+				width[i] = w
 				break
 			}
 		}
 	}
-	if !parses[0] {
+	if !splits(0) {
 		b.badBindings(elems)
 		return nil
 	}
 	var out []ast.Binding
-	for i := 0; i < len(elems); {
-		w := 0
-		for _, c := range bindingWidths(elems[i:]) {
-			if parses[i+c] {
-				w = c
-				break
-			}
-		}
-		out = append(out, b.binding(elems[i:i+w]))
-		i += w
+	for i := 0; i < len(elems); i += width[i] {
+		out = append(out, b.binding(elems[i:i+width[i]]))
 	}
 	return out
 }
@@ -234,21 +227,17 @@ func (b *builder) catchClause(f *syntax.Form) (ast.Catch, bool) {
 			b.fail(args[0], "catch: unknown error kind :%s", name)
 			return c, false
 		}
-		if len(args) < 2 || args[1].Kind != syntax.FSymbol {
+		if len(args) < 2 || !isName(args[1]) {
 			b.fail(f, "catch: expected (catch :%s name body...)", name)
 			return c, false
 		}
 		c.Kind, c.Binding, body = kind, args[1].Text, args[2:]
-	case len(args) > 2 && args[0].Kind == syntax.FSymbol && args[1].Kind == syntax.FSymbol:
+	case len(args) > 2 && args[0].Kind == syntax.FSymbol && isName(args[1]):
 		c.Kind, c.Binding, body = errorKindNames[args[0].Text], args[1].Text, args[2:]
-	case len(args) > 0 && args[0].Kind == syntax.FSymbol:
+	case len(args) > 0 && isName(args[0]):
 		c.Binding, body = args[0].Text, args[1:]
 	default:
 		b.fail(f, "catch: expected (catch [Kind] name body...)")
-		return c, false
-	}
-	if c.Binding == "&" {
-		b.fail(f, "catch: expected a name to bind the error to")
 		return c, false
 	}
 	if len(body) == 0 {
@@ -273,7 +262,7 @@ func (b *builder) buildFor(f *syntax.Form, args []*syntax.Form) ast.Node {
 	n := &ast.For{At: at(f)}
 	for i := 0; i < len(v.Elems); i += 2 {
 		name := v.Elems[i]
-		if name.Kind != syntax.FSymbol || !isPatternForm(name) {
+		if !isName(name) {
 			b.fail(name, "for: binding names must be symbols, got %s", describe(name))
 		}
 		n.Bindings = append(n.Bindings, ast.ForBinding{Name: name.Text, Coll: b.expr(v.Elems[i+1])})
@@ -289,7 +278,7 @@ func (b *builder) buildDotimes(f *syntax.Form, args []*syntax.Form) ast.Node {
 		return b.raise(f, value.ArityMismatch, value.ArityErr("dotimes", "2", len(args)).Message, args...)
 	}
 	v := args[0]
-	if v.Kind != syntax.FVector || len(v.Elems) != 2 || v.Elems[0].Kind != syntax.FSymbol || !isPatternForm(v.Elems[0]) {
+	if v.Kind != syntax.FVector || len(v.Elems) != 2 || !isName(v.Elems[0]) {
 		b.exprs(args)
 		return b.fail(v, "dotimes: expected a binding vector [name count]")
 	}
@@ -314,7 +303,7 @@ func (b *builder) buildGet(f *syntax.Form, args []*syntax.Form) ast.Node {
 
 // buildDefstruct builds `(defstruct Name :field Type ...)`.
 func (b *builder) buildDefstruct(f *syntax.Form, args []*syntax.Form) ast.Node {
-	if len(args) == 0 || args[0].Kind != syntax.FSymbol || !isPatternForm(args[0]) {
+	if len(args) == 0 || !isName(args[0]) {
 		return b.fail(f, "defstruct: expected a struct name")
 	}
 	d := &ast.Defstruct{At: at(f), Name: args[0].Text}
@@ -363,7 +352,6 @@ func (b *builder) buildLLMExecute(f *syntax.Form, args []*syntax.Form) ast.Node 
 	if len(args) == 2 && args[0].Kind != syntax.FKeyword {
 		return call(b.expr(args[0]), b.expr(args[1]), nil)
 	}
-	named := map[string]ast.Node{}
 	for i := 0; i < len(args); i += 2 {
 		key, ok := keywordName(args[i])
 		switch {
@@ -374,7 +362,10 @@ func (b *builder) buildLLMExecute(f *syntax.Form, args []*syntax.Form) ast.Node 
 		case i+1 == len(args):
 			return b.raise(f, value.InvalidArguments, "llm-execute: :"+key+" has no value", args...)
 		}
-		named[key] = b.expr(args[i+1])
+	}
+	named := map[string]ast.Node{}
+	for i := 0; i < len(args); i += 2 {
+		named[args[i].Val.AsKeyword().Name] = b.expr(args[i+1])
 	}
 	if named["prompt"] == nil {
 		return b.raise(f, value.InvalidArguments, "llm-execute: missing :prompt")

@@ -8,10 +8,10 @@ import (
 // buildDef builds `(def name [:T] value)`. The keyword after the name is an
 // annotation only when a value follows it (§4 A4): `(def s :ok)` binds :ok.
 func (b *builder) buildDef(f *syntax.Form, args []*syntax.Form) ast.Node {
-	if len(args) == 0 || !isPatternForm(args[0]) || args[0].Kind != syntax.FSymbol {
-		if len(args) == 0 {
-			return b.fail(f, "def: expected a name and a value")
-		}
+	if len(args) == 0 {
+		return b.fail(f, "def: expected a name and a value")
+	}
+	if !isName(args[0]) {
 		b.exprs(args[1:])
 		return b.fail(args[0], "def: expected a symbol name, got %s", describe(args[0]))
 	}
@@ -36,10 +36,10 @@ func (b *builder) buildDef(f *syntax.Form, args []*syntax.Form) ast.Node {
 func (b *builder) buildDefn(f *syntax.Form, args []*syntax.Form) ast.Node {
 	fn := &ast.Fn{At: at(f)}
 	args, maps := b.fnMetadata(fn, args)
-	if len(args) == 0 || args[0].Kind != syntax.FSymbol || !isPatternForm(args[0]) {
-		if len(args) == 0 {
-			return b.fail(f, "defn: expected a name, a parameter vector and a body")
-		}
+	if len(args) == 0 {
+		return b.fail(f, "defn: expected a name, a parameter vector and a body")
+	}
+	if !isName(args[0]) {
 		b.exprs(args[1:])
 		return b.fail(args[0], "defn: expected a function name, got %s", describe(args[0]))
 	}
@@ -60,7 +60,7 @@ func (b *builder) buildDefn(f *syntax.Form, args []*syntax.Form) ast.Node {
 func (b *builder) buildFn(f *syntax.Form, args []*syntax.Form) ast.Node {
 	fn := &ast.Fn{At: at(f)}
 	args, maps := b.fnMetadata(fn, args)
-	if len(args) > 0 && args[0].Kind == syntax.FSymbol && len(args) > 1 && args[1].Kind == syntax.FVector {
+	if len(args) > 1 && args[0].Kind == syntax.FSymbol && args[1].Kind == syntax.FVector {
 		b.exprs(args[2:])
 		return b.fail(args[0], "fn: a function literal has no name slot, got %s (use defn to name a function)", describe(args[0]))
 	}
@@ -107,7 +107,7 @@ func (b *builder) params(form string, v *syntax.Form, fn *ast.Fn) {
 	for i := 0; i < len(elems); {
 		e := elems[i]
 		if e.IsSymbol("&") {
-			if i+1 == len(elems) || elems[i+1].Kind != syntax.FSymbol || !isPatternForm(elems[i+1]) {
+			if i+1 == len(elems) || !isName(elems[i+1]) {
 				b.fail(e, "%s: & must be followed by a rest parameter name", form)
 				return
 			}

@@ -39,7 +39,7 @@ const (
 
 // buildDefmacro registers a macro; the form itself evaluates to nil.
 func (b *builder) buildDefmacro(f *syntax.Form, args []*syntax.Form) ast.Node {
-	if len(args) == 0 || args[0].Kind != syntax.FSymbol || !isPatternForm(args[0]) {
+	if len(args) == 0 || !isName(args[0]) {
 		return b.fail(f, "defmacro: expected a macro name")
 	}
 	name := args[0].Text
@@ -57,10 +57,10 @@ func (b *builder) buildDefmacro(f *syntax.Form, args []*syntax.Form) ast.Node {
 	for i := 0; i < len(params); i++ {
 		p := params[i]
 		switch {
-		case p.IsSymbol("&") && i == len(params)-2 && isPatternForm(params[i+1]) && params[i+1].Kind == syntax.FSymbol:
+		case p.IsSymbol("&") && i == len(params)-2 && isName(params[i+1]):
 			m.rest = params[i+1].Text
 			i++
-		case p.Kind == syntax.FSymbol && isPatternForm(p):
+		case isName(p):
 			m.params = append(m.params, p.Text)
 		default:
 			return b.fail(p, "defmacro: parameters must be symbols with an optional & rest symbol, got %s", describe(p))

@@ -16,8 +16,9 @@ import (
 //	^:delegation :local        -> FMeta{:delegation, :local}
 //	^:delegation :remote "id"  -> FMeta{:delegation, :remote, "id"}
 //
-// An attached FMeta has at least two elements, so attaching is idempotent:
-// forms copied by macro expansion can go through it again unharmed.
+// Attaching runs once over the whole file before anything is built, so an
+// FMeta the builder meets, macro expansions included, always has its
+// operands.
 
 // attachSeq attaches metadata in a sequence of forms and, recursively, in
 // every form of it. It works backwards, so that what a prefix annotates is
@@ -57,7 +58,11 @@ func (b *builder) metaOperands(f *syntax.Form, following []*syntax.Form) int {
 		}
 		return 1
 	}
-	// The reader accepts no other keyword than :delegation.
+	if !isKeyword(f.Elems[0], "delegation") {
+		// Reported at the reader's position, so the two reports merge.
+		b.report(f, value.ParseError, "metadata must be a map ^{...} or ^:delegation")
+		return 0
+	}
 	if len(following) == 0 {
 		b.report(f, value.ParseError, "^:delegation must be followed by :local, :local-model or :remote")
 		return 0

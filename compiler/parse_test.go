@@ -47,6 +47,7 @@ func TestBuildForms(t *testing.T) {
 		{`(defn ^:delegation :remote "agent-1" f [x] x)`, `(def f (fn f ^remote agent-1 [x] x))`},
 		{`(fn ^:delegation :local-model [x] x)`, `(fn ^local-model [x] x)`},
 		{`(defn ^{:doc "d"} f [x] x)`, `(meta {:doc "d"} (def f (fn f [x] x)))`},
+		{`(fn ^:delegation :local ^{:a 1} [x] x)`, `(meta {:a 1} (fn ^local [x] x))`},
 		{`^{:runtime.timeout 5} (f x) [^{:a 1} ^{:b 2} y]`,
 			`(meta {:runtime.timeout 5} (f x)) [(meta {:a 1} (meta {:b 2} y))]`},
 		// let, A4
@@ -204,6 +205,7 @@ func TestErrors(t *testing.T) {
 		{`^{:a 1}`, []string{"ParseError 1:1 metadata ^{...} must be followed by a form"}},
 		{`(f ^:delegation)`, []string{"ParseError 1:4 ^:delegation must be followed by :local"}},
 		{`(f ^:delegation :far x)`, []string{"ParseError 1:17 ^:delegation: expected :local, :local-model or :remote, got keyword :far"}},
+		{`(f ^:foo x)`, []string{"ParseError 1:4 metadata must be a map ^{...} or ^:delegation"}},
 		{`(f ^:delegation :local x)`, []string{"ParseError 1:4 ^:delegation may only follow fn or defn"}},
 		{`#(f %21)`, []string{"ParseError 1:5 %21: #( ) functions take at most 20 parameters"}},
 		// reader errors come through, in position order with the rest

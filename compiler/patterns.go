@@ -10,15 +10,15 @@ import (
 // destructuring (let, parameters), where `:as name` and `:keys [...]` are
 // directives, and matching (match), where every keyword is a literal.
 
+// isName reports whether f is a symbol that can be bound: any but the `&`
+// and `:` markers.
+func isName(f *syntax.Form) bool {
+	return f.Kind == syntax.FSymbol && !f.IsSymbol("&") && !isColon(f)
+}
+
 // isPatternForm reports whether f can start a destructuring pattern.
 func isPatternForm(f *syntax.Form) bool {
-	switch f.Kind {
-	case syntax.FSymbol:
-		return !f.IsSymbol("&") && !isColon(f)
-	case syntax.FVector, syntax.FMap:
-		return true
-	}
-	return false
+	return isName(f) || f.Kind == syntax.FVector || f.Kind == syntax.FMap
 }
 
 // bindingPattern builds a destructuring pattern; form names the special
@@ -31,7 +31,7 @@ func (b *builder) bindingPattern(form string, f *syntax.Form) ast.Pattern {
 		return b.vectorPattern(form, f, true)
 	case f.Kind == syntax.FMap:
 		return b.destructuringMap(form, f)
-	case isPatternForm(f):
+	case isName(f):
 		return ast.PBind{Name: f.Text}
 	}
 	b.fail(f, "%s: expected a binding pattern (symbol, vector or map), got %s", form, describe(f))
@@ -47,7 +47,7 @@ func (b *builder) matchPattern(f *syntax.Form) ast.Pattern {
 		if f.IsSymbol("_") {
 			return ast.PIgnore{}
 		}
-		if isPatternForm(f) {
+		if isName(f) {
 			return ast.PBind{Name: f.Text}
 		}
 	case syntax.FVector:
@@ -68,7 +68,7 @@ func (b *builder) asPattern(f *syntax.Form) ast.Pattern {
 		b.report(f, value.NotImplemented, "match: list patterns other than (:as name pattern) are not implemented")
 		return ast.PIgnore{}
 	}
-	if len(f.Elems) != 3 || !isPatternForm(f.Elems[1]) || f.Elems[1].Kind != syntax.FSymbol {
+	if len(f.Elems) != 3 || !isName(f.Elems[1]) {
 		b.fail(f, "match: expected (:as name pattern)")
 		return ast.PIgnore{}
 	}
@@ -99,7 +99,7 @@ func (b *builder) vectorPattern(form string, f *syntax.Form, destructuring bool)
 		i += 2
 	}
 	if destructuring && i < len(elems) && isKeyword(elems[i], "as") {
-		if i+1 == len(elems) || elems[i+1].Kind != syntax.FSymbol || !isPatternForm(elems[i+1]) {
+		if i+1 == len(elems) || !isName(elems[i+1]) {
 			b.fail(elems[i], "%s: :as must be followed by a symbol", form)
 			return p
 		}
@@ -125,7 +125,7 @@ func (b *builder) destructuringMap(form string, f *syntax.Form) ast.Pattern {
 				continue
 			}
 			for _, s := range v.Elems {
-				if s.Kind != syntax.FSymbol || !isPatternForm(s) {
+				if !isName(s) {
 					b.fail(s, "%s: :keys names must be symbols, got %s", form, describe(s))
 					continue
 				}
@@ -133,7 +133,7 @@ func (b *builder) destructuringMap(form string, f *syntax.Form) ast.Pattern {
 				p.Pats = append(p.Pats, ast.PBind{Name: s.Text})
 			}
 		case isKeyword(k, "as"), k.IsSymbol("&"):
-			if v.Kind != syntax.FSymbol || !isPatternForm(v) {
+			if !isName(v) {
 				b.fail(v, "%s: %s must be followed by a symbol, got %s", form, describe(k), describe(v))
 				continue
 			}
@@ -163,7 +163,7 @@ func (b *builder) matchMap(f *syntax.Form) ast.Pattern {
 		k, v := f.Elems[i], f.Elems[i+1]
 		switch {
 		case k.IsSymbol("&"):
-			if v.Kind != syntax.FSymbol || !isPatternForm(v) {
+			if !isName(v) {
 				b.fail(v, "match: & must be followed by a symbol, got %s", describe(v))
 				continue
 			}

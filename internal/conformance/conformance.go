@@ -116,7 +116,7 @@ func Parse(file, text string) ([]Case, error) {
 type directive uint8
 
 const (
-	program directive = iota
+	programLine directive = iota
 	wantValue
 	wantError
 	wantOut
@@ -141,7 +141,7 @@ var directiveWords = []struct {
 func classify(line string) (directive, string, error) {
 	trimmed := strings.TrimLeft(line, " \t")
 	if !strings.HasPrefix(trimmed, ";;") {
-		return program, "", nil
+		return programLine, "", nil
 	}
 	afterSemis := strings.TrimLeft(trimmed[2:], " \t")
 	for _, d := range directiveWords {
@@ -151,20 +151,20 @@ func classify(line string) (directive, string, error) {
 		canonical := ";; " + d.word
 		arg, ok := strings.CutPrefix(line, canonical)
 		if !ok {
-			return program, "", fmt.Errorf("malformed directive %q: write it %q at the start of the line", line, canonical+" ...")
+			return programLine, "", fmt.Errorf("malformed directive %q: write it %q at the start of the line", line, canonical+" ...")
 		}
 		if d.kind == wantOut {
 			if arg != "" && !strings.HasPrefix(arg, " ") {
-				return program, "", fmt.Errorf("malformed directive %q: want %q", line, ";; out: TEXT")
+				return programLine, "", fmt.Errorf("malformed directive %q: want %q", line, ";; out: TEXT")
 			}
 			return wantOut, strings.TrimPrefix(arg, " "), nil
 		}
 		if arg = strings.TrimSpace(arg); arg == "" {
-			return program, "", fmt.Errorf("directive %q has nothing after %q", line, d.word)
+			return programLine, "", fmt.Errorf("directive %q has nothing after %q", line, d.word)
 		}
 		return d.kind, arg, nil
 	}
-	return program, "", nil
+	return programLine, "", nil
 }
 
 type parser struct {
@@ -194,11 +194,11 @@ func (p *parser) line(lineNo int, line string) error {
 		return err
 	}
 	cur := &p.cur
-	if cur.start == 0 && (kind != program || strings.TrimSpace(line) != "") {
+	if cur.start == 0 && (kind != programLine || strings.TrimSpace(line) != "") {
 		cur.start = lineNo
 	}
 	switch kind {
-	case program:
+	case programLine:
 		cur.add(lineNo, line)
 		if t := strings.TrimSpace(line); t != "" && !strings.HasPrefix(t, ";") {
 			cur.seenCode = true

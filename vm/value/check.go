@@ -260,8 +260,7 @@ func compareSize(op string, size, bound int64) bool {
 }
 
 // String renders t in annotation syntax, e.g. `:int`, `:string?`,
-// `[:vector :int]`, `[:map [:name :string] [:age :int ?]]`. For "fnsig" the
-// parameter types are Elems but the last, the return type is the last Elem.
+// `[:vector :int]`, `[:map [:name :string] [:age :int ?]]`.
 func (t *Type) String() string {
 	var b strings.Builder
 	t.write(&b)
@@ -274,7 +273,12 @@ func (t *Type) write(b *strings.Builder) {
 		return
 	}
 	switch t.Name {
-	case "vector", "tuple", "map-of", "union", "and", "enum", "val", "map", "fnsig":
+	case "fnsig":
+		// A signature constrains nothing beyond being a function (see
+		// Check), and the front end keeps none of it.
+		b.WriteString(":fn")
+		return
+	case "vector", "tuple", "map-of", "union", "and", "enum", "val", "map":
 	default:
 		b.WriteByte(':')
 		b.WriteString(t.Name)
@@ -307,15 +311,6 @@ func (t *Type) write(b *strings.Builder) {
 			}
 			b.WriteByte(']')
 		}
-	case "fnsig":
-		b.WriteString("fn [")
-		params, ret := t.Elems, (*Type)(nil)
-		if len(params) > 0 {
-			params, ret = params[:len(params)-1], params[len(params)-1]
-		}
-		writeTypes(b, params)
-		b.WriteString("] ")
-		ret.write(b)
 	case "enum", "val":
 		b.WriteString(t.Name)
 		for _, v := range t.Values {

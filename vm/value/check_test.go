@@ -51,7 +51,8 @@ func TestCheck(t *testing.T) {
 		{"never", simple("never"), Nil, false},
 		{"fn", simple("fn"), someFunc, true},
 		{"fn rejects keyword", simple("fn"), Kw("k"), false},
-		{"fnsig", &Type{Name: "fnsig", Elems: []*Type{simple("int"), simple("int")}}, someFunc, true},
+		{"fnsig", &Type{Name: "fnsig"}, someFunc, true},
+		{"fnsig rejects number", &Type{Name: "fnsig"}, Int(1), false},
 		{"optional accepts nil", optional("string"), Nil, true},
 		{"optional accepts base", optional("string"), String("a"), true},
 		{"optional rejects other", optional("string"), Int(1), false},
@@ -185,8 +186,7 @@ func TestTypeString(t *testing.T) {
 		}}, `[:and :string [:min-length 3] [:matches-regex "^a"] [:non-empty] [:in-range 1 9]]`},
 		{&Type{Name: "enum", Values: []Value{Kw("a"), String("b"), Int(1)}}, `[:enum :a "b" 1]`},
 		{&Type{Name: "val", Values: []Value{Float(2)}}, "[:val 2.0]"},
-		{&Type{Name: "fnsig", Elems: []*Type{simple("int"), simple("string"), simple("bool")}}, "[:fn [:int :string] :bool]"},
-		{&Type{Name: "fnsig"}, "[:fn [] :any]"},
+		{&Type{Name: "fnsig"}, ":fn"},
 		{&Type{Name: "vector", Optional: true, Elems: []*Type{simple("int")}}, "[:union [:vector :int] :nil]"},
 	}
 	for _, tt := range tests {
