@@ -41,6 +41,7 @@ func init() {
 		"step-parallel": stepBuilder(ast.StepParallel),
 		"call":          (*builder).buildCall,
 		"llm-execute":   (*builder).buildLLMExecute,
+		"resource:ref":  (*builder).buildResourceRef,
 	}
 }
 
@@ -123,8 +124,11 @@ func methodName(head string) (string, bool) {
 }
 
 // mapEntries builds the entries of a map form: literal keys, value
-// expressions. The reader has reported an odd entry count already.
+// expressions.
 func (b *builder) mapEntries(f *syntax.Form) ([]value.Value, []ast.Node) {
+	if len(f.Elems)%2 != 0 {
+		b.report(f, value.ParseError, "map literal needs an even number of forms, got %d", len(f.Elems))
+	}
 	var keys []value.Value
 	var vals []ast.Node
 	for i := 0; i+1 < len(f.Elems); i += 2 {

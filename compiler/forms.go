@@ -375,3 +375,13 @@ func (b *builder) buildLLMExecute(f *syntax.Form, args []*syntax.Form) ast.Node 
 	}
 	return call(named["model"], named["prompt"], named["system"])
 }
+
+// buildResourceRef builds `(resource:ref "uri")`, which reads the host
+// context like `@uri` (§1).
+func (b *builder) buildResourceRef(f *syntax.Form, args []*syntax.Form) ast.Node {
+	if len(args) != 1 || args[0].Kind != syntax.FString {
+		b.exprs(args)
+		return b.fail(f, "resource:ref: expected one string literal")
+	}
+	return &ast.ContextRef{At: at(f), Name: args[0].Val.AsString()}
+}

@@ -153,6 +153,7 @@ func TestErrors(t *testing.T) {
 		{`(fn name [x] x)`, []string{"InvalidInput 1:5 fn: a function literal has no name slot, got symbol name"}},
 		{`(fn x)`, []string{"InvalidInput 1:5 fn: expected a parameter vector, got symbol x"}},
 		{`(fn [1] x)`, []string{"InvalidInput 1:6 fn: expected a parameter (symbol, vector or map), got integer 1"}},
+		{`(fn [[1]] x)`, []string{"InvalidInput 1:7 fn: expected a binding pattern (symbol, vector or map), got integer 1"}},
 		{`(fn [& [r]] r)`, []string{"InvalidInput 1:6 fn: & must be followed by a rest parameter name"}},
 		{`(fn [& r s] r)`, []string{"InvalidInput 1:10 fn: unexpected symbol s after the rest parameter"}},
 		{`(defn [x] x)`, []string{"InvalidInput 1:7 defn: expected a function name, got a vector"}},
@@ -237,19 +238,6 @@ func TestErrors(t *testing.T) {
 	}
 }
 
-// parseColon parses src, whose annotations use the lone ':' of `x : int`.
-// It skips the test while the reader rejects a lone ':'.
-func parseColon(t *testing.T, src string) (*ast.Program, []*value.Error) {
-	t.Helper()
-	prog, errs := Parse(testFile, []byte(src))
-	for _, e := range errs {
-		if strings.Contains(e.Message, "malformed keyword ':'") {
-			t.Skip("the reader does not read a lone ':' (as the symbol \":\") yet")
-		}
-	}
-	return prog, errs
-}
-
 func TestColonAnnotations(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`(def m : string "a")`, `(def m^string "a")`},
@@ -259,7 +247,7 @@ func TestColonAnnotations(t *testing.T) {
 		{`(let [x : float 5 y :[:vector :int] []] x)`, `(let [x^float 5 y^[vector int] []] x)`},
 	}
 	for _, tt := range tests {
-		prog, errs := parseColon(t, tt.src)
+		prog, errs := Parse(testFile, []byte(tt.src))
 		if len(errs) > 0 {
 			t.Errorf("%s: %v", tt.src, errs)
 			continue
@@ -275,7 +263,7 @@ func TestColonAnnotations(t *testing.T) {
 		{`(f :)`, "ParseError 1:4 ':' may only introduce a type annotation"},
 	}
 	for _, tt := range bad {
-		_, errs := parseColon(t, tt.src)
+		_, errs := Parse(testFile, []byte(tt.src))
 		if len(errs) != 1 || fmt.Sprintf("%s %d:%d %s", errs[0].Kind, errs[0].Pos.Line, errs[0].Pos.Col, errs[0].Message) != tt.want {
 			t.Errorf("%s: got %v, want %s", tt.src, errs, tt.want)
 		}
@@ -337,8 +325,6 @@ func TestSteps(t *testing.T) {
 		{`(step "s" :expose-context true :context-keys ["a" "b"] :params {"k" (f x)} (g %params))`,
 			`(step "s" :expose-context true :context-keys ["a" "b"] :params {"k" (f x)} (g %params))`},
 		{`(step "s" :unknown 1 2)`, `(step "s" :unknown 1 2)`},
-		{`(step "s" :expose-context "yes")`, `(step "s" :expose-context "yes")`},
-		{`(step "s" :params 5)`, `(step "s" :params 5)`},
 		{`(step :k 1)`, `(step :k 1)`},
 		{`(step-if c 1)`, `(step-if "step-if" c 1)`},
 		{`(step-if :expose-context false c 1 2)`, `(step-if "step-if" :expose-context false c 1 2)`},
@@ -353,8 +339,12 @@ func TestSteps(t *testing.T) {
 		// malformed steps raise InvalidArguments at run time
 		{`(step)`, `(raise InvalidArguments "step: expected a name string")`},
 		{`(step name (f))`, `(raise InvalidArguments "step: the step name must be a string literal, got symbol name")`},
-		{`(step "s" :context-keys [:a])`, `(raise InvalidArguments "step: :context-keys must be a vector of strings, got keyword :a")`},
+		{`(step "s" :context-keys [:a])`, `(raise InvalidArguments "step: :context-keys must be a vector of strings, got keyword :a in it")`},
 		{`(step "s" :params {:k 1})`, `(raise InvalidArguments "step: :params keys must be strings, got keyword :k")`},
+		{`(step "s" :params 5)`, `(raise InvalidArguments "step: :params must be a map with string keys, got integer 5")`},
+		{`(step "s" :expose-context "yes")`, `(raise InvalidArguments "step: :expose-context must be true or false, got string \"yes\"")`},
+		{`(step "o" :context-keys "a" 7)`, `(raise InvalidArguments "step: :context-keys must be a vector of strings, got string \"a\"")`},
+		{`(step-if :params {"a" 1} c 1)`, `(raise InvalidArguments "step-if: expected a condition, a then branch and an optional else branch, got 4 forms")`},
 		{`(step-if c)`, `(raise InvalidArguments "step-if: expected a condition, a then branch and an optional else branch, got 1 forms")`},
 		{`(step-if :expose-context true c)`, `(raise InvalidArguments "step-if: expected a condition, a then branch and an optional else branch, got 1 forms")`},
 		{`(step-if c 1 2 3)`, `(raise InvalidArguments "step-if: expected a condition, a then branch and an optional else branch, got 4 forms")`},
@@ -422,8 +412,7 @@ func TestErrorValuesArePositioned(t *testing.T) {
 }
 
 // TestMapPatternDirectives covers map patterns whose keys are not literals
-// (`sym :key`, `& rest`). The reader checks map keys on every map and
-// rejects these, so the forms are built here without its errors.
+// (`sym :key`, `& rest`).
 func TestMapPatternDirectives(t *testing.T) {
 	tests := []struct{ src, want string }{
 		{`(let [{n :n & more :as m} v] n)`, `(let [{:n n & more :as m} v] n)`},
@@ -431,8 +420,7 @@ func TestMapPatternDirectives(t *testing.T) {
 		{`(match v {:a 1 & r} r)`, `(match v {:a 1 & r} r)`},
 	}
 	for _, tt := range tests {
-		forms, _ := syntax.Read(testFile, []byte(tt.src))
-		prog, errs := BuildForms(testFile, forms)
+		prog, errs := Parse(testFile, []byte(tt.src))
 		if len(errs) > 0 {
 			t.Errorf("%s: %v", tt.src, errs)
 			continue
@@ -448,10 +436,27 @@ func TestMapPatternDirectives(t *testing.T) {
 		{`(match v {& 1} 2)`, "InvalidInput 1:13 match: & must be followed by a symbol, got integer 1"},
 	}
 	for _, tt := range bad {
-		forms, _ := syntax.Read(testFile, []byte(tt.src))
-		_, errs := BuildForms(testFile, forms)
+		_, errs := Parse(testFile, []byte(tt.src))
 		if len(errs) != 1 || fmt.Sprintf("%s %d:%d %s", errs[0].Kind, errs[0].Pos.Line, errs[0].Pos.Col, errs[0].Message) != tt.want {
 			t.Errorf("%s: got %v, want %s", tt.src, errs, tt.want)
 		}
+	}
+}
+
+// TestResourceRef builds `(resource:ref "uri")` from forms made by hand:
+// the reader does not read resource:ref as one symbol yet.
+func TestResourceRef(t *testing.T) {
+	list := func(elems ...*syntax.Form) []*syntax.Form {
+		head := &syntax.Form{Kind: syntax.FSymbol, Text: "resource:ref", Pos: value.Pos{File: testFile, Line: 1, Col: 2}}
+		return []*syntax.Form{{Kind: syntax.FList, Pos: value.Pos{File: testFile, Line: 1, Col: 1}, Elems: append([]*syntax.Form{head}, elems...)}}
+	}
+	str := &syntax.Form{Kind: syntax.FString, Val: value.String("my-doc")}
+	prog, errs := BuildForms(testFile, list(str))
+	if len(errs) > 0 || dumpAll(prog.Forms) != "@my-doc" {
+		t.Errorf("got %s %v, want @my-doc", dumpAll(prog.Forms), errs)
+	}
+	_, errs = BuildForms(testFile, list(str, str))
+	if len(errs) != 1 || errs[0].Kind != value.InvalidInput || errs[0].Message != "resource:ref: expected one string literal" {
+		t.Errorf("got %v, want the InvalidInput", errs)
 	}
 }

@@ -66,9 +66,9 @@ func checkStepBody(kind ast.StepKind, n int) error {
 }
 
 // stepOptions reads the keyword/value options before a step's body and
-// returns the body. As in the reference, a keyword that is not a known
-// option, or whose value has the wrong shape, ends the options and starts
-// the body; a bad value of the right shape is an error.
+// returns the body. A keyword that is not an option of this step ends the
+// options and starts the body, as in the reference; a known option with a
+// bad value is an error.
 func (b *builder) stepOptions(step *ast.Step, args []*syntax.Form) ([]*syntax.Form, error) {
 	i := 0
 	for ; i+1 < len(args); i += 2 {
@@ -79,19 +79,18 @@ func (b *builder) stepOptions(step *ast.Step, args []*syntax.Form) ([]*syntax.Fo
 		val := args[i+1]
 		var err error
 		switch {
-		case key == "context-keys" && val.Kind == syntax.FVector:
+		case key == "expose-context":
+			err = setExposeContext(step, val)
+		case key == "context-keys":
 			err = setContextKeys(step, val)
-		case step.Kind == ast.StepParallel:
-			var done bool
-			done, err = parallelOption(step, key, val, i == 0)
-			if done {
-				return args[i:], nil
-			}
-		case key == "expose-context" && val.Kind == syntax.FBool:
-			exposed := val.Val.AsBool()
-			step.ExposeContext = &exposed
-		case key == "params" && step.Kind == ast.StepPlain && val.Kind == syntax.FMap:
+		case key == "params" && step.Kind == ast.StepPlain:
 			err = b.setParams(step, val)
+		case key == "merge-policy" && step.Kind == ast.StepParallel:
+			err = setMergePolicy(step, val)
+		case step.Kind == ast.StepParallel && i == 0 && !isOptionLiteral(val):
+			// In first position the reference takes any keyword for an
+			// option and rejects a value that is not a literal.
+			err = fmt.Errorf("option :%s needs a keyword, string or boolean value, got %s", key, describe(val))
 		default:
 			return args[i:], nil
 		}
@@ -102,11 +101,28 @@ func (b *builder) stepOptions(step *ast.Step, args []*syntax.Form) ([]*syntax.Fo
 	return args[i:], nil
 }
 
+func isOptionLiteral(f *syntax.Form) bool {
+	return f.Kind == syntax.FKeyword || f.Kind == syntax.FString || f.Kind == syntax.FBool
+}
+
+// setExposeContext reads `:expose-context true|false`.
+func setExposeContext(step *ast.Step, val *syntax.Form) error {
+	if val.Kind != syntax.FBool {
+		return fmt.Errorf(":expose-context must be true or false, got %s", describe(val))
+	}
+	exposed := val.Val.AsBool()
+	step.ExposeContext = &exposed
+	return nil
+}
+
 // setContextKeys reads `:context-keys ["k" ...]`.
 func setContextKeys(step *ast.Step, val *syntax.Form) error {
+	if val.Kind != syntax.FVector {
+		return fmt.Errorf(":context-keys must be a vector of strings, got %s", describe(val))
+	}
 	for _, k := range val.Elems {
 		if k.Kind != syntax.FString {
-			return fmt.Errorf(":context-keys must be a vector of strings, got %s", describe(k))
+			return fmt.Errorf(":context-keys must be a vector of strings, got %s in it", describe(k))
 		}
 		step.ContextKeys = append(step.ContextKeys, k.Val.AsString())
 	}
@@ -116,6 +132,9 @@ func setContextKeys(step *ast.Step, val *syntax.Form) error {
 // setParams reads `:params {"k" expr ...}`; the values are expressions of
 // the enclosing scope.
 func (b *builder) setParams(step *ast.Step, val *syntax.Form) error {
+	if val.Kind != syntax.FMap {
+		return fmt.Errorf(":params must be a map with string keys, got %s", describe(val))
+	}
 	for i := 0; i+1 < len(val.Elems); i += 2 {
 		if k := val.Elems[i]; k.Kind != syntax.FString {
 			return fmt.Errorf(":params keys must be strings, got %s", describe(k))
@@ -131,35 +150,19 @@ func (b *builder) setParams(step *ast.Step, val *syntax.Form) error {
 // mergePolicies are the values of step-parallel's :merge-policy.
 var mergePolicies = map[string]bool{"keep-existing": true, "overwrite": true, "merge": true}
 
-// parallelOption reads one option of step-parallel, whose values must be
-// keyword, string or boolean literals; done means the options have ended.
-// In first position a non-literal value is an error rather than the start of
-// the branches, as in the reference.
-func parallelOption(step *ast.Step, key string, val *syntax.Form, first bool) (done bool, err error) {
-	if val.Kind != syntax.FKeyword && val.Kind != syntax.FString && val.Kind != syntax.FBool {
-		if first {
-			return false, fmt.Errorf("option :%s needs a keyword, string or boolean value, got %s", key, describe(val))
-		}
-		return true, nil
+// setMergePolicy reads `:merge-policy :keep-existing|:overwrite|:merge`
+// (a string naming the policy also does, as in the reference).
+func setMergePolicy(step *ast.Step, val *syntax.Form) error {
+	var policy string
+	switch val.Kind {
+	case syntax.FKeyword:
+		policy = val.Val.AsKeyword().Name
+	case syntax.FString:
+		policy = val.Val.AsString()
 	}
-	switch key {
-	case "merge-policy":
-		policy := val.Val.AsString()
-		if name, ok := keywordName(val); ok {
-			policy = name
-		}
-		if val.Kind == syntax.FBool || !mergePolicies[policy] {
-			return false, fmt.Errorf(":merge-policy must be :keep-existing, :overwrite or :merge, got %s", describe(val))
-		}
-		step.MergePolicy = policy
-	case "expose-context":
-		if val.Kind != syntax.FBool {
-			return false, fmt.Errorf(":expose-context must be true or false, got %s", describe(val))
-		}
-		exposed := val.Val.AsBool()
-		step.ExposeContext = &exposed
-	default:
-		return true, nil
+	if !mergePolicies[policy] {
+		return fmt.Errorf(":merge-policy must be :keep-existing, :overwrite or :merge, got %s", describe(val))
 	}
-	return false, nil
+	step.MergePolicy = policy
+	return nil
 }

@@ -60,7 +60,8 @@ BAD_NUMBER : SIGN? DIGIT (SYMBOL_CHAR | ':')* | '.' DIGIT (SYMBOL_CHAR | ':')* ;
 KEYWORD     : ':' IDENT ;
 BAD_KEYWORD : ':' (SYMBOL_CHAR | ':')* ;
 
-SYMBOL      : IDENT | '&' ;
+// `resource:ref` is the one symbol with a plain ':' in it (§1).
+SYMBOL      : IDENT | '&' | 'resource:ref' ;
 LAMBDA      : 'λ' ;
 CONTEXT_REF : '@' ':'? IDENT ;
 

@@ -22,11 +22,12 @@ const (
 	FNil
 	FKeyword // Val is the keyword value
 	// FSymbol: Text is the symbol name. `λ` is read as "fn", `@:key` as the
-	// symbol "key".
+	// symbol "key", a lone `:` (which introduces a type annotation) as the
+	// symbol ":".
 	FSymbol
 	FList   // Elems: the elements
 	FVector // Elems: the elements
-	FMap    // Elems: k1 v1 k2 v2 ... (even count, keys checked by the reader)
+	FMap    // Elems: k1 v1 k2 v2 ... as written (count and keys are checked by the compiler)
 	FQuasi  // `x: Elems[0]
 	FUnquote
 	FSplice  // ~@x: Elems[0]

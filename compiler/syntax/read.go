@@ -186,7 +186,9 @@ func (r *reader) form(c grammar.IFormContext) *Form {
 	case *grammar.VectorContext:
 		return &Form{Kind: FVector, Pos: pos, Elems: r.forms(c.AllForm())}
 	case *grammar.MapContext:
-		return r.mapForm(pos, r.forms(c.AllForm()))
+		// Keys are checked by the compiler: a map pattern may have symbol
+		// keys and `&`, which a map literal may not.
+		return &Form{Kind: FMap, Pos: pos, Elems: r.forms(c.AllForm())}
 	case *grammar.ShortFnContext:
 		if r.shortFnIn {
 			r.errorAtToken(value.ParseError, c.GetStart(), "nested #( ) shorthand functions are not allowed")
@@ -232,20 +234,6 @@ func (r *reader) meta(pos value.Pos, c *grammar.MetaContext) *Form {
 		r.errorAtToken(value.ParseError, c.GetStart(), "metadata must be a map ^{...} or ^:delegation")
 	}
 	return &Form{Kind: FMeta, Pos: pos, Elems: []*Form{m}}
-}
-
-func (r *reader) mapForm(pos value.Pos, elems []*Form) *Form {
-	if len(elems)%2 != 0 {
-		r.errs = append(r.errs, &value.Error{Kind: value.ParseError, Pos: pos,
-			Message: fmt.Sprintf("map literal needs an even number of forms, got %d", len(elems))})
-	}
-	for i := 0; i < len(elems); i += 2 {
-		if k := elems[i].Kind; k != FKeyword && k != FString && k != FInt {
-			r.errs = append(r.errs, &value.Error{Kind: value.ParseError, Pos: elems[i].Pos,
-				Message: "map literal keys must be keyword, string or integer literals"})
-		}
-	}
-	return &Form{Kind: FMap, Pos: pos, Elems: elems}
 }
 
 func (r *reader) atom(pos value.Pos, c grammar.IAtomContext) *Form {
@@ -301,6 +289,11 @@ func (r *reader) atom(pos value.Pos, c grammar.IAtomContext) *Form {
 	case grammar.RTFSParserBAD_NUMBER:
 		r.errorAtToken(value.InvalidLiteral, tok, "malformed number %s", text)
 	case grammar.RTFSParserBAD_KEYWORD:
+		if text == ":" {
+			// A lone colon introduces a type annotation (x : int,
+			// v :[:vector :int]); the compiler rejects it anywhere else.
+			return &Form{Kind: FSymbol, Pos: pos, Text: text}
+		}
 		r.errorAtToken(value.ParseError, tok, "malformed keyword %s", quoteToken(text))
 	case grammar.RTFSParserUNTERMINATED_STRING:
 		if endsInLoneBackslash(text) {
