@@ -8,6 +8,18 @@
 // in order, which is what tests of the step forms assert on. Hosts with real
 // capabilities implement the same interface, so engines never change when
 // capabilities are added.
+//
+// PlanHost is that real host. Its Registry holds Capabilities: the built-in
+// manifest (Builtins) plus external programs declared in a JSON manifest
+// (LoadManifest). Each capability declares its effects, which the compiler
+// unions into a step's StepProfile, and the shape of its arguments, which
+// the host checks before running it. A call then runs under the profile of
+// its step (WithProfile), or the host's run-level policy outside steps: the
+// capability itself asks the CallContext whether a URL's host
+// (CheckHost) or a path (ResolvePath, symbolic links resolved) is allowed,
+// and the host counts I/O operations against max_io_operations. Every
+// step event, call and refusal is appended to the causal chain (package
+// chain), a hash-linked JSON Lines log whose tampering Verify detects.
 package host
 
 import (

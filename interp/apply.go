@@ -1,10 +1,10 @@
 package interp
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
@@ -16,23 +16,16 @@ type closure struct {
 }
 
 // FuncName implements value.Function.
-func (c *closure) FuncName() string { return fnName(c.fn) }
-
-func fnName(f *ast.Fn) string {
-	if f.Name != "" {
-		return f.Name
-	}
-	return "fn"
-}
+func (c *closure) FuncName() string { return rt.FuncName(c.fn.Name) }
 
 // delegatedTo returns the capability a `^:delegation :local-model|:remote`
 // function hands its calls to.
 func (c *closure) delegatedTo() (string, bool) {
 	d := c.fn.Delegation
-	if d == nil || d.Target == "local" {
+	if d == nil {
 		return "", false
 	}
-	return "model-call:" + d.ID, true
+	return rt.DelegatedCapability(d.Target, d.ID)
 }
 
 // apply calls fn with args, the call being written at pos. It is the
@@ -43,7 +36,7 @@ func (c *closure) delegatedTo() (string, bool) {
 // typed tail-recursive loop stays in constant space.
 func (m *machine) apply(fn value.Value, args []value.Value, pos value.Pos) (value.Value, *value.Error) {
 	if m.depth >= m.maxDepth {
-		return value.Nil, value.Errorf(value.StackOverflow, "Maximum call depth (%d) exceeded", m.maxDepth).WithPos(pos)
+		return value.Nil, rt.StackOverflow(m.maxDepth).WithPos(pos)
 	}
 	m.depth++
 	defer func() { m.depth-- }()
@@ -71,7 +64,7 @@ func (m *machine) apply(fn value.Value, args []value.Value, pos value.Pos) (valu
 func checkReturns(fns []*ast.Fn, v value.Value) (value.Value, *value.Error) {
 	for i := len(fns) - 1; i >= 0; i-- {
 		if f := fns[i]; !value.Check(f.Ret, v) {
-			return value.Nil, validationErr(f.Ret, v, "return value of "+fnName(f)).WithPos(f.P)
+			return value.Nil, rt.ValidationError(f.Ret, v, rt.ReturnWhat(rt.FuncName(f.Name))).WithPos(f.P)
 		}
 	}
 	return v, nil
@@ -86,22 +79,22 @@ func (m *machine) applyOnce(fn value.Value, args []value.Value, pos value.Pos) (
 			return m.applyClosure(f, args, pos)
 		case *value.Builtin:
 			if err := f.CheckArity(len(args)); err != nil {
-				return value.Nil, toError(err).WithPos(pos)
+				return value.Nil, rt.ToError(err).WithPos(pos)
 			}
 			v, err := f.Fn(m, args)
 			if err != nil {
-				return value.Nil, toError(err).WithPos(pos)
+				return value.Nil, rt.ToError(err).WithPos(pos)
 			}
 			return v, nil
 		}
 	case value.KKeyword:
-		v, err := keywordCall(fn, args)
+		v, err := rt.KeywordCall(fn, args)
 		if err != nil {
 			return value.Nil, err.WithPos(pos)
 		}
 		return v, nil
 	}
-	return value.Nil, value.TypeErr("function call", "function", fn).WithPos(pos)
+	return value.Nil, rt.NotCallable(fn).WithPos(pos)
 }
 
 // applyClosure binds the parameters of c and evaluates its body in tail
@@ -127,19 +120,15 @@ func (m *machine) applyClosure(c *closure, args []value.Value, pos value.Pos) (v
 func bindParams(c *closure, args []value.Value) (*env, *value.Error) {
 	fn := c.fn
 	fixed := len(fn.Params)
-	if len(args) < fixed || (fn.Rest == nil && len(args) > fixed) {
-		most := fixed
-		if fn.Rest != nil {
-			most = -1
-		}
-		return nil, value.ArityErr(c.FuncName(), value.ArityText(fixed, most), len(args))
+	if err := rt.CheckArity(c.FuncName(), fixed, fn.Rest != nil, len(args)); err != nil {
+		return nil, err
 	}
 	frame := newEnvFor(c.env, fixed+1)
 	for i, p := range fn.Params {
 		if !value.Check(p.Type, args[i]) {
-			return nil, validationErr(p.Type, args[i], fmt.Sprintf("parameter %d of %s", i+1, c.FuncName()))
+			return nil, rt.ValidationError(p.Type, args[i], rt.ParamWhat(i+1, c.FuncName()))
 		}
-		if _, err := bindPattern(p.Pattern, args[i], frame, destructuring); err != nil {
+		if _, err := bindPattern(p.Pattern, args[i], frame, rt.Destructuring); err != nil {
 			return nil, err
 		}
 	}
@@ -148,64 +137,10 @@ func bindParams(c *closure, args []value.Value) (*env, *value.Error) {
 		rest := slices.Clone(args[fixed:])
 		for _, x := range rest {
 			if !value.Check(r.Type, x) {
-				return nil, validationErr(r.Type, x, fmt.Sprintf("rest parameter %s of %s", r.Name, c.FuncName()))
+				return nil, rt.ValidationError(r.Type, x, rt.RestWhat(r.Name, c.FuncName()))
 			}
 		}
 		frame.define(r.Name, value.NewList(rest))
 	}
 	return frame, nil
-}
-
-// keywordCall implements (:k m) and (:k m default) (§3.7). An error value
-// answers :message and :type, so caught errors can be inspected.
-func keywordCall(k value.Value, args []value.Value) (value.Value, *value.Error) {
-	name := k.String()
-	if len(args) < 1 || len(args) > 2 {
-		return value.Nil, value.ArityErr(name, value.ArityText(1, 2), len(args))
-	}
-	fallback := value.Nil
-	if len(args) == 2 {
-		fallback = args[1]
-	}
-	switch target := args[0]; target.Kind() {
-	case value.KMap:
-		if v, ok := target.AsMap().Get(k); ok {
-			return v, nil
-		}
-	case value.KError:
-		switch k.AsKeyword().Name {
-		case "message":
-			return value.String(target.AsError().Message), nil
-		case "type":
-			return value.Kw(string(target.AsError().Kind)), nil
-		}
-	case value.KNil:
-	default:
-		return value.Nil, value.TypeErr(name, "map", target)
-	}
-	return fallback, nil
-}
-
-// structConstructor is the one-argument function defstruct binds: it
-// returns its map argument unchanged once it has every field of the
-// struct, valid (the record type of §3.6: extra keys are allowed).
-func structConstructor(node *ast.Defstruct) *value.Builtin {
-	name, record := node.Name, &value.Type{Name: "map", Fields: node.Fields}
-	return &value.Builtin{Name: name, MinArgs: 1, MaxArgs: 1, Pure: true,
-		Fn: func(_ value.Runtime, args []value.Value) (value.Value, error) {
-			switch m := args[0]; {
-			case m.Kind() != value.KMap:
-				return value.Nil, value.TypeErr(name, "map", m)
-			case !value.Check(record, m):
-				return value.Nil, validationErr(record, m, name)
-			default:
-				return m, nil
-			}
-		}}
-}
-
-// validationErr is the TypeValidationError for v failing t in what.
-func validationErr(t *value.Type, v value.Value, what string) *value.Error {
-	return value.Errorf(value.TypeValidationError, "Type validation failed for %s: expected %s, got %s",
-		what, t, v.TypeName())
 }

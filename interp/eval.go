@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
@@ -27,15 +28,12 @@ func (m *machine) evalNode(n ast.Node, e *env, tail bool) (value.Value, *value.E
 			if v, ok := m.resolve(node.Name, e); ok {
 				return v, nil
 			}
-			return value.Nil, value.Errorf(value.UndefinedSymbol, "Undefined symbol: %s", node.Name).WithPos(node.P)
+			return value.Nil, rt.Undefined(node.Name).WithPos(node.P)
 		case *ast.GetVar:
 			v, _ := m.resolve(node.Name, e)
 			return v, nil
 		case *ast.ContextRef:
-			if v, ok := m.host.GetContextValue(node.Name); ok {
-				return v, nil
-			}
-			return value.String("@" + node.Name), nil
+			return rt.ContextRef(m.host, node.Name), nil
 		case *ast.Vector:
 			items, err := m.evalAll(node.Elems, e)
 			if err != nil {
@@ -108,7 +106,7 @@ func (m *machine) evalNode(n ast.Node, e *env, tail bool) (value.Value, *value.E
 		case *ast.Dotimes:
 			return m.evalDotimes(node, e)
 		case *ast.Defstruct:
-			ctor := value.Func(structConstructor(node))
+			ctor := value.Func(rt.StructConstructor(node.Name, &value.Type{Name: "map", Fields: node.Fields}))
 			e.define(node.Name, ctor)
 			return ctor, nil
 		case *ast.CallCap:
@@ -167,11 +165,7 @@ func (m *machine) resolve(name string, e *env) (value.Value, bool) {
 	if v, ok := e.lookup(name); ok {
 		return v, true
 	}
-	if v, ok := m.host.GetContextValue(name); ok {
-		return v, true
-	}
-	v, ok := m.rc.CrossPlanParams[name]
-	return v, ok
+	return rt.Fallback(m.host, m.rc, name)
 }
 
 func (m *machine) evalMap(node *ast.Map, e *env) (value.Value, *value.Error) {
@@ -192,7 +186,7 @@ func (m *machine) evalDef(node *ast.Def, e *env) (value.Value, *value.Error) {
 		return value.Nil, err
 	}
 	if !value.Check(node.Type, v) {
-		return value.Nil, validationErr(node.Type, v, "definition of "+node.Name).WithPos(node.P)
+		return value.Nil, rt.ValidationError(node.Type, v, rt.DefWhat(node.Name)).WithPos(node.P)
 	}
 	e.define(node.Name, v)
 	return v, nil
@@ -212,12 +206,12 @@ func (m *machine) bindLet(node *ast.Let, outer *env) (*env, *value.Error) {
 			return nil, err
 		}
 		if !value.Check(b.Type, v) {
-			return nil, validationErr(b.Type, v, "let binding").WithPos(b.Value.Pos())
+			return nil, rt.ValidationError(b.Type, v, rt.LetWhat).WithPos(b.Value.Pos())
 		}
 		if rebinds(b.Pattern, frame) {
 			frame = newEnv(frame)
 		}
-		if _, err := bindPattern(b.Pattern, v, frame, destructuring); err != nil {
+		if _, err := bindPattern(b.Pattern, v, frame, rt.Destructuring); err != nil {
 			return nil, err.WithPos(b.Value.Pos())
 		}
 	}
@@ -257,7 +251,7 @@ func (m *machine) selectClause(node *ast.Match, e *env) (ast.MatchClause, *env, 
 	}
 	for _, c := range node.Clauses {
 		frame := newEnv(e)
-		if ok, _ := bindPattern(c.Pattern, subject, frame, matching); !ok {
+		if ok, _ := bindPattern(c.Pattern, subject, frame, rt.Matching); !ok {
 			continue
 		}
 		if c.Guard != nil {

@@ -26,20 +26,20 @@ package interp
 
 import (
 	"context"
-	"errors"
 	"io"
 	"os"
 	"sync"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/stdlib"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
 // DefaultMaxDepth is the non-tail call depth allowed when Options.MaxDepth
 // is zero.
-const DefaultMaxDepth = 10000
+const DefaultMaxDepth = rt.DefaultMaxDepth
 
 // cancelPollInterval is how many calls or loop iterations pass between two
 // looks at the context: often enough to stop promptly, rarely enough to cost
@@ -130,39 +130,9 @@ func (m *machine) poll(pos value.Pos) *value.Error {
 		return nil
 	}
 	if err := m.ctx.Err(); err != nil {
-		return timeoutError(err).WithPos(pos)
+		return rt.TimeoutError(err).WithPos(pos)
 	}
 	return nil
-}
-
-func timeoutError(cause error) *value.Error {
-	if errors.Is(cause, context.DeadlineExceeded) {
-		return value.Errorf(value.Timeout, "Execution timed out")
-	}
-	return value.Errorf(value.Timeout, "Execution cancelled")
-}
-
-// toError turns an error from a builtin or the host into an RTFS error.
-// Hosts may return plain Go errors; they become Generic errors (catchable),
-// except the run's own cancellation, which stays a Timeout.
-func toError(err error) *value.Error {
-	var e *value.Error
-	switch {
-	case errors.As(err, &e):
-		return e
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		return timeoutError(err)
-	}
-	return value.Errorf(value.Generic, "%s", err.Error())
-}
-
-// goError returns e as an error interface, nil when e is nil (a nil
-// *value.Error in an interface would not compare equal to nil).
-func goError(e *value.Error) error {
-	if e == nil {
-		return nil
-	}
-	return e
 }
 
 // The machine is the value.Runtime builtins see.
@@ -171,7 +141,7 @@ var _ value.Runtime = (*machine)(nil)
 // Call implements value.Runtime: it applies fn with full call semantics.
 func (m *machine) Call(fn value.Value, args []value.Value) (value.Value, error) {
 	v, err := m.apply(fn, args, value.Pos{})
-	return v, goError(err)
+	return v, rt.GoError(err)
 }
 
 // Stdout implements value.Runtime.

@@ -1,29 +1,17 @@
 package interp
 
 import (
-	"fmt"
-
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
-// patternMode selects the rules of bindPattern (see compiler/ast/pattern.go).
-type patternMode uint8
-
-const (
-	// destructuring (let, parameters): a shape mismatch is a TypeError and
-	// missing map keys bind nil.
-	destructuring patternMode = iota
-	// matching (match clauses): a mismatch means "try the next clause";
-	// map keys must all be present and, without a rest, no others.
-	matching
-)
-
-// bindPattern binds the names of p to the parts of v in e. It reports
-// whether v fits p; when it does not, destructuring also returns the
-// TypeError describing why. A failed match may leave some names bound in
-// e: match clauses bind into a frame of their own, thrown away on failure.
-func bindPattern(p ast.Pattern, v value.Value, e *env, mode patternMode) (bool, *value.Error) {
+// bindPattern binds the names of p to the parts of v in e, with the rules
+// of mode (package rt has them, shared with the VM). It reports whether v
+// fits p; when it does not, destructuring also returns the TypeError
+// describing why. A failed match may leave some names bound in e: match
+// clauses bind into a frame of their own, thrown away on failure.
+func bindPattern(p ast.Pattern, v value.Value, e *env, mode rt.Mode) (bool, *value.Error) {
 	switch p := p.(type) {
 	case ast.PIgnore:
 		return true, nil
@@ -31,10 +19,7 @@ func bindPattern(p ast.Pattern, v value.Value, e *env, mode patternMode) (bool, 
 		e.define(p.Name, v)
 		return true, nil
 	case ast.PLit:
-		if !value.Equal(p.Val, v) {
-			return mismatch(mode, p.Val.String(), v.String())
-		}
-		return true, nil
+		return rt.LiteralFits(p.Val, v, mode)
 	case ast.PAs:
 		e.define(p.Name, v)
 		return bindPattern(p.Pat, v, e, mode)
@@ -46,26 +31,10 @@ func bindPattern(p ast.Pattern, v value.Value, e *env, mode patternMode) (bool, 
 	return false, value.Errorf(value.NotImplemented, "Unsupported pattern %T", p)
 }
 
-// mismatch is the outcome of a value not fitting a pattern.
-func mismatch(mode patternMode, expected, got string) (bool, *value.Error) {
-	if mode == matching {
-		return false, nil
-	}
-	return false, value.Errorf(value.TypeError, "Type error in destructuring: expected %s, got %s", expected, got)
-}
-
-func bindVector(p ast.PVector, v value.Value, e *env, mode patternMode) (bool, *value.Error) {
-	if v.Kind() != value.KVector {
-		return mismatch(mode, "vector", v.TypeName())
-	}
-	items := v.Items()
-	n := len(p.Elems)
-	if len(items) < n || (p.Rest == nil && len(items) > n) {
-		expected := fmt.Sprintf("vector of %d elements", n)
-		if p.Rest != nil {
-			expected = fmt.Sprintf("vector of at least %d elements", n)
-		}
-		return mismatch(mode, expected, fmt.Sprintf("vector of %d elements", len(items)))
+func bindVector(p ast.PVector, v value.Value, e *env, mode rt.Mode) (bool, *value.Error) {
+	items, ok, err := rt.VectorFits(v, len(p.Elems), p.Rest != nil, mode)
+	if !ok {
+		return false, err
 	}
 	for i, elem := range p.Elems {
 		if ok, err := bindPattern(elem, items[i], e, mode); !ok {
@@ -73,8 +42,7 @@ func bindVector(p ast.PVector, v value.Value, e *env, mode patternMode) (bool, *
 		}
 	}
 	if p.Rest != nil {
-		// Sharing items[n:] is safe: vectors are never written in place.
-		if ok, err := bindPattern(p.Rest, value.NewVector(items[n:]), e, mode); !ok {
+		if ok, err := bindPattern(p.Rest, rt.VectorRest(items, len(p.Elems)), e, mode); !ok {
 			return false, err
 		}
 	}
@@ -84,28 +52,22 @@ func bindVector(p ast.PVector, v value.Value, e *env, mode patternMode) (bool, *
 	return true, nil
 }
 
-func bindMap(p ast.PMap, v value.Value, e *env, mode patternMode) (bool, *value.Error) {
-	if v.Kind() != value.KMap {
-		return mismatch(mode, "map", v.TypeName())
+func bindMap(p ast.PMap, v value.Value, e *env, mode rt.Mode) (bool, *value.Error) {
+	m, ok, err := rt.MapFits(v, mode)
+	if !ok {
+		return false, err
 	}
-	m := v.AsMap()
-	// rest is the map minus the consumed keys: bound by a `& rest`, and in
-	// matching without one it must come out empty.
-	trackRest := p.Rest != "" || mode == matching
-	rest := m
 	for i, k := range p.Keys {
-		x, ok := m.Get(k)
-		if !ok && mode == matching {
+		x, ok := rt.MapKey(m, k, mode)
+		if !ok {
 			return false, nil
 		}
 		if ok, err := bindPattern(p.Pats[i], x, e, mode); !ok {
 			return false, err
 		}
-		if trackRest {
-			rest = rest.Dissoc(k)
-		}
 	}
-	if p.Rest == "" && mode == matching && rest.Len() > 0 {
+	rest, ok := rt.MapRemainder(m, p.Keys, p.Rest != "", mode)
+	if !ok {
 		return false, nil
 	}
 	if p.Rest != "" {

@@ -3,11 +3,9 @@ package interp
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
-
-// maxLoopIterations bounds a step-loop (§4.14).
-const maxLoopIterations = 10000
 
 // evalCallCap implements `(call id arg*)` (§7): the id and the arguments are
 // evaluated, then the call is checked against the runtime context and
@@ -17,14 +15,9 @@ func (m *machine) evalCallCap(node *ast.CallCap, e *env) (value.Value, *value.Er
 	if err != nil {
 		return value.Nil, err
 	}
-	var id string
-	switch idv.Kind() {
-	case value.KKeyword:
-		id = idv.AsKeyword().Name
-	case value.KString:
-		id = idv.AsString()
-	default:
-		return value.Nil, value.TypeErr("call", "keyword or string", idv).WithPos(node.ID.Pos())
+	id, err := rt.CapabilityID(idv)
+	if err != nil {
+		return value.Nil, err.WithPos(node.ID.Pos())
 	}
 	args, err := m.evalAll(node.Args, e)
 	if err != nil {
@@ -34,29 +27,13 @@ func (m *machine) evalCallCap(node *ast.CallCap, e *env) (value.Value, *value.Er
 }
 
 // callCapability checks capability id against the runtime context and
-// executes it through the host; host failures are ordinary (catchable)
-// errors.
+// executes it through the host.
 func (m *machine) callCapability(id string, args []value.Value, pos value.Pos) (value.Value, *value.Error) {
-	if err := m.rc.CheckCapability(id); err != nil {
-		return value.Nil, toError(err).WithPos(pos)
-	}
-	v, err := m.host.ExecuteCapability(m.ctx, id, args)
+	v, err := rt.CallCapability(m.ctx, m.host, m.rc, id, args)
 	if err != nil {
-		return value.Nil, toError(err).WithPos(pos)
+		return value.Nil, err.WithPos(pos)
 	}
 	return v, nil
-}
-
-// stepForms names each step kind the way the host and the isolation check
-// see it, with the isolation level it needs.
-var stepForms = [...]struct {
-	name      string
-	isolation host.Isolation
-}{
-	ast.StepPlain:    {"step", host.Inherit},
-	ast.StepIf:       {"step-if", host.Inherit},
-	ast.StepLoop:     {"step-loop", host.Inherit},
-	ast.StepParallel: {"step-parallel", host.Isolated},
 }
 
 // evalStep runs a step form (§4.14): isolation check and :params, then the
@@ -69,9 +46,8 @@ func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
 	if !wellFormed(node) {
 		return value.Nil, value.Errorf(value.InvalidArguments, "Malformed %s form", node.Name).WithPos(node.P)
 	}
-	form := stepForms[node.Kind]
-	if err := m.rc.CheckIsolation(form.name, form.isolation); err != nil {
-		return value.Nil, toError(err).WithPos(node.P)
+	if err := rt.CheckStepIsolation(m.rc, node.Kind); err != nil {
+		return value.Nil, err.WithPos(node.P)
 	}
 	if node.ParamKeys != nil {
 		params, err := m.stepParams(node, e)
@@ -104,7 +80,7 @@ func wellFormed(node *ast.Step) bool {
 	case ast.StepLoop:
 		return len(node.Body) == 2
 	}
-	return int(node.Kind) < len(stepForms) && len(node.ParamKeys) == len(node.ParamVals)
+	return node.Kind <= ast.StepParallel && len(node.ParamKeys) == len(node.ParamVals)
 }
 
 // stepParams evaluates the :params map of a step in the enclosing scope.
@@ -144,7 +120,7 @@ func (m *machine) evalStepIf(node *ast.Step, e *env) (value.Value, *value.Error)
 		return value.Nil, err
 	}
 	switch {
-	case stepTruthy(c):
+	case rt.StepTruthy(c):
 		return m.eval(node.Body[1], e)
 	case len(node.Body) > 2:
 		return m.eval(node.Body[2], e)
@@ -154,13 +130,13 @@ func (m *machine) evalStepIf(node *ast.Step, e *env) (value.Value, *value.Error)
 
 // evalStepLoop repeats the body while the condition holds. As in the
 // reference, the limit is checked before the condition: a loop whose body
-// has run maxLoopIterations times fails even if it was about to stop.
+// has run rt.MaxLoopIterations times fails even if it was about to stop.
 func (m *machine) evalStepLoop(node *ast.Step, e *env) (value.Value, *value.Error) {
 	cond, body := node.Body[0], node.Body[1]
 	result := value.Nil
 	for i := 0; ; i++ {
-		if i == maxLoopIterations {
-			return value.Nil, value.Errorf(value.Generic, "Loop exceeded maximum iterations (%d)", maxLoopIterations).WithPos(node.P)
+		if i == rt.MaxLoopIterations {
+			return value.Nil, rt.LoopLimitError().WithPos(node.P)
 		}
 		if err := m.poll(node.P); err != nil {
 			return value.Nil, err
@@ -169,30 +145,11 @@ func (m *machine) evalStepLoop(node *ast.Step, e *env) (value.Value, *value.Erro
 		if err != nil {
 			return value.Nil, err
 		}
-		if !stepTruthy(c) {
+		if !rt.StepTruthy(c) {
 			return result, nil
 		}
 		if result, err = m.eval(body, e); err != nil {
 			return value.Nil, err
 		}
 	}
-}
-
-// stepTruthy is the extended falsiness of step-if and step-loop (§3.1):
-// besides nil and false, 0, 0.0, "", [] and {} are false. An empty list
-// stays true.
-func stepTruthy(v value.Value) bool {
-	switch v.Kind() {
-	case value.KInt:
-		return v.AsInt() != 0
-	case value.KFloat:
-		return v.AsFloat() != 0
-	case value.KString:
-		return v.AsString() != ""
-	case value.KVector:
-		return len(v.Items()) != 0
-	case value.KMap:
-		return v.AsMap().Len() != 0
-	}
-	return v.Truthy()
 }

@@ -44,21 +44,23 @@ func (f field) get(i Instr) int {
 type operandKind uint8
 
 const (
-	opReg         operandKind = iota // a register R[x]
-	opRK                             // a register, or a constant when x >= RKConst
-	opConst                          // a constant K[x] of any kind
-	opConstString                    // a constant K[x] that must be a string
-	opConstKeys                      // a constant K[x] that must be a vector of map keys
-	opImmediate                      // a plain number: a count, a boolean, an integer, a bit set
-	opGlobal                         // a global slot G[x]
-	opBuiltin                        // Module.Builtins[x]
-	opType                           // Module.Types[x]
-	opPattern                        // Module.Patterns[x]
-	opStep                           // Module.Steps[x]
-	opStruct                         // Module.Structs[x]
-	opProto                          // Module.Protos[x]
-	opUpval                          // an upvalue U[x] of the running closure
-	opJump                           // a jump offset, relative to the next instruction
+	opReg             operandKind = iota // a register R[x]
+	opRK                                 // a register, or a constant when x >= RKConst
+	opConst                              // a constant K[x] of any kind
+	opConstString                        // a constant K[x] that must be a string
+	opConstKeys                          // a constant K[x] that must be a vector of map keys
+	opConstStringPair                    // a constant K[x] that must be a vector of two strings
+	opImmediate                          // a plain number: a count, a boolean, an integer, a bit set
+	opGlobal                             // a global slot G[x]
+	opBuiltin                            // Module.Builtins[x]
+	opType                               // Module.Types[x]
+	opPattern                            // Module.Patterns[x]
+	opStep                               // Module.Steps[x]
+	opStruct                             // Module.Structs[x]
+	opProto                              // Module.Protos[x]
+	opUpval                              // an upvalue U[x] of the running closure holding a plain value
+	opUpCell                             // an upvalue U[x] of the running closure holding a cell
+	opJump                               // a jump offset, relative to the next instruction
 )
 
 type operand struct {
@@ -104,7 +106,6 @@ var (
 	compareRK  = []operand{{fieldA, opRK}, {fieldB, opRK}, {fieldSJ, opJump}}
 	callArgs   = []operand{{fieldA, opReg}, {fieldB, opImmediate}}
 	regAConstS = []operand{{fieldA, opReg}, {fieldBx, opConstString}}
-	regAUpval  = []operand{{fieldA, opReg}, {fieldB, opUpval}}
 	regAVector = []operand{{fieldA, opReg}, {fieldB, opReg}, {fieldC, opImmediate}}
 	regAGlobal = []operand{{fieldA, opReg}, {fieldBx, opGlobal}}
 	patternUse = []operand{{fieldA, opReg}, {fieldB, opPattern}}
@@ -119,8 +120,8 @@ var formats = [opCount]format{
 	OpLoadBool: {name: "LOADBOOL", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}}},
 	OpLoadInt:  {name: "LOADINT", operands: []operand{{fieldA, opReg}, {fieldSBx, opImmediate}}},
 
-	OpGetUpval:  {name: "GETUPVAL", operands: regAUpval},
-	OpGetUpCell: {name: "GETUPCELL", operands: regAUpval},
+	OpGetUpval:  {name: "GETUPVAL", operands: []operand{{fieldA, opReg}, {fieldB, opUpval}}},
+	OpGetUpCell: {name: "GETUPCELL", operands: []operand{{fieldA, opReg}, {fieldB, opUpCell}}},
 	OpNewCell:   {name: "NEWCELL", operands: regA},
 	OpGetCell:   {name: "GETCELL", operands: regAB},
 	OpSetCell:   {name: "SETCELL", operands: regAB},
@@ -178,10 +179,16 @@ var formats = [opCount]format{
 	OpStepFail:  {name: "STEPFAIL", operands: regAB},
 	OpLoopCheck: {name: "LOOPCHECK", operands: regA},
 	OpParallel:  {name: "PARALLEL", operands: regAVector, window: valuesBC},
+
+	OpCheckTypeFor: {name: "CHECKTYPEFOR", operands: []operand{{fieldA, opReg}, {fieldB, opType}, {fieldC, opConstString}}},
+	OpCheckKind:    {name: "CHECKKIND", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opConstStringPair}}},
+	OpStepCheck:    {name: "STEPCHECK", operands: []operand{{fieldBx, opStep}}},
+	OpSetUpCell:    {name: "SETUPCELL", operands: []operand{{fieldA, opUpCell}, {fieldB, opReg}}},
 }
 
-// Valid reports whether op is a defined opcode.
-func (op Op) Valid() bool { return op < opCount }
+// Valid reports whether op is a defined opcode. An opcode without a format
+// is not: the verifier rejects what it cannot check.
+func (op Op) Valid() bool { return op < opCount && formats[op].name != "" }
 
 // String returns the opcode's mnemonic, e.g. "LOADK", as the disassembler
 // prints it.

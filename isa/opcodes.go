@@ -130,5 +130,12 @@ const (
 	OpLoopCheck // A       R[A]++ (an integer); past the step-loop limit raise Generic "Loop exceeded maximum iterations (10000)"
 	OpParallel  // A B C   R[A] = vector of the results of calling the closures R[B..B+C-1] (the branches of step-parallel)
 
+	// Appended for the code generator: checks whose error messages name
+	// what is checked, as the interpreter's do, and two step/branch needs.
+	OpCheckTypeFor // A B C   unless R[A] satisfies Types[B], raise rt.ValidationError(Types[B], R[A], K[C]): TypeValidationError "Type validation failed for K[C]: expected Types[B], got <type-name of R[A]>" (K[C] a string from the *What helpers of vm/rt, e.g. "parameter 1 of f")
+	OpCheckKind    // A B C   unless the kind of R[A] is in the bit set B (1<<value.Kind), raise value.TypeErr(K[C][0], K[C][1], R[A]): TypeError "Type error in OP: expected E, got <type-name of R[A]>" (K[C] a vector of two strings [OP E])
+	OpStepCheck    // Bx      raise the SecurityViolation of StepBegin if the runtime context denies the isolation step Steps[Bx] needs, without notifying the host (a step with :params checks before evaluating them)
+	OpSetUpCell    // A B     U[A].cell.value = R[B] (a def in a step-parallel branch assigning a local of the enclosing function)
+
 	opCount // number of opcodes; keep last
 )

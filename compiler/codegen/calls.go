@@ -1,0 +1,207 @@
+package codegen
+
+import (
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/vm/rt"
+	"github.com/rtfs-go/rtfs/vm/stdlib"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// binaryOps are the builtins with an instruction of their own for two
+// operands; branchOps those whose test fuses into a conditional jump.
+var (
+	binaryOps = map[string]isa.Op{
+		"+": isa.OpAdd, "-": isa.OpSub, "*": isa.OpMul, "/": isa.OpDiv, "mod": isa.OpMod,
+		"<": isa.OpLt, "<=": isa.OpLe, ">": isa.OpGt, ">=": isa.OpGe, "=": isa.OpEq,
+	}
+	branchOps = map[string]isa.Op{
+		"<": isa.OpIfLt, "<=": isa.OpIfLe, ">": isa.OpIfGt, ">=": isa.OpIfGe, "=": isa.OpIfEq,
+	}
+)
+
+// directBuiltin returns the builtin a call can be bound to at compile time:
+// its head is a name that nothing in the program binds (no local, no
+// top-level definition, which could happen after the call is compiled) and
+// that names a builtin accepting that many arguments. Builtins come before
+// the host context in symbol resolution (§3.8), so nothing else can stand
+// for the name. A wrong argument count leaves the call to the run time,
+// which reports it.
+func (m *moduleGen) directBuiltin(n *ast.Call) *value.Builtin {
+	sym, ok := n.Fn.(*ast.Symbol)
+	if !ok || m.res.refs[sym] != nil || m.res.globalDefs[sym.Name] {
+		return nil
+	}
+	b := stdlib.Lookup(sym.Name)
+	if b == nil || b.CheckArity(len(n.Args)) != nil {
+		return nil
+	}
+	return b
+}
+
+// call compiles a call: the head, then the arguments left to right, in
+// consecutive registers (§3.4).
+func (g *funcGen) call(n *ast.Call, d dest) {
+	if len(n.Args) > isa.MaxA {
+		g.fail("a call with more than %d arguments", isa.MaxA)
+		return
+	}
+	if b := g.m.directBuiltin(n); b != nil {
+		g.builtinCall(n, b, d)
+		return
+	}
+	top := g.top
+	base := g.callBase(d)
+	g.expr(n.Fn, base)
+	for _, a := range n.Args {
+		g.expr(a, g.alloc())
+	}
+	if d.tail {
+		g.emit(isa.ABC(isa.OpTailCall, base, len(n.Args), 0))
+	} else {
+		g.emit(isa.ABC(isa.OpCall, base, len(n.Args), 0))
+		if base != d.reg {
+			g.emit(isa.ABC(isa.OpMove, d.reg, base, 0))
+		}
+	}
+	g.release(top)
+}
+
+// callBase returns the register a call's callee (or result) goes to: the
+// destination itself when it is the last register reserved, so that the
+// arguments can follow it, else a new one.
+func (g *funcGen) callBase(d dest) int {
+	if !d.tail && d.reg == g.top-1 {
+		return d.reg
+	}
+	return g.alloc()
+}
+
+func (g *funcGen) builtinCall(n *ast.Call, b *value.Builtin, d dest) {
+	top := g.top
+	defer g.finish(d)
+	defer g.release(top)
+	if op, ok := binaryOps[b.Name]; ok && len(n.Args) == 2 {
+		x, y := g.rk(n.Args[0]), g.rk(n.Args[1])
+		g.emit(isa.ABC(op, d.reg, x, y))
+		return
+	}
+	if b.Name == "not" {
+		g.emit(isa.ABC(isa.OpNot, d.reg, g.operand(n.Args[0]), 0))
+		return
+	}
+	base := g.callBase(dest{reg: d.reg})
+	for _, a := range n.Args {
+		g.expr(a, g.alloc())
+	}
+	g.emit(isa.ABC(isa.OpCallB, base, len(n.Args), g.m.builtin(b.Name)))
+	if base != d.reg {
+		g.emit(isa.ABC(isa.OpMove, d.reg, base, 0))
+	}
+}
+
+// closure compiles the function literal n into a new proto and emits the
+// instruction making its closure in dst.
+func (g *funcGen) closure(n *ast.Fn, dst int) {
+	child := g.m.newFunc(g.m.res.funcs[site{n, 0}], rt.FuncName(n.Name))
+	child.function(n)
+	g.makeClosure(child, dst)
+}
+
+// makeClosure adds the finished proto of child to the module and emits the
+// CLOSURE making it, with the descriptors of what it captures from g.
+func (g *funcGen) makeClosure(child *funcGen, dst int) {
+	for _, v := range child.fn.upvals {
+		u := isa.Upval{FromParent: v.frame.fn == g.fn, Cell: v.cell}
+		if u.FromParent {
+			u.Index = v.reg
+		} else {
+			u.Index = g.fn.upvalIndex[v]
+		}
+		if u.Index < 0 {
+			g.fail("internal: %s captured before its frame is entered", v.name)
+		}
+		child.proto.Upvals = append(child.proto.Upvals, u)
+	}
+	g.m.mod.Protos = append(g.m.mod.Protos, child.proto)
+	g.emit(isa.ABx(isa.OpClosure, dst, len(g.m.mod.Protos)-1))
+}
+
+// function compiles the body of the closure n into g: the prologue binding
+// the parameters, then the body, in tail position unless a return type is
+// to be checked after it.
+func (g *funcGen) function(n *ast.Fn) {
+	p := g.proto
+	name := p.Name
+	p.NumParams, p.Variadic = len(n.Params), n.Rest != nil
+	if d := n.Delegation; d != nil {
+		if _, delegated := rt.DelegatedCapability(d.Target, d.ID); delegated {
+			p.DelegateTarget, p.DelegateID = d.Target, d.ID
+		}
+	}
+	g.allocN(p.NumParams)
+	restReg := -1
+	if n.Rest != nil {
+		restReg = g.alloc()
+	}
+	// The prologue has no position: its errors are the caller's.
+	g.pinParams(n, restReg)
+	g.enterFrame(g.m.res.frames[site{n, 0}][0])
+	for i, prm := range n.Params {
+		if prm.Type != nil {
+			g.checkType(i, prm.Type, rt.ParamWhat(i+1, name))
+		}
+		g.bindPattern(prm.Pattern, i, g.m.res.bindings[site{n, i}])
+	}
+	if r := n.Rest; r != nil {
+		if r.Type != nil {
+			g.checkElements(restReg, r.Type, rt.RestWhat(r.Name, name))
+		}
+		g.store(g.m.res.bindings[site{n, -1}][0], restReg)
+	}
+	result := g.alloc()
+	if n.Ret == nil {
+		g.body(n.Body, dest{reg: result, tail: true})
+		return
+	}
+	g.body(n.Body, dest{reg: result})
+	defer g.at(n.P)()
+	g.checkType(result, n.Ret, rt.ReturnWhat(name))
+	g.emit(isa.ABC(isa.OpReturn, result, 0, 0))
+}
+
+// pinParams makes each parameter that is a plain name live in the
+// register its argument arrives in, unless it needs a cell or an earlier
+// parameter binds the same name (the argument register would be written
+// before its own argument is bound).
+func (g *funcGen) pinParams(n *ast.Fn, restReg int) {
+	seen := map[*variable]bool{}
+	pin := func(p ast.Pattern, vars []*variable, reg int) {
+		if _, plain := p.(ast.PBind); plain && !seen[vars[0]] && !vars[0].cell {
+			vars[0].reg = reg
+		}
+		for _, v := range vars {
+			seen[v] = true
+		}
+	}
+	for i, prm := range n.Params {
+		pin(prm.Pattern, g.m.res.bindings[site{n, i}], i)
+	}
+	if n.Rest != nil {
+		pin(ast.PBind{}, g.m.res.bindings[site{n, -1}], restReg)
+	}
+}
+
+// checkElements checks every element of the list in r against t.
+func (g *funcGen) checkElements(r int, t *value.Type, what string) {
+	top := g.top
+	it := g.allocN(3) // Iter's sequence, index and element
+	g.emit(isa.ABC(isa.OpMove, it, r, 0))
+	g.loadConst(value.Int(0), it+1)
+	loop := g.pc()
+	exit := g.emitJump(isa.OpIter, it, 0)
+	g.checkType(it+2, t, what)
+	g.jumpBack(loop)
+	g.patchHere(exit)
+	g.release(top)
+}

@@ -1,0 +1,515 @@
+package codegen
+
+import (
+	"maps"
+
+	"github.com/rtfs-go/rtfs/compiler/ast"
+)
+
+// The resolver decides, before any code is generated, where every name of
+// the program lives. It replays the scoping of the reference interpreter
+// statically: interp keeps a chain of mutable frames, pushed by calls, let,
+// match and catch clauses, loop iterations and steps with :params, and a
+// def binds into the innermost one. The resolver walks the program in
+// evaluation order with the same frames and records, for each frame, every
+// variable it will ever hold.
+//
+// A name read by the code of the function that owns its frame is bound if
+// the walk has already seen its binding (a def further down the same body
+// does not count, exactly as in interp, where the name is not yet in the
+// frame). A name read from inside a closure is looked up when the closure
+// runs, by which time its enclosing frames are complete: it refers to the
+// variable of the innermost enclosing frame that ever binds it. Those reads
+// are therefore resolved once the whole program has been walked. A name
+// bound nowhere is global: top-level frames are dynamic (forward references,
+// redefinition) and handled by the machine's global slots.
+//
+// A variable captured by a closure is copied into it when the closure is
+// made, unless the copy could go stale: when the variable is written after
+// the closure is made (letrec, a self-referencing local defn, a def that
+// reassigns it), written again and again by a step-loop, or written from a
+// step-parallel branch. Such variables live in cells shared by reference.
+
+// site names a place of the AST that binds names or opens frames: a node
+// and, for nodes with several such places, the index of the one meant (the
+// binding, clause or branch number; -1 for a rest parameter).
+type site struct {
+	node  ast.Node
+	index int
+}
+
+// variable is one binding of one frame. A frame has a single variable per
+// name, whatever number of times it binds it: a def of a name the frame
+// already holds assigns that variable.
+type variable struct {
+	name  string
+	frame *frame
+	byDef bool // first bound by a def, so unset until the def runs
+	cell  bool // decided once the walk is over
+	reg   int  // its register in the owning function; set by the code generator
+
+	writes   []write
+	captures []int // when (walk clock) the closures capturing it are made in its function
+}
+
+// write is one assignment of a variable, as the walk met it.
+type write struct {
+	clock int
+	fn    *function // the function whose code performs it
+	loop  int       // step-loop nesting at that point
+}
+
+// frame is the static image of one interp environment frame.
+type frame struct {
+	parent *frame
+	fn     *function // the function whose registers hold its variables
+	global bool      // the top-level frame: its names are global slots
+	loop   int       // step-loop nesting when it is entered
+	all    map[string]*variable
+	bound  map[string]bool // bound so far in the walk
+	vars   []*variable     // in order of first binding
+}
+
+// function is a closure body, the top-level code, or a step-parallel branch.
+// A branch is a closure the step runs at once in the frame where it stands:
+// it owns no frame of its own at its start, and its defs bind there.
+type function struct {
+	parent     *function
+	created    int // walk clock at which the parent makes the closure
+	branch     bool
+	upvals     []*variable
+	upvalIndex map[*variable]int
+}
+
+func (f *function) upval(v *variable) int {
+	if i, ok := f.upvalIndex[v]; ok {
+		return i
+	}
+	if f.upvalIndex == nil {
+		f.upvalIndex = map[*variable]int{}
+	}
+	f.upvalIndex[v] = len(f.upvals)
+	f.upvals = append(f.upvals, v)
+	return len(f.upvals) - 1
+}
+
+// resolution is what the code generator needs from the resolver.
+type resolution struct {
+	main *function
+	// refs maps Symbol and GetVar nodes bound lexically to their variable;
+	// a node absent from it names a global.
+	refs map[ast.Node]*variable
+	// defs maps Def and Defstruct nodes that bind a local to it.
+	defs map[ast.Node]*variable
+	// bindings holds the variables a pattern binds, in patternNames order.
+	bindings map[site][]*variable
+	// frames holds the frames a site opens (a let opens one more per
+	// binding that rebinds a name of the current one).
+	frames map[site][]*frame
+	funcs  map[site]*function
+	// globalDefs are the names some def, defn or defstruct binds in the
+	// top-level frame, wherever it stands.
+	globalDefs map[string]bool
+}
+
+// mutable reports whether v may change after its first write, so that a
+// read cannot simply use its register as an operand.
+func (v *variable) mutable() bool {
+	return len(v.writes) != 1 || v.writes[0].fn != v.frame.fn || v.writes[0].loop > v.frame.loop
+}
+
+type resolver struct {
+	res     *resolution
+	fn      *function
+	scope   *frame
+	clock   int
+	loop    int
+	frames  []*frame
+	pending []pendingRef
+}
+
+// pendingRef is a read from inside a closure, resolved when the walk ends.
+type pendingRef struct {
+	node  ast.Node
+	name  string
+	scope *frame // the first frame outside the closure
+	fn    *function
+}
+
+func resolve(prog *ast.Program) *resolution {
+	main := &function{}
+	r := &resolver{
+		res: &resolution{
+			main:       main,
+			refs:       map[ast.Node]*variable{},
+			defs:       map[ast.Node]*variable{},
+			bindings:   map[site][]*variable{},
+			frames:     map[site][]*frame{},
+			funcs:      map[site]*function{},
+			globalDefs: map[string]bool{},
+		},
+		fn: main,
+	}
+	r.scope = r.newFrame()
+	r.scope.global = true
+	r.nodes(prog.Forms)
+	for _, p := range r.pending {
+		for s := p.scope; s != nil && !s.global; s = s.parent {
+			if v := s.all[p.name]; v != nil {
+				r.refer(p.node, v, p.fn)
+				break
+			}
+		}
+	}
+	for _, f := range r.frames {
+		for _, v := range f.vars {
+			v.cell = needsCell(v)
+		}
+	}
+	return r.res
+}
+
+// needsCell reports whether a closure could see v change after capturing
+// it (see the comment at the top of this file).
+func needsCell(v *variable) bool {
+	if len(v.captures) == 0 {
+		return false
+	}
+	firstCapture := v.captures[0]
+	for _, c := range v.captures {
+		firstCapture = min(firstCapture, c)
+	}
+	for _, w := range v.writes {
+		if w.fn != v.frame.fn || w.loop > v.frame.loop || w.clock > firstCapture {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *resolver) tick() int {
+	r.clock++
+	return r.clock
+}
+
+func (r *resolver) newFrame() *frame {
+	f := &frame{parent: r.scope, fn: r.fn, loop: r.loop, all: map[string]*variable{}, bound: map[string]bool{}}
+	r.frames = append(r.frames, f)
+	return f
+}
+
+// enter makes a new frame over the current scope the current scope and
+// returns a function restoring the previous one.
+func (r *resolver) enter() (*frame, func()) {
+	saved := r.scope
+	f := r.newFrame()
+	r.scope = f
+	return f, func() { r.scope = saved }
+}
+
+// bind binds name in f, as interp's env.define does.
+func (r *resolver) bind(f *frame, name string, byDef bool) *variable {
+	v := f.all[name]
+	if v == nil {
+		v = &variable{name: name, frame: f, byDef: byDef, reg: -1}
+		f.all[name] = v
+		f.vars = append(f.vars, v)
+	}
+	f.bound[name] = true
+	v.writes = append(v.writes, write{clock: r.tick(), fn: r.fn, loop: r.loop})
+	return v
+}
+
+func (r *resolver) bindPattern(f *frame, p ast.Pattern) []*variable {
+	var vars []*variable
+	patternNames(p, func(name string) { vars = append(vars, r.bind(f, name, false)) })
+	return vars
+}
+
+// patternNames calls bind for each name p binds, in the order interp binds
+// them; the code generator consumes the variables in the same order.
+func patternNames(p ast.Pattern, bind func(string)) {
+	switch p := p.(type) {
+	case ast.PBind:
+		bind(p.Name)
+	case ast.PAs:
+		bind(p.Name)
+		patternNames(p.Pat, bind)
+	case ast.PVector:
+		for _, e := range p.Elems {
+			patternNames(e, bind)
+		}
+		if p.Rest != nil {
+			patternNames(p.Rest, bind)
+		}
+		if p.As != "" {
+			bind(p.As)
+		}
+	case ast.PMap:
+		for _, sub := range p.Pats {
+			patternNames(sub, bind)
+		}
+		if p.Rest != "" {
+			bind(p.Rest)
+		}
+		if p.As != "" {
+			bind(p.As)
+		}
+	}
+}
+
+// rebinds reports whether p binds a name f already holds, which makes a let
+// open a new frame for it (sequential shadowing, A17).
+func rebinds(p ast.Pattern, f *frame) bool {
+	found := false
+	patternNames(p, func(name string) { found = found || f.bound[name] })
+	return found
+}
+
+// use resolves a read of name at the current point of the walk.
+func (r *resolver) use(n ast.Node, name string) {
+	fn := r.fn
+	for s := r.scope; s != nil && !s.global; s = s.parent {
+		crossed := false
+		for fn != s.fn {
+			crossed = crossed || !fn.branch
+			fn = fn.parent
+		}
+		if crossed {
+			r.pending = append(r.pending, pendingRef{node: n, name: name, scope: s, fn: r.fn})
+			return
+		}
+		if s.bound[name] {
+			r.refer(n, s.all[name], r.fn)
+			return
+		}
+	}
+}
+
+// refer records that n, in function from, denotes v, and makes every
+// function between from and v's owner capture v.
+func (r *resolver) refer(n ast.Node, v *variable, from *function) {
+	r.res.refs[n] = v
+	if from == v.frame.fn {
+		return
+	}
+	f := from
+	for ; f.parent != v.frame.fn; f = f.parent {
+		f.upval(v)
+	}
+	f.upval(v)
+	v.captures = append(v.captures, f.created)
+}
+
+// define is a def (or defstruct) of name in the current frame.
+func (r *resolver) define(n ast.Node, name string) {
+	if r.scope.global {
+		r.res.globalDefs[name] = true
+		return
+	}
+	v := r.bind(r.scope, name, true)
+	r.res.defs[n] = v
+	if v.frame.fn != r.fn {
+		// A def in a step-parallel branch assigns a variable of the frame
+		// the step stands in, through the branch's upvalue.
+		r.refer(n, v, r.fn)
+	}
+}
+
+func (r *resolver) nodes(ns []ast.Node) {
+	for _, n := range ns {
+		r.node(n)
+	}
+}
+
+func (r *resolver) node(n ast.Node) {
+	switch n := n.(type) {
+	case *ast.Symbol:
+		r.use(n, n.Name)
+	case *ast.GetVar:
+		r.use(n, n.Name)
+	case *ast.Vector:
+		r.nodes(n.Elems)
+	case *ast.Map:
+		r.nodes(n.Vals)
+	case *ast.Call:
+		r.node(n.Fn)
+		r.nodes(n.Args)
+	case *ast.Def:
+		r.node(n.Value)
+		r.define(n, n.Name)
+	case *ast.Defstruct:
+		r.define(n, n.Name)
+	case *ast.Fn:
+		r.closure(n)
+	case *ast.Let:
+		r.let(n)
+	case *ast.If:
+		r.node(n.Cond)
+		r.alternatives(n.Then, n.Else)
+	case *ast.Do:
+		r.nodes(n.Body)
+	case *ast.And:
+		r.nodes(n.Args)
+	case *ast.Or:
+		r.nodes(n.Args)
+	case *ast.Match:
+		r.match(n)
+	case *ast.Try:
+		r.try(n)
+	case *ast.For:
+		r.forLoop(n)
+	case *ast.Dotimes:
+		r.node(n.Count)
+		f, leave := r.enter()
+		r.res.frames[site{n, 0}] = []*frame{f}
+		r.res.bindings[site{n, 0}] = []*variable{r.bind(f, n.Var, false)}
+		r.nodes(n.Body)
+		leave()
+	case *ast.CallCap:
+		r.node(n.ID)
+		r.nodes(n.Args)
+	case *ast.Meta:
+		for i, k := range n.Keys {
+			if isRuntimeHint(k) {
+				r.node(n.Vals[i])
+			}
+		}
+		r.node(n.Expr)
+	case *ast.Step:
+		r.step(n)
+	}
+}
+
+// alternatives walks two exclusive branches: a name one of them defines is
+// not bound in the other, and is taken as bound after both.
+func (r *resolver) alternatives(then, els ast.Node) {
+	s := r.scope
+	before := maps.Clone(s.bound)
+	r.node(then)
+	afterThen := s.bound
+	s.bound = before
+	if els != nil {
+		r.node(els)
+	}
+	maps.Copy(s.bound, afterThen)
+}
+
+func (r *resolver) closure(n *ast.Fn) {
+	f := &function{parent: r.fn, created: r.tick()}
+	r.res.funcs[site{n, 0}] = f
+	savedFn := r.fn
+	r.fn = f
+	params, leave := r.enter()
+	r.res.frames[site{n, 0}] = []*frame{params}
+	for i, p := range n.Params {
+		r.res.bindings[site{n, i}] = r.bindPattern(params, p.Pattern)
+	}
+	if n.Rest != nil {
+		r.res.bindings[site{n, -1}] = []*variable{r.bind(params, n.Rest.Name, false)}
+	}
+	r.nodes(n.Body)
+	leave()
+	r.fn = savedFn
+}
+
+func (r *resolver) let(n *ast.Let) {
+	f, leave := r.enter()
+	frames := []*frame{f}
+	for i, b := range n.Bindings {
+		r.node(b.Value)
+		if rebinds(b.Pattern, f) {
+			f = r.newFrame()
+			r.scope = f
+			frames = append(frames, f)
+		}
+		r.res.bindings[site{n, i}] = r.bindPattern(f, b.Pattern)
+	}
+	r.res.frames[site{n, 0}] = frames
+	r.nodes(n.Body)
+	leave()
+}
+
+func (r *resolver) match(n *ast.Match) {
+	r.node(n.Subject)
+	for i, c := range n.Clauses {
+		f, leave := r.enter()
+		r.res.frames[site{n, i}] = []*frame{f}
+		r.res.bindings[site{n, i}] = r.bindPattern(f, c.Pattern)
+		if c.Guard != nil {
+			r.node(c.Guard)
+		}
+		r.node(c.Body)
+		leave()
+	}
+}
+
+func (r *resolver) try(n *ast.Try) {
+	r.nodes(n.Body)
+	for i, c := range n.Catches {
+		f, leave := r.enter()
+		r.res.frames[site{n, i}] = []*frame{f}
+		if catchBinds(c) {
+			r.res.bindings[site{n, i}] = []*variable{r.bind(f, c.Binding, false)}
+		}
+		r.nodes(c.Body)
+		leave()
+	}
+	r.nodes(n.Finally)
+}
+
+// catchBinds reports whether a catch clause binds the caught error.
+func catchBinds(c ast.Catch) bool { return c.Binding != "" && c.Binding != "_" }
+
+func (r *resolver) forLoop(n *ast.For) {
+	saved := r.scope
+	for i, b := range n.Bindings {
+		r.node(b.Coll)
+		f := r.newFrame()
+		r.scope = f
+		r.res.frames[site{n, i}] = []*frame{f}
+		r.res.bindings[site{n, i}] = []*variable{r.bind(f, b.Name, false)}
+	}
+	r.node(n.Body)
+	r.scope = saved
+}
+
+func (r *resolver) step(n *ast.Step) {
+	if !wellFormedStep(n) {
+		return
+	}
+	leave := func() {}
+	if n.ParamKeys != nil {
+		r.nodes(n.ParamVals)
+		var f *frame
+		f, leave = r.enter()
+		r.res.frames[site{n, 0}] = []*frame{f}
+		r.res.bindings[site{n, 0}] = []*variable{r.bind(f, paramsName, false)}
+	}
+	switch n.Kind {
+	case ast.StepIf:
+		r.node(n.Body[0])
+		var els ast.Node
+		if len(n.Body) > 2 {
+			els = n.Body[2]
+		}
+		r.alternatives(n.Body[1], els)
+	case ast.StepLoop:
+		r.loop++
+		r.nodes(n.Body)
+		r.loop--
+	case ast.StepParallel:
+		// Every branch closure is made before the first branch runs.
+		created := r.tick()
+		savedFn := r.fn
+		for i, b := range n.Body {
+			r.fn = &function{parent: savedFn, created: created, branch: true}
+			r.res.funcs[site{n, i}] = r.fn
+			r.node(b)
+		}
+		r.fn = savedFn
+	default:
+		r.nodes(n.Body)
+	}
+	leave()
+}

@@ -1,0 +1,165 @@
+package codegen
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// paramsName is the variable a step with :params binds its map to.
+const paramsName = "%params"
+
+// isRuntimeHint reports whether a metadata key is a `runtime.` hint, the
+// only entries of `^{...}` that are evaluated.
+func isRuntimeHint(k value.Value) bool {
+	var name string
+	switch k.Kind() {
+	case value.KKeyword:
+		name = k.AsKeyword().Name
+	case value.KString:
+		name = k.AsString()
+	}
+	return strings.HasPrefix(name, "runtime.")
+}
+
+// wellFormedStep checks what the type of ast.Step cannot say, as interp
+// does: a known kind and the body shape step-if and step-loop need. A
+// malformed step raises InvalidArguments when evaluated.
+func wellFormedStep(n *ast.Step) bool {
+	if len(n.ParamKeys) != len(n.ParamVals) {
+		return false
+	}
+	switch n.Kind {
+	case ast.StepIf:
+		return len(n.Body) == 2 || len(n.Body) == 3
+	case ast.StepLoop:
+		return len(n.Body) == 2
+	}
+	return n.Kind <= ast.StepParallel
+}
+
+// step compiles a step form (§4.14). With :params, the isolation is checked
+// and the parameters evaluated (in the enclosing scope) before the host
+// hears of the step. The body runs between STEPBEGIN and STEPEND, under a
+// Finally handler that reports the failure to the host and raises the
+// error again.
+func (g *funcGen) step(n *ast.Step, dst int) {
+	if !wellFormedStep(n) {
+		g.raise(value.InvalidArguments, fmt.Sprintf("Malformed %s form", n.Name))
+		return
+	}
+	index := g.m.addStep(n)
+	top := g.top
+	defer g.release(top)
+	if n.ParamKeys != nil {
+		g.emit(isa.ABx(isa.OpStepCheck, 0, index))
+		g.stepParams(n)
+	}
+	action := g.alloc()
+	g.emit(isa.ABx(isa.OpStepBegin, action, index))
+	failure := g.alloc()
+	start := g.pc()
+	switch n.Kind {
+	case ast.StepIf:
+		g.stepIf(n, dst)
+	case ast.StepLoop:
+		g.stepLoop(n, dst)
+	case ast.StepParallel:
+		g.parallel(n, dst)
+	default:
+		g.body(n.Body, dest{reg: dst})
+	}
+	end := g.pc()
+	g.emit(isa.ABC(isa.OpStepEnd, action, dst, 0))
+	done := g.emitJump(isa.OpJmp, 0, 0)
+	g.addHandler(isa.Handler{Start: start, End: end, Target: g.pc(), Reg: failure, Finally: true})
+	g.emit(isa.ABC(isa.OpStepFail, action, failure, 0))
+	g.emit(isa.ABC(isa.OpThrow, failure, 0, 0))
+	g.patchHere(done)
+}
+
+func (m *moduleGen) addStep(n *ast.Step) int {
+	s := isa.Step{Name: n.Name, Kind: uint8(n.Kind), ExposeContext: -1, ContextKeys: n.ContextKeys, MergePolicy: n.MergePolicy}
+	if n.ExposeContext != nil {
+		s.ExposeContext = int8(boolOperand(*n.ExposeContext))
+	}
+	m.mod.Steps = append(m.mod.Steps, s)
+	return len(m.mod.Steps) - 1
+}
+
+// stepParams evaluates the :params map and binds it to %params in the
+// step's own frame.
+func (g *funcGen) stepParams(n *ast.Step) {
+	g.enterFrame(g.m.res.frames[site{n, 0}][0])
+	top := g.top
+	params := g.alloc()
+	base := g.allocN(len(n.ParamVals))
+	for i, v := range n.ParamVals {
+		g.expr(v, base+i)
+	}
+	keys := make([]value.Value, len(n.ParamKeys))
+	for i, k := range n.ParamKeys {
+		keys[i] = value.String(k)
+	}
+	g.emit(isa.ABC(isa.OpNewMap, params, base, g.constant16(value.NewVector(keys))))
+	g.store(g.m.res.bindings[site{n, 0}][0], params)
+	g.release(top)
+}
+
+// stepIf is step-if with the extended falsiness of §3.1.
+func (g *funcGen) stepIf(n *ast.Step, dst int) {
+	top := g.top
+	toElse := g.emitJump(isa.OpTestX, g.operand(n.Body[0]), 0)
+	g.release(top)
+	g.expr(n.Body[1], dst)
+	end := g.emitJump(isa.OpJmp, 0, 0)
+	g.patchHere(toElse)
+	var els ast.Node
+	if len(n.Body) > 2 {
+		els = n.Body[2]
+	}
+	g.valueOrNil(els, dest{reg: dst})
+	g.patchHere(end)
+}
+
+// stepLoop repeats the body while the condition holds (extended
+// falsiness). The iteration limit is checked before the condition, as in
+// interp.
+func (g *funcGen) stepLoop(n *ast.Step, dst int) {
+	top := g.top
+	defer g.release(top)
+	count := g.alloc()
+	g.loadConst(value.Int(0), count)
+	g.emit(isa.ABC(isa.OpLoadNil, dst, 0, 0))
+	loop := g.pc()
+	g.emit(isa.ABC(isa.OpLoopCheck, count, 0, 0))
+	condTop := g.top
+	exit := g.emitJump(isa.OpTestX, g.operand(n.Body[0]), 0)
+	g.release(condTop)
+	g.expr(n.Body[1], dst)
+	g.jumpBack(loop)
+	g.patchHere(exit)
+}
+
+// parallel makes each branch of a step-parallel a closure without
+// parameters and has PARALLEL call them in order.
+func (g *funcGen) parallel(n *ast.Step, dst int) {
+	if len(n.Body) > isa.MaxA {
+		g.fail("a step-parallel with more than %d branches", isa.MaxA)
+		return
+	}
+	top := g.top
+	base := g.allocN(len(n.Body))
+	for i, b := range n.Body {
+		child := g.m.newFunc(g.m.res.funcs[site{n, i}], "fn")
+		result := child.alloc()
+		child.expr(b, result)
+		child.emit(isa.ABC(isa.OpReturn, result, 0, 0))
+		g.makeClosure(child, base+i)
+	}
+	g.emit(isa.ABC(isa.OpParallel, dst, base, len(n.Body)))
+	g.release(top)
+}

@@ -1,0 +1,234 @@
+package host
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// A Capability is one thing a plan can ask the host to do with
+// `(call :id args...)`. Its declared Effects are what the compiler's effect
+// analysis unions into a step's profile; Signature is checked before Run,
+// so Run sees a valid argument count and, for an options capability, a map
+// whose known keys have the declared kinds.
+type Capability struct {
+	ID          string
+	Description string
+	Effects     []Effect
+	Signature   Signature
+	// Run performs the call. call carries the policy in force; Run must
+	// check every resource it touches against it (CallContext.CheckHost,
+	// CallContext.ResolvePath) and honour ctx's deadline.
+	Run func(ctx context.Context, call *CallContext, args []value.Value) (value.Value, error)
+}
+
+// Signature is the shape of a capability's arguments: positional arguments
+// counted by MinArgs and MaxArgs, or, when Options is not nil, exactly one
+// options map such as {:path "/tmp/x"}.
+type Signature struct {
+	MinArgs, MaxArgs int // MaxArgs < 0: no upper bound
+	Options          []Option
+}
+
+// Option is one key of an options map. Keys may be written as keywords
+// (:path) or strings ("path"); a nil value counts as absent.
+type Option struct {
+	Name     string     // without the colon
+	Kind     value.Kind // KString, KInt, KBool, KMap or KVector (a list is accepted too)
+	Required bool
+}
+
+// positional is the signature of a capability taking min to max positional
+// arguments.
+func positional(min, max int) Signature { return Signature{MinArgs: min, MaxArgs: max} }
+
+// options is the signature of a capability taking one options map.
+func options(opts ...Option) Signature { return Signature{MinArgs: 1, MaxArgs: 1, Options: opts} }
+
+// check validates args against the signature of capability id.
+func (s Signature) check(id string, args []value.Value) error {
+	if len(args) < s.MinArgs || (s.MaxArgs >= 0 && len(args) > s.MaxArgs) {
+		return value.ArityErr(id, value.ArityText(s.MinArgs, s.MaxArgs), len(args))
+	}
+	if s.Options == nil {
+		return nil
+	}
+	if args[0].Kind() != value.KMap {
+		return value.TypeErr(id, "an options map", args[0])
+	}
+	m := args[0].AsMap()
+	for _, e := range m.Entries() {
+		if s.find(keyName(e.Key)) == nil {
+			return value.Errorf(value.InvalidArguments, "Invalid arguments to %s: unknown option %s (known: %s)", id, e.Key, s.optionNames())
+		}
+	}
+	opts := optionsMap{m}
+	for _, o := range s.Options {
+		v, ok := opts.get(o.Name)
+		switch {
+		case !ok && o.Required:
+			return value.Errorf(value.InvalidArguments, "Invalid arguments to %s: missing required option :%s", id, o.Name)
+		case ok && v.Kind() != o.Kind && !(o.Kind == value.KVector && v.Kind() == value.KList):
+			return value.TypeErr(id+" option :"+o.Name, o.Kind.String(), v)
+		}
+	}
+	return nil
+}
+
+func (s Signature) find(name string) *Option {
+	for i := range s.Options {
+		if s.Options[i].Name == name {
+			return &s.Options[i]
+		}
+	}
+	return nil
+}
+
+func (s Signature) optionNames() string {
+	names := make([]string, len(s.Options))
+	for i, o := range s.Options {
+		names[i] = ":" + o.Name
+	}
+	return strings.Join(names, " ")
+}
+
+// keyName is the option name a map key spells; other key types spell no
+// option.
+func keyName(k value.Value) string {
+	switch k.Kind() {
+	case value.KKeyword:
+		return k.AsKeyword().Name
+	case value.KString:
+		return k.AsString()
+	}
+	return ""
+}
+
+// optionsMap reads a checked options map.
+type optionsMap struct{ m *value.Map }
+
+// get returns the value of option name, written as a keyword or a string;
+// nil counts as absent.
+func (o optionsMap) get(name string) (value.Value, bool) {
+	v, ok := o.m.Get(value.Kw(name))
+	if !ok || v.IsNil() {
+		v, ok = o.m.Get(value.String(name))
+	}
+	return v, ok && !v.IsNil()
+}
+
+func (o optionsMap) str(name, def string) string {
+	if v, ok := o.get(name); ok {
+		return v.AsString()
+	}
+	return def
+}
+
+func (o optionsMap) int(name string, def int64) int64 {
+	if v, ok := o.get(name); ok {
+		return v.AsInt()
+	}
+	return def
+}
+
+// CallContext is what a capability's Run knows about the call: who is
+// calling, under which policy, and where ccos.io.log writes.
+type CallContext struct {
+	Capability string
+	// Step is the name of the running step; "" outside any step.
+	Step string
+	// Policy is the profile in force: the step's, or the run-level policy
+	// outside steps. Never nil.
+	Policy *StepProfile
+	// Log receives ccos.io.log lines.
+	Log io.Writer
+}
+
+// ParseEffect reads an effect name as written in manifests.
+func ParseEffect(name string) (Effect, error) {
+	for _, e := range AllEffects {
+		if string(e) == name {
+			return e, nil
+		}
+	}
+	return "", fmt.Errorf("unknown effect %q (known: %s)", name, effectNames())
+}
+
+// AllEffects lists every effect a capability may declare.
+var AllEffects = []Effect{EffectClock, EffectEnv, EffectExec, EffectFSRead, EffectFSWrite, EffectNetwork, EffectRandom}
+
+func effectNames() string {
+	names := make([]string, len(AllEffects))
+	for i, e := range AllEffects {
+		names[i] = string(e)
+	}
+	return strings.Join(names, ", ")
+}
+
+// countsAsIO reports whether a call with this effect is one of the I/O
+// operations max_io_operations limits: file system, network and process
+// execution. Reading the clock, the environment or the random source is
+// not I/O in that sense.
+func (e Effect) countsAsIO() bool {
+	return e == EffectFSRead || e == EffectFSWrite || e == EffectNetwork || e == EffectExec
+}
+
+// Registry is a set of capabilities by id. It does not change once made,
+// so engines, the compiler and concurrent calls may share it freely.
+type Registry struct {
+	byID   map[string]*Capability
+	sorted []*Capability
+}
+
+// NewRegistry makes a registry of caps; ids must be unique and non-empty.
+func NewRegistry(caps ...Capability) (*Registry, error) {
+	r := &Registry{byID: make(map[string]*Capability, len(caps))}
+	for i := range caps {
+		c := new(Capability)
+		*c = caps[i]
+		if c.ID == "" {
+			return nil, fmt.Errorf("capability %d has no id", i+1)
+		}
+		if _, dup := r.byID[c.ID]; dup {
+			return nil, fmt.Errorf("capability %s is defined twice", c.ID)
+		}
+		if c.Run == nil {
+			return nil, fmt.Errorf("capability %s has no implementation", c.ID)
+		}
+		r.byID[c.ID] = c
+		r.sorted = append(r.sorted, c)
+	}
+	sort.Slice(r.sorted, func(i, j int) bool { return r.sorted[i].ID < r.sorted[j].ID })
+	return r, nil
+}
+
+// BuiltinRegistry is the registry of the built-in capabilities and those
+// loaded from manifests (see LoadManifest).
+func BuiltinRegistry(user ...Capability) (*Registry, error) {
+	return NewRegistry(append(Builtins(), user...)...)
+}
+
+// Lookup returns capability id.
+func (r *Registry) Lookup(id string) (*Capability, bool) {
+	c, ok := r.byID[id]
+	return c, ok
+}
+
+// List returns every capability sorted by id. The slice is shared: callers
+// must not modify it.
+func (r *Registry) List() []*Capability { return r.sorted }
+
+// Effects returns a copy of the declared effects of capability id; ok is
+// false for an unknown id.
+func (r *Registry) Effects(id string) (effects []Effect, ok bool) {
+	c, ok := r.byID[id]
+	if !ok {
+		return nil, false
+	}
+	return slices.Clone(c.Effects), true
+}

@@ -1,0 +1,148 @@
+// Package chain is the causal chain: the append-only, tamper-evident log of
+// everything a plan run did.
+//
+// # Format
+//
+// A chain is a file of JSON Lines. Each line is one Record: one action (a
+// plan starting or ending, a step starting, completing or failing, a step
+// profile being derived, a capability call, a security violation). Every
+// record has
+//
+//	seq               1, 2, 3, ... : the record's position, equal to its
+//	                  line number in a chain written by one Writer
+//	timestamp         RFC 3339 with nanoseconds, UTC
+//	action_id         the action this record is about
+//	parent_action_id  the enclosing action: the innermost running step, or
+//	                  the plan outside any step ("" for the plan itself)
+//	type              one of the Type constants
+//	...               the fields of that type (see Record)
+//	prev_hash         hex SHA-256 of the previous line's exact bytes (without
+//	                  its newline); 64 zeros (Genesis) for the first record
+//	hash              hex SHA-256 of this line's bytes with the hash member
+//	                  removed (see below)
+//
+// The hash member is always the last member of the line, written exactly as
+// `,"hash":"<64 lowercase hex>"}`. The bytes the hash covers are the line with
+// that suffix replaced by `}`: the compact JSON object of every other field,
+// in the order the Writer wrote them. Because the hash is over the stored
+// bytes rather than over a re-encoding, no canonical JSON form is needed:
+// Verify recomputes it from the line as read.
+//
+// Values in records (capability arguments and results, step results) are
+// RTFS printed forms (§2 of the language reference), e.g. `{:status 200}` or
+// `"text"`, one string per value; a printed form longer than MaxValueBytes is
+// cut and marked with its full length.
+//
+// # What verification detects
+//
+// Editing any byte of a record breaks its own hash (and, if the editor
+// recomputes it, the next record's prev_hash). Removing, inserting or
+// swapping records breaks the seq sequence or a prev_hash link at the first
+// record that moved. A line cut off mid-way lacks its newline. Cutting whole
+// records off the end leaves a chain that no longer ends with PlanCompleted
+// or PlanAborted, which Verify reports as incomplete (ErrIncomplete), so the
+// Writer's user must record the end of every plan. The chain is not signed:
+// someone who rewrites every record from the tampered one onwards produces a
+// chain that verifies. Keeping the last record's hash elsewhere (Summary)
+// closes that gap.
+package chain
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// Type is the kind of action a record describes.
+type Type string
+
+// The record types.
+const (
+	PlanStarted        Type = "PlanStarted"        // Plan
+	PlanCompleted      Type = "PlanCompleted"      // Result
+	PlanAborted        Type = "PlanAborted"        // Error, ErrorKind
+	PlanStepStarted    Type = "PlanStepStarted"    // Step
+	PlanStepCompleted  Type = "PlanStepCompleted"  // Step, Result
+	PlanStepFailed     Type = "PlanStepFailed"     // Step, Error, ErrorKind
+	StepProfileDerived Type = "StepProfileDerived" // Step, Profile
+	CapabilityCall     Type = "CapabilityCall"     // Capability, Arguments, Result or Error and ErrorKind, DurationNS
+	SecurityViolation  Type = "SecurityViolation"  // Capability, Arguments, Error
+)
+
+var knownTypes = map[Type]bool{
+	PlanStarted: true, PlanCompleted: true, PlanAborted: true,
+	PlanStepStarted: true, PlanStepCompleted: true, PlanStepFailed: true,
+	StepProfileDerived: true, CapabilityCall: true, SecurityViolation: true,
+}
+
+// ends reports whether a chain may end with a record of type t.
+func (t Type) ends() bool { return t == PlanCompleted || t == PlanAborted }
+
+// Record is one line of the chain. The Writer sets Seq, Timestamp, PrevHash
+// and Hash; the caller sets the rest. Fields a type does not use stay empty
+// and are left out of the line.
+type Record struct {
+	Seq            int64  `json:"seq"`
+	Timestamp      string `json:"timestamp"`
+	ActionID       string `json:"action_id"`
+	ParentActionID string `json:"parent_action_id"`
+	Type           Type   `json:"type"`
+
+	Plan       string   `json:"plan,omitempty"`       // the plan's name (usually its file)
+	Step       string   `json:"step,omitempty"`       // the step's name
+	Capability string   `json:"capability,omitempty"` // the capability id
+	Arguments  []string `json:"arguments,omitempty"`  // printed form of each argument
+	Result     string   `json:"result,omitempty"`     // printed form of the value produced
+	Error      string   `json:"error,omitempty"`      // the error message
+	ErrorKind  string   `json:"error_kind,omitempty"` // the error kind (§6), e.g. "Generic"
+	DurationNS int64    `json:"duration_ns,omitempty"`
+	// Profile is the step profile as JSON (the host's StepProfile encoding).
+	Profile json.RawMessage `json:"profile,omitempty"`
+
+	PrevHash string `json:"prev_hash"`
+	Hash     string `json:"hash,omitempty"`
+}
+
+// Genesis is the prev_hash of the first record.
+var Genesis = strings.Repeat("0", sha256.Size*2)
+
+// MaxValueBytes bounds the printed form of one value in a record, so a
+// 10 MiB response body does not become a 10 MiB line.
+const MaxValueBytes = 16 << 10
+
+// PrintedValue returns printed (an RTFS printed form) cut to MaxValueBytes;
+// a cut form ends with "…" and the full length in bytes.
+func PrintedValue(printed string) string {
+	if len(printed) <= MaxValueBytes {
+		return printed
+	}
+	// Cut before a rune, never inside one.
+	i := MaxValueBytes
+	for i > 0 && !utf8.RuneStart(printed[i]) {
+		i--
+	}
+	return printed[:i] + "…[" + strconv.Itoa(len(printed)) + " bytes]"
+}
+
+// hashSuffixLen is the length of `,"hash":"<64 hex>"}`.
+const hashSuffixLen = len(`,"hash":""}`) + sha256.Size*2
+
+// sealLine turns the JSON of a record without its hash member into the
+// stored line: body with the hash member appended as the last member.
+func sealLine(body []byte) []byte {
+	sum := sha256.Sum256(body)
+	line := make([]byte, 0, len(body)+hashSuffixLen-1)
+	line = append(line, body[:len(body)-1]...)
+	line = append(line, `,"hash":"`...)
+	line = hex.AppendEncode(line, sum[:])
+	return append(line, `"}`...)
+}
+
+// lineHash is the prev_hash the record after line must carry.
+func lineHash(line []byte) string {
+	sum := sha256.Sum256(line)
+	return hex.EncodeToString(sum[:])
+}

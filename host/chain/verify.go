@@ -1,0 +1,160 @@
+package chain
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+)
+
+// Problem says what is wrong with a record.
+type Problem string
+
+// The problems Verify reports.
+const (
+	// Malformed: the line is not a record (bad JSON, unknown field or type,
+	// bad timestamp, hash member missing or not last).
+	Malformed Problem = "malformed"
+	// Altered: the line's content does not match its own hash.
+	Altered Problem = "altered"
+	// OutOfSequence: seq is not the one expected at this position, so records
+	// were removed, inserted or reordered before this line.
+	OutOfSequence Problem = "out of sequence"
+	// BrokenLink: prev_hash is not the hash of the line before, so the line
+	// before was changed, removed, inserted or moved.
+	BrokenLink Problem = "broken link"
+	// Truncated: the last line is cut off (it has no newline).
+	Truncated Problem = "truncated"
+	// Incomplete: every record verifies but the chain does not end with
+	// PlanCompleted or PlanAborted: whole records are missing at the end, or
+	// the run that wrote it never finished.
+	Incomplete Problem = "incomplete"
+)
+
+// ErrIncomplete matches (errors.Is) the error Verify returns for a chain
+// that is intact but does not end with PlanCompleted or PlanAborted.
+var ErrIncomplete = errors.New("causal chain incomplete")
+
+// VerifyError names the first record that failed verification.
+type VerifyError struct {
+	Line    int   // 1-based line number of the bad record (for Incomplete: the last line, 0 if none)
+	Seq     int64 // the seq expected at that line
+	Problem Problem
+	Detail  string
+}
+
+func (e *VerifyError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("causal chain %s: %s", e.Problem, e.Detail)
+	}
+	return fmt.Sprintf("causal chain record %d (line %d) %s: %s", e.Seq, e.Line, e.Problem, e.Detail)
+}
+
+// Is makes errors.Is(err, ErrIncomplete) hold for an Incomplete error.
+func (e *VerifyError) Is(target error) bool {
+	return target == ErrIncomplete && e.Problem == Incomplete
+}
+
+// Summary describes a chain that verified.
+type Summary struct {
+	Records  int
+	LastSeq  int64
+	LastType Type
+	// HeadHash is the SHA-256 of the last line: the prev_hash the next
+	// record must carry. Keeping it apart from the chain lets a later
+	// Verify detect a chain rewritten from some record onwards.
+	HeadHash string
+}
+
+// Verify reads a chain from r and checks every record: each line is a
+// well-formed record, its hash matches its content, seq counts up from 1,
+// prev_hash links each line to the one before (Genesis for the first), the
+// last line is whole, and the last record is PlanCompleted or PlanAborted.
+// It returns nil or a *VerifyError for the first problem found; an intact
+// chain that does not end a plan gives an error matching ErrIncomplete.
+func Verify(r io.Reader) error {
+	_, err := Check(r)
+	return err
+}
+
+// Check is Verify that also describes what it verified. The Summary covers
+// the records read before the first problem.
+func Check(r io.Reader) (Summary, error) {
+	br := bufio.NewReader(r)
+	sum := Summary{HeadHash: Genesis}
+	for line := 1; ; line++ {
+		text, readErr := br.ReadBytes('\n')
+		if len(text) == 0 && readErr == io.EOF {
+			break
+		}
+		if readErr != nil && readErr != io.EOF {
+			return sum, fmt.Errorf("reading causal chain: %w", readErr)
+		}
+		want := sum.LastSeq + 1
+		fail := func(p Problem, format string, args ...any) (Summary, error) {
+			return sum, &VerifyError{Line: line, Seq: want, Problem: p, Detail: fmt.Sprintf(format, args...)}
+		}
+		if readErr == io.EOF {
+			return fail(Truncated, "the last line is cut off (%d bytes, no newline)", len(text))
+		}
+		text = text[:len(text)-1]
+		rec, problem, detail := parseLine(text)
+		if problem != "" {
+			return fail(problem, "%s", detail)
+		}
+		if rec.Seq != want {
+			return fail(OutOfSequence, "seq is %d where %d was expected: records were removed, inserted or reordered", rec.Seq, want)
+		}
+		if rec.PrevHash != sum.HeadHash {
+			return fail(BrokenLink, "prev_hash does not match the line before: a record before it was changed, removed, inserted or moved")
+		}
+		sum.Records++
+		sum.LastSeq = rec.Seq
+		sum.LastType = rec.Type
+		sum.HeadHash = lineHash(text)
+	}
+	switch {
+	case sum.Records == 0:
+		return sum, &VerifyError{Problem: Incomplete, Detail: "the chain is empty"}
+	case !sum.LastType.ends():
+		return sum, &VerifyError{Line: sum.Records, Seq: sum.LastSeq, Problem: Incomplete,
+			Detail: fmt.Sprintf("the chain ends with %s, not PlanCompleted or PlanAborted: records are missing at the end or the run never finished", sum.LastType)}
+	}
+	return sum, nil
+}
+
+// parseLine decodes one line (without its newline) and checks it against
+// its own hash; problem is empty when it is a sound record.
+func parseLine(line []byte) (rec Record, problem Problem, detail string) {
+	dec := json.NewDecoder(bytes.NewReader(line))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&rec); err != nil {
+		return rec, Malformed, fmt.Sprintf("not a record: %v", err)
+	}
+	if dec.More() {
+		return rec, Malformed, "data after the record"
+	}
+	if !knownTypes[rec.Type] {
+		return rec, Malformed, fmt.Sprintf("unknown type %q", rec.Type)
+	}
+	if _, err := time.Parse(time.RFC3339Nano, rec.Timestamp); err != nil {
+		return rec, Malformed, fmt.Sprintf("bad timestamp %q", rec.Timestamp)
+	}
+	if len(line) < hashSuffixLen || !bytes.HasSuffix(line, []byte(`,"hash":"`+rec.Hash+`"}`)) ||
+		len(rec.Hash) != sha256.Size*2 {
+		return rec, Malformed, `the hash member is missing or not the last member`
+	}
+	body := make([]byte, 0, len(line)-hashSuffixLen+1)
+	body = append(body, line[:len(line)-hashSuffixLen]...)
+	body = append(body, '}')
+	sum := sha256.Sum256(body)
+	if hex.EncodeToString(sum[:]) != rec.Hash {
+		return rec, Altered, "the record's content does not match its hash"
+	}
+	return rec, "", ""
+}

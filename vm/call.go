@@ -1,0 +1,246 @@
+package vm
+
+import (
+	"slices"
+
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/vm/rt"
+	"github.com/rtfs-go/rtfs/vm/stdlib"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// maxStack bounds the value stack (512 MiB of values): deep recursion
+// through functions with very many registers fails with StackOverflow
+// before it exhausts memory.
+const maxStack = 1 << 24
+
+// checkArity checks the argument count of a call of fn.
+func checkArity(fn *function, n int) *value.Error {
+	if n == fn.numParams && !fn.variadic {
+		return nil
+	}
+	return rt.CheckArity(fn.name, fn.numParams, fn.variadic, n)
+}
+
+// newFrame pushes a frame for the caller to fill in. Filling in the fields
+// of a frame in place is cheaper than appending a new one.
+func (m *machine) newFrame() *frame {
+	n := len(m.frames)
+	if n == cap(m.frames) {
+		m.frames = append(m.frames, frame{})
+	} else {
+		m.frames = m.frames[:n+1]
+	}
+	return &m.frames[n]
+}
+
+// enter lays out the registers of a call of fn whose n arguments (n fits
+// fn's arity) are at stack[base:]: the rest list of a variadic function,
+// and nil in the registers past the parameters, which the code may assume.
+// The stack is made to extend a whole register window past base.
+func (m *machine) enter(fn *function, base, n int) *value.Error {
+	if base+window > len(m.stack) {
+		if err := m.grow(base + window); err != nil {
+			return err
+		}
+	}
+	need := base + fn.numRegs
+	first := n
+	if fn.variadic {
+		rest := slices.Clone(m.stack[base+fn.numParams : base+n])
+		m.stack[base+fn.numParams] = value.NewList(rest)
+		first = fn.numParams + 1
+	}
+	// A loop, not clear(): the windows are a few values long, too short
+	// for the bulk write barriers of memclr to pay off.
+	regs := m.stack[base+first : need]
+	for i := range regs {
+		regs[i] = value.Value{}
+	}
+	return nil
+}
+
+// grow makes the stack at least need values long. Frames address it by
+// index, so copying it moves nothing they refer to.
+func (m *machine) grow(need int) *value.Error {
+	if need > maxStack {
+		return value.Errorf(value.StackOverflow, "Stack exhausted (%d values)", maxStack)
+	}
+	grown := make([]value.Value, min(max(2*len(m.stack), need), maxStack))
+	copy(grown, m.stack)
+	m.stack = grown
+	return nil
+}
+
+// stackTop is the first stack slot above the running frame's registers,
+// where a call from Go starts.
+func (m *machine) stackTop() int {
+	f := &m.frames[len(m.frames)-1]
+	return f.base + f.cl.fn.numRegs
+}
+
+// apply calls callee from Go: a builtin's callback (value.Runtime.Call,
+// counted: an application of its own, as in the interpreter) or a branch
+// of step-parallel (not counted: it runs at the depth of the step). A
+// closure runs in a nested dispatch loop on top of the running frame.
+func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (value.Value, *value.Error) {
+	if counted && m.depth >= m.maxDepth {
+		return value.Nil, rt.StackOverflow(m.maxDepth)
+	}
+	if m.limits.countdown--; m.limits.countdown <= 0 {
+		if err := m.poll(); err != nil {
+			return value.Nil, err
+		}
+	}
+	cl, ok := callee.Ref().(*Closure)
+	if !ok || cl.fn.capability != "" {
+		return m.callOther(callee, args, counted)
+	}
+	fn := cl.fn
+	if err := checkArity(fn, len(args)); err != nil {
+		return value.Nil, err
+	}
+	slot := m.stackTop()
+	base := slot + 1
+	if need := base + max(window, len(args)); need > len(m.stack) {
+		if err := m.grow(need); err != nil {
+			return value.Nil, err
+		}
+	}
+	m.stack[slot] = callee
+	copy(m.stack[base:], args)
+	if err := m.enter(fn, base, len(args)); err != nil {
+		return value.Nil, err
+	}
+	saved := m.depth
+	if counted {
+		m.depth++
+	}
+	m.frames = append(m.frames, frame{cl: cl, base: base, depth: m.depth})
+	v, err := m.execute(len(m.frames) - 1)
+	m.depth = saved
+	return v, err
+}
+
+// callOther calls what is not a closure running here: a builtin, a keyword
+// (§3.7), a delegated function; anything else is not callable. counted
+// says whether the call is an application of its own (see apply).
+func (m *machine) callOther(callee value.Value, args []value.Value, counted bool) (value.Value, *value.Error) {
+	switch callee.Kind() {
+	case value.KFunc:
+		switch f := callee.Ref().(type) {
+		case *value.Builtin:
+			return m.callBuiltin(f, args, counted)
+		case *Closure:
+			// args are registers, and the host may keep what it is given.
+			return rt.CallCapability(m.ctx, m.host, m.rc, f.fn.capability, slices.Clone(args))
+		}
+	case value.KKeyword:
+		return rt.KeywordCall(callee, args)
+	}
+	return value.Nil, rt.NotCallable(callee)
+}
+
+// callBuiltin checks the argument count of b and calls it.
+func (m *machine) callBuiltin(b *value.Builtin, args []value.Value, counted bool) (value.Value, *value.Error) {
+	if err := b.CheckArity(len(args)); err != nil {
+		return value.Nil, rt.ToError(err)
+	}
+	saved := m.depth
+	if counted {
+		m.depth++
+	}
+	v, err := b.Fn(m, args)
+	m.depth = saved
+	if err != nil {
+		return value.Nil, rt.ToError(err)
+	}
+	if m.limits.maxMemory > 0 {
+		if err := m.noteResult(v); err != nil {
+			return value.Nil, err
+		}
+	}
+	return v, nil
+}
+
+// callCapability is `(call id args...)` (§7).
+func (m *machine) callCapability(idv value.Value, args []value.Value) (value.Value, *value.Error) {
+	id, err := rt.CapabilityID(idv)
+	if err != nil {
+		return value.Nil, err
+	}
+	// args are registers, and the host may keep what it is given.
+	return rt.CallCapability(m.ctx, m.host, m.rc, id, slices.Clone(args))
+}
+
+// operatorBuiltins are the builtins whose semantics the arithmetic and
+// comparison instructions have.
+var operatorBuiltins = [...]*value.Builtin{
+	isa.OpAdd: stdlib.Lookup("+"), isa.OpSub: stdlib.Lookup("-"), isa.OpMul: stdlib.Lookup("*"),
+	isa.OpDiv: stdlib.Lookup("/"), isa.OpMod: stdlib.Lookup("mod"),
+	isa.OpLt: stdlib.Lookup("<"), isa.OpLe: stdlib.Lookup("<="), isa.OpGt: stdlib.Lookup(">"),
+	isa.OpGe: stdlib.Lookup(">="), isa.OpEq: stdlib.Lookup("="),
+	isa.OpIfLt: stdlib.Lookup("<"), isa.OpIfLe: stdlib.Lookup("<="), isa.OpIfGt: stdlib.Lookup(">"),
+	isa.OpIfGe: stdlib.Lookup(">="), isa.OpIfEq: stdlib.Lookup("="),
+}
+
+// binary is the slow path of the arithmetic and comparison instructions:
+// floats without boxing, anything else through the builtin, which gives
+// the same errors. pc is the next instruction. Like every application in
+// the interpreter, the operation fails at the depth limit unless its
+// value is returned at once (a call in tail position).
+func (m *machine) binary(ins isa.Instr, b, c value.Value, code []isa.Instr, pc int) (value.Value, *value.Error) {
+	op := ins.Op()
+	if m.depth >= m.maxDepth && !(op < isa.OpIfLt && returnsResult(code, pc, ins.A())) {
+		return value.Nil, rt.StackOverflow(m.maxDepth)
+	}
+	if b.Kind() == value.KFloat && c.Kind() == value.KFloat {
+		x, y := b.AsFloat(), c.AsFloat()
+		switch op {
+		case isa.OpAdd:
+			return value.Float(x + y), nil
+		case isa.OpSub:
+			return value.Float(x - y), nil
+		case isa.OpMul:
+			return value.Float(x * y), nil
+		case isa.OpLt, isa.OpIfLt:
+			return value.Bool(x < y), nil
+		case isa.OpLe, isa.OpIfLe:
+			return value.Bool(x <= y), nil
+		case isa.OpGt, isa.OpIfGt:
+			return value.Bool(x > y), nil
+		case isa.OpGe, isa.OpIfGe:
+			return value.Bool(x >= y), nil
+		}
+	}
+	if int(op) >= len(operatorBuiltins) || operatorBuiltins[op] == nil {
+		return value.Nil, internalError("%s is not an operator", op)
+	}
+	m.operands[0], m.operands[1] = b, c
+	return m.callBuiltin(operatorBuiltins[op], m.operands[:], true)
+}
+
+// returnsResult says whether the instruction at pc, and the moves and
+// jumps after it, return register reg unchanged: then the instruction
+// before pc is in tail position, where the interpreter makes a call in the
+// caller's stead, without counting it.
+func returnsResult(code []isa.Instr, pc, reg int) bool {
+	for steps := 0; steps < 16 && pc >= 0 && pc < len(code); steps++ {
+		ins := code[pc]
+		switch ins.Op() {
+		case isa.OpReturn:
+			return ins.A() == reg
+		case isa.OpMove:
+			if ins.B() != reg {
+				return false
+			}
+			reg = ins.A()
+			pc++
+		case isa.OpJmp:
+			pc += 1 + ins.SJ()
+		default:
+			return false
+		}
+	}
+	return false
+}

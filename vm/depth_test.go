@@ -1,0 +1,36 @@
+package vm_test
+
+import (
+	"fmt"
+	"testing"
+)
+
+// TestDepthLimitMatchesInterpreter runs recursions that end just below, at
+// and just above the depth limit, with every kind of call in the deepest
+// frame, and holds the VM to the interpreter's outcome: the same calls
+// succeed, and the first one to fail is the same, at the same position.
+func TestDepthLimitMatchesInterpreter(t *testing.T) {
+	const maxDepth = 20
+	// Each body is what the deepest call (n = 0) does, in tail position or
+	// not; the recursion itself is never a tail call.
+	bodies := []string{
+		"n", "(+ n 1)", "(not n)", "(str n)", "(:a {:a n})", "[(+ n 1)]",
+		"(map inc [n])", "(map (fn [x] (inc x)) [n])", "(do (map (fn [x] (inc x)) [n]) n)",
+		"(let [y (+ n 1)] y)", "(if (< n 1) :low :high)", "((fn [] n))", "(step \"s\" n)",
+		"(reduce (fn [a b] (+ a b)) 0 [1 2])", "(try (/ 1 n) (catch e :caught))",
+	}
+	for _, body := range bodies {
+		src := fmt.Sprintf("(defn d [n] (if (= n 0) %s (let [r (d (- n 1))] r)))\n", body)
+		for depth := maxDepth - 4; depth <= maxDepth+1; depth++ {
+			program := src + fmt.Sprintf("(d %d)", depth)
+			prog, err := parse("t.rtfs", program)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, want := runVM(t, prog, maxDepth), runInterp(prog, maxDepth)
+			if got.String() != want.String() {
+				t.Errorf("the VM and the interpreter differ:\n vm:     %s\n interp: %s\nprogram:\n%s", got, want, program)
+			}
+		}
+	}
+}

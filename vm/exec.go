@@ -1,0 +1,544 @@
+package vm
+
+import (
+	"slices"
+
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/vm/rt"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// runMain runs Protos[0] as the bottom frame, with itself in the callee
+// slot below its registers like any other frame.
+func (m *machine) runMain() (value.Value, *value.Error) {
+	main := &Closure{fn: &m.functions[0]}
+	m.stack = make([]value.Value, 1+window+initialStack)
+	m.stack[0] = value.Func(main)
+	m.frames = append(make([]frame, 0, initialFrames), frame{cl: main, base: 1})
+	return m.execute(0)
+}
+
+// Initial sizes of the stacks beyond what the top level needs; both grow
+// as needed and are reused by every call of the run.
+const (
+	initialStack  = 1024
+	initialFrames = 64
+)
+
+// execute is the dispatch loop. It runs the frame on top of the frame
+// stack, and every frame that frame calls, until the frame at index stop
+// returns (its value is the result) or an error escapes every handler of
+// the frames from stop up (the frames are dropped and the error returned).
+func (m *machine) execute(stop int) (value.Value, *value.Error) {
+	var (
+		cl      *Closure
+		fn      *function
+		code    []isa.Instr
+		consts  []value.Value
+		regs    registers
+		base    int
+		pc      int
+		atLimit bool // a call made here would exceed MaxDepth
+		result  value.Value
+		err     *value.Error
+	)
+reload:
+	// Take up the frame on top of the frame stack: after a call, a return,
+	// a tail call or an unwinding.
+	{
+		f := &m.frames[len(m.frames)-1]
+		cl, fn, base, pc = f.cl, f.cl.fn, f.base, f.pc
+		code, consts = fn.code, fn.consts
+		regs = registers(m.stack[base:])
+		atLimit = m.depth >= m.maxDepth
+	}
+	for {
+		ins := code[pc]
+		pc++
+		switch ins.Op() {
+		case isa.OpNop:
+
+		case isa.OpMove:
+			regs[ins.A()] = regs[ins.B()]
+		case isa.OpLoadK:
+			regs[ins.A()] = consts[ins.Bx()]
+		case isa.OpLoadNil:
+			regs[ins.A()] = value.Value{} // a literal: value.Nil is a variable, read from memory
+		case isa.OpLoadBool:
+			regs[ins.A()] = value.Bool(ins.B() != 0)
+		case isa.OpLoadInt:
+			regs[ins.A()] = value.Int(int64(ins.SBx()))
+
+		case isa.OpGetUpval:
+			regs[ins.A()] = cl.upvals[ins.B()]
+		case isa.OpGetUpCell:
+			c, e := cellOf(cl.upvals[ins.B()])
+			if e != nil {
+				err = e
+				goto fail
+			}
+			regs[ins.A()] = c.V
+		case isa.OpSetUpCell:
+			c, e := cellOf(cl.upvals[ins.A()])
+			if e != nil {
+				err = e
+				goto fail
+			}
+			c.V = regs[ins.B()]
+		case isa.OpNewCell:
+			regs[ins.A()] = value.NewCell(value.Nil)
+		case isa.OpGetCell:
+			c, e := cellOf(regs[ins.B()])
+			if e != nil {
+				err = e
+				goto fail
+			}
+			regs[ins.A()] = c.V
+		case isa.OpSetCell:
+			c, e := cellOf(regs[ins.A()])
+			if e != nil {
+				err = e
+				goto fail
+			}
+			c.V = regs[ins.B()]
+		case isa.OpGetGlobal:
+			if g := ins.Bx(); m.defined[g] {
+				regs[ins.A()] = m.globals[g]
+			} else {
+				if result, err = m.undefinedGlobal(g); err != nil {
+					goto fail
+				}
+				regs[ins.A()] = result
+			}
+		case isa.OpDefGlobal:
+			m.globals[ins.Bx()] = regs[ins.A()]
+			m.defined[ins.Bx()] = true
+		case isa.OpGetVar:
+			regs[ins.A()] = m.getVar(consts[ins.Bx()].AsString())
+		case isa.OpCtxRef:
+			regs[ins.A()] = rt.ContextRef(m.host, consts[ins.Bx()].AsString())
+
+		case isa.OpNewVec:
+			b, c := ins.B(), ins.C()
+			regs[ins.A()] = value.NewVector(slices.Clone(regs[b : b+c : b+c]))
+		case isa.OpNewMap:
+			regs[ins.A()] = newMap(consts[ins.C()].Items(), regs[ins.B():])
+		case isa.OpClosure:
+			regs[ins.A()] = m.newClosure(ins.Bx(), regs[:], cl)
+		case isa.OpAppend:
+			acc := regs[ins.A()]
+			if !acc.IsSeq() {
+				err = internalError("APPEND to a %s", acc.TypeName())
+				goto fail
+			}
+			regs[ins.A()] = value.Conj(acc, regs[ins.B()])
+		case isa.OpStruct:
+			regs[ins.A()] = m.structs[ins.Bx()]
+
+		// Arithmetic: integers (wrapping, ⚠ A25) and floats inline, the
+		// rest through the builtin.
+		case isa.OpAdd:
+			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
+			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+				regs[ins.A()] = value.Int(b.AsInt() + c.AsInt())
+				continue
+			}
+			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+				goto fail
+			}
+			regs[ins.A()] = result
+		case isa.OpSub:
+			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
+			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+				regs[ins.A()] = value.Int(b.AsInt() - c.AsInt())
+				continue
+			}
+			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+				goto fail
+			}
+			regs[ins.A()] = result
+		case isa.OpMul:
+			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
+			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+				regs[ins.A()] = value.Int(b.AsInt() * c.AsInt())
+				continue
+			}
+			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+				goto fail
+			}
+			regs[ins.A()] = result
+		case isa.OpDiv, isa.OpMod, isa.OpEq:
+			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
+			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+				goto fail
+			}
+			regs[ins.A()] = result
+		case isa.OpLt, isa.OpLe, isa.OpGt, isa.OpGe:
+			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
+			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+				regs[ins.A()] = value.Bool(intOrder(ins.Op(), b.AsInt(), c.AsInt()))
+				continue
+			}
+			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+				goto fail
+			}
+			regs[ins.A()] = result
+		case isa.OpNot:
+			if atLimit && !returnsResult(code, pc, ins.A()) {
+				err = rt.StackOverflow(m.maxDepth)
+				goto fail
+			}
+			regs[ins.A()] = value.Bool(!regs[ins.B()].Truthy())
+
+		// Control flow. Every backward jump counts towards the next poll.
+		case isa.OpJmp:
+			if off := ins.SJ(); off >= 0 {
+				pc += off
+				continue
+			} else {
+				pc += off
+			}
+			if m.limits.countdown--; m.limits.countdown <= 0 {
+				if err = m.poll(); err != nil {
+					goto fail
+				}
+			}
+		case isa.OpTest, isa.OpTestT, isa.OpTestX:
+			if jumps(ins.Op(), regs[ins.A()]) {
+				off := ins.SBx()
+				pc += off
+				if off < 0 {
+					if m.limits.countdown--; m.limits.countdown <= 0 {
+						if err = m.poll(); err != nil {
+							goto fail
+						}
+					}
+				}
+			}
+		case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
+			b, c := rk(regs, consts, ins.A()), rk(regs, consts, ins.B())
+			var holds bool
+			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+				holds = intOrder(ins.Op(), b.AsInt(), c.AsInt())
+			} else {
+				if result, err = m.binary(ins, b, c, code, pc); err != nil {
+					goto fail
+				}
+				holds = result.Truthy()
+			}
+			if !holds {
+				off := ins.SJ()
+				pc += off
+				if off < 0 {
+					if m.limits.countdown--; m.limits.countdown <= 0 {
+						if err = m.poll(); err != nil {
+							goto fail
+						}
+					}
+				}
+			}
+		case isa.OpIter:
+			a := ins.A()
+			seq, index := regs[a], regs[a+1]
+			if !seq.IsSeq() || index.Kind() != value.KInt {
+				err = internalError("ITER over a %s with a %s index", seq.TypeName(), index.TypeName())
+				goto fail
+			}
+			items := seq.Items()
+			if i := index.AsInt(); i >= 0 && i < int64(len(items)) {
+				regs[a+2] = items[i]
+				regs[a+1] = value.Int(i + 1)
+			} else {
+				pc += ins.SBx()
+			}
+		case isa.OpAssert:
+			if v := regs[ins.A()]; ins.B()&(1<<v.Kind()) == 0 {
+				err = value.Errorf(value.TypeError, "%s", consts[ins.C()].AsString())
+				goto fail
+			}
+
+		// Calls.
+		case isa.OpCall:
+			a, n := ins.A(), ins.B()
+			callee := regs[a]
+			if atLimit {
+				err = rt.StackOverflow(m.maxDepth)
+				goto fail
+			}
+			if m.limits.countdown--; m.limits.countdown <= 0 {
+				if err = m.poll(); err != nil {
+					goto fail
+				}
+			}
+			if next, ok := callee.Ref().(*Closure); ok && next.fn.capability == "" {
+				if err = checkArity(next.fn, n); err != nil {
+					goto fail
+				}
+				calleeBase := base + a + 1
+				if err = m.enter(next.fn, calleeBase, n); err != nil {
+					goto fail
+				}
+				m.frames[len(m.frames)-1].pc = pc
+				m.depth++
+				f := m.newFrame()
+				f.cl, f.pc, f.base, f.depth, f.site, f.sitePC = next, 0, calleeBase, m.depth, fn, pc-1
+				goto reload
+			}
+			if result, err = m.callOther(callee, regs[a+1:a+1+n], true); err != nil {
+				goto fail
+			}
+			regs = registers(m.stack[base:])
+			regs[a] = result
+		case isa.OpTailCall:
+			a, n := ins.A(), ins.B()
+			callee := regs[a]
+			if m.limits.countdown--; m.limits.countdown <= 0 {
+				if err = m.poll(); err != nil {
+					goto fail
+				}
+			}
+			if next, ok := callee.Ref().(*Closure); ok && next.fn.capability == "" {
+				if err = checkArity(next.fn, n); err != nil {
+					goto fail
+				}
+				// The arguments take the place of this frame's registers.
+				// The callee slot keeps the first callee of the frame:
+				// nothing reads it but RETURN, which writes it.
+				moveDown(m.stack[base:base+n], m.stack[base+a+1:base+a+1+n])
+				if err = m.enter(next.fn, base, n); err != nil {
+					goto fail
+				}
+				f := &m.frames[len(m.frames)-1]
+				f.cl, f.pc, f.site, f.sitePC = next, 0, fn, pc-1
+				goto reload
+			}
+			if result, err = m.callOther(callee, regs[a+1:a+1+n], false); err != nil {
+				goto fail
+			}
+			goto ret
+		case isa.OpCallB:
+			a, n := ins.A(), ins.B()
+			tail := returnsResult(code, pc, a)
+			if atLimit && !tail {
+				err = rt.StackOverflow(m.maxDepth)
+				goto fail
+			}
+			if m.limits.countdown--; m.limits.countdown <= 0 {
+				if err = m.poll(); err != nil {
+					goto fail
+				}
+			}
+			if result, err = m.callBuiltin(m.builtins[ins.C()], regs[a+1:a+1+n], !tail); err != nil {
+				goto fail
+			}
+			regs = registers(m.stack[base:])
+			regs[a] = result
+		case isa.OpCallCap:
+			a, n := ins.A(), ins.B()
+			if result, err = m.callCapability(regs[a], regs[a+1:a+1+n]); err != nil {
+				goto fail
+			}
+			regs[a] = result
+		case isa.OpReturn:
+			result = regs[ins.A()]
+			goto ret
+
+		// Patterns and types.
+		case isa.OpDestruct:
+			if _, err = bindPattern(m.module.Patterns[ins.B()], regs[ins.A()], regs[:], rt.Destructuring); err != nil {
+				goto fail
+			}
+		case isa.OpMatch:
+			ok, e := bindPattern(m.module.Patterns[ins.B()], regs[ins.A()], regs[:], rt.Matching)
+			if e != nil {
+				err = e
+				goto fail
+			}
+			if ok {
+				pc++
+			}
+		case isa.OpCheckType:
+			if t, v := m.module.Types[ins.Bx()], regs[ins.A()]; !value.Check(t, v) {
+				err = rt.ValidationError(t, v, checkedValue)
+				goto fail
+			}
+		case isa.OpCheckTypeFor:
+			if t, v := m.module.Types[ins.B()], regs[ins.A()]; !value.Check(t, v) {
+				err = rt.ValidationError(t, v, consts[ins.C()].AsString())
+				goto fail
+			}
+		case isa.OpCheckKind:
+			if v := regs[ins.A()]; ins.B()&(1<<v.Kind()) == 0 {
+				what := consts[ins.C()].Items()
+				err = value.TypeErr(what[0].AsString(), what[1].AsString(), v)
+				goto fail
+			}
+
+		// Errors.
+		case isa.OpIfKind:
+			if !isKind(regs[ins.A()], consts[ins.B()].AsString()) {
+				pc += ins.SJ()
+			}
+		case isa.OpThrow:
+			v := regs[ins.A()]
+			if v.Kind() != value.KError {
+				err = internalError("THROW of a %s", v.TypeName())
+				goto fail
+			}
+			err = v.AsError()
+			goto fail
+		case isa.OpRaise:
+			err = &value.Error{Kind: value.ErrorKind(consts[ins.A()].AsString()), Message: consts[ins.B()].AsString()}
+			goto fail
+
+		// Steps.
+		case isa.OpStepCheck:
+			if err = rt.CheckStepIsolation(m.rc, ast.StepKind(m.module.Steps[ins.Bx()].Kind)); err != nil {
+				goto fail
+			}
+		case isa.OpStepBegin:
+			if result, err = m.beginStep(m.module.Steps[ins.Bx()]); err != nil {
+				goto fail
+			}
+			regs[ins.A()] = result
+		case isa.OpStepEnd:
+			if err = m.endStep(regs[ins.A()], regs[ins.B()]); err != nil {
+				goto fail
+			}
+		case isa.OpStepFail:
+			if err = m.failStep(regs[ins.A()], regs[ins.B()]); err != nil {
+				goto fail
+			}
+		case isa.OpLoopCheck:
+			count := regs[ins.A()]
+			if count.Kind() != value.KInt {
+				err = internalError("LOOPCHECK of a %s", count.TypeName())
+				goto fail
+			}
+			if count.AsInt() >= rt.MaxLoopIterations {
+				err = rt.LoopLimitError()
+				goto fail
+			}
+			regs[ins.A()] = value.Int(count.AsInt() + 1)
+		case isa.OpParallel:
+			b, c := ins.B(), ins.C()
+			results := make([]value.Value, c)
+			for i := range results {
+				// A branch runs at the depth of the step, not as a call.
+				if results[i], err = m.apply(m.stack[base+b+i], nil, false); err != nil {
+					goto fail
+				}
+			}
+			regs = registers(m.stack[base:])
+			regs[ins.A()] = value.NewVector(results)
+
+		default:
+			err = internalError("unknown opcode %d", ins.Op())
+			goto fail
+		}
+		continue
+
+	ret:
+		// Return result from the frame on top.
+		{
+			top := len(m.frames) - 1
+			if top == stop {
+				m.frames = m.frames[:top]
+				return result, nil
+			}
+			m.stack[base-1] = result
+			m.frames = m.frames[:top]
+			m.depth = m.frames[top-1].depth
+			goto reload
+		}
+
+	fail:
+		// Raise err at the instruction before pc.
+		err = m.locate(err, fn, pc-1, &m.frames[len(m.frames)-1])
+		if !m.unwind(err, pc-1, stop) {
+			return value.Nil, err
+		}
+		goto reload
+	}
+}
+
+// checkedValue describes what a CHECKTYPE checks in its error message;
+// CHECKTYPEFOR names it.
+const checkedValue = "value"
+
+// moveDown copies the arguments of a tail call to their place at the
+// bottom of the frame (src starts above dst). A loop, not
+// copy(): a few values, too few for the bulk write barriers of typed
+// memmove to pay off.
+func moveDown(dst, src []value.Value) {
+	for i := range dst {
+		dst[i] = src[i]
+	}
+}
+
+// registers is the register window of a frame. It is an array pointer,
+// not a slice, so that indexing it with an operand (16 bits wide) needs no
+// bounds check; the stack always extends a whole window past the base of
+// every frame to make that valid (see enter).
+type registers = *[window]value.Value
+
+// window is the number of registers an operand can name.
+const window = isa.MaxA + 1
+
+// rk reads an RK operand: a register, or a constant at RKConst and above.
+func rk(regs registers, consts []value.Value, x int) value.Value {
+	if x < isa.RKConst {
+		return regs[x]
+	}
+	return consts[x-isa.RKConst]
+}
+
+// intOrder applies the comparison of a LT..GE or IFLT..IFEQ instruction to
+// two integers.
+func intOrder(op isa.Op, x, y int64) bool {
+	switch op {
+	case isa.OpLt, isa.OpIfLt:
+		return x < y
+	case isa.OpLe, isa.OpIfLe:
+		return x <= y
+	case isa.OpGt, isa.OpIfGt:
+		return x > y
+	case isa.OpGe, isa.OpIfGe:
+		return x >= y
+	}
+	return x == y
+}
+
+// jumps says whether a TEST, TESTT or TESTX instruction jumps on v.
+func jumps(op isa.Op, v value.Value) bool {
+	switch op {
+	case isa.OpTest:
+		return !v.Truthy()
+	case isa.OpTestT:
+		return v.Truthy()
+	}
+	return !rt.StepTruthy(v)
+}
+
+func cellOf(v value.Value) (*value.Cell, *value.Error) {
+	if v.Kind() != value.KCell {
+		return nil, internalError("a %s used as a cell", v.TypeName())
+	}
+	return v.AsCell(), nil
+}
+
+// newMap builds the map of NEWMAP from its key constants and the registers
+// holding the values, in order.
+func newMap(keys, vals []value.Value) value.Value {
+	entries := make([]value.MapEntry, len(keys))
+	for i, k := range keys {
+		entries[i] = value.MapEntry{Key: k, Val: vals[i]}
+	}
+	return value.MapFromEntries(entries)
+}
+
+// isKind says whether v is an error of the kind named name.
+func isKind(v value.Value, name string) bool {
+	return v.Kind() == value.KError && string(v.AsError().Kind) == name
+}

@@ -1,0 +1,60 @@
+package vm
+
+import "github.com/rtfs-go/rtfs/vm/value"
+
+// locate positions e, raised by the instruction at pc of fn running in
+// frame f, unless it already has a position: at the instruction's source
+// position, or for an instruction without one (a prologue checking and
+// destructuring parameters) at the call that entered the frame.
+func (m *machine) locate(e *value.Error, fn *function, pc int, f *frame) *value.Error {
+	if e.Pos.IsValid() {
+		return e
+	}
+	p := m.position(fn, pc)
+	if !p.IsValid() && f.site != nil {
+		p = m.position(f.site, f.sitePC)
+	}
+	return e.WithPos(p)
+}
+
+// position is the source position of instruction pc of fn.
+func (m *machine) position(fn *function, pc int) value.Pos {
+	table := fn.proto.Pos
+	if pc < 0 || pc >= len(table) || table[pc].Line <= 0 {
+		return value.Pos{}
+	}
+	return value.Pos{File: m.file, Line: int(table[pc].Line), Col: int(table[pc].Col)}
+}
+
+// unwind hands e, raised at pc of the top frame, to the innermost handler
+// covering it in the frames from stop up: for a caller frame, the handler
+// must cover the call it is waiting in. The frames above the handler's are
+// dropped, the error value goes into the handler's register and the
+// handler's frame is set to continue at its target. Errors no catch may
+// see (limit errors) stop only at Finally handlers, and the first one is
+// kept as the outcome of the run. unwind reports false, with the frames
+// from stop up dropped, when no handler applies.
+func (m *machine) unwind(e *value.Error, pc, stop int) bool {
+	catchable := e.Catchable()
+	if !catchable && m.limit == nil {
+		m.limit = e
+	}
+	for i := len(m.frames) - 1; i >= stop; i-- {
+		f := &m.frames[i]
+		at := pc
+		if i < len(m.frames)-1 {
+			at = f.pc - 1
+		}
+		for _, h := range f.cl.fn.proto.Handlers {
+			if h.Start <= at && at < h.End && (catchable || h.Finally) {
+				m.frames = m.frames[:i+1]
+				m.depth = f.depth
+				f.pc = h.Target
+				m.stack[f.base+h.Reg] = value.ErrorValue(e)
+				return true
+			}
+		}
+	}
+	m.frames = m.frames[:stop]
+	return false
+}

@@ -1,0 +1,215 @@
+// Package vm runs the register bytecode of package isa.
+//
+// # The machine
+//
+// A run owns one value stack ([]value.Value) and one frame stack. A frame
+// is a call of a closure: its registers are the window
+// stack[base : base+NumRegs], and the slot just below, stack[base-1], holds
+// the callee on entry and receives the result on return. A call instruction
+// `CALL A B` finds the callee in the caller's R[A] and the arguments in
+// R[A+1..A+B], so the callee's frame starts at the caller's R[A+1]: the
+// arguments are already its parameters, nothing is copied. Frames refer to
+// the stack by index only; when the stack grows it is copied, and the
+// dispatch loop takes its register window again after anything that may
+// have grown it.
+//
+// The dispatch loop (execute) is one function with a switch on the opcode.
+// It keeps the running frame's code, constants, registers and pc in locals
+// and saves the pc into the frame only when control leaves it. Calling a
+// closure pushes a frame and continues in the same loop; TAILCALL reuses
+// the caller's frame, so a tail-recursive loop runs in constant space;
+// RETURN pops. Builtins are called directly with their arguments as a
+// subslice of the registers. The only Go recursion is a builtin calling
+// back into a closure (map, filter, reduce, ...) through value.Runtime.Call,
+// which runs a nested dispatch loop on top of the same stacks until that
+// closure returns.
+//
+// # Depth
+//
+// The call depth is the interpreter's: every non-tail application counts,
+// a builtin's as much as a closure's, so a call made at MaxDepth fails with
+// StackOverflow at the same place in both engines. Each frame records the
+// depth it runs at; a tail call keeps it.
+//
+// # Errors
+//
+// A failing instruction raises a *value.Error positioned by the Pos table
+// of its prototype; an instruction without a position (a function's
+// prologue: parameter checks and destructuring) reports the call that
+// entered its frame, as the interpreter does. Raising unwinds to the
+// innermost handler whose range covers the failing pc in this frame or the
+// pc of the pending call in a caller frame, drops the frames above it, puts
+// the error value in the handler's register and continues at its target.
+// Limit errors (Timeout, MemoryExceeded) stop only at Finally handlers,
+// and once one has been raised the run ends with it whatever the program
+// does afterwards.
+//
+// # Limits
+//
+// Every call and backward jump counts down a budget; when it runs out the
+// machine looks at the context (a non-blocking receive) and, under a
+// memory ceiling, at the heap, so a runaway loop stops within milliseconds
+// of its deadline. See limits.go.
+package vm
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/vm/rt"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// Options configure a run.
+type Options struct {
+	Host     host.Host            // nil: host.NewRecorder()
+	Context  *host.RuntimeContext // nil: host.NewContext(host.Pure)
+	MaxDepth int                  // non-tail call depth; 0: rt.DefaultMaxDepth
+	// MaxMemory is a ceiling on the Go heap in bytes (0: none). The run
+	// stops with MemoryExceeded when the heap approaches it, and the
+	// garbage collector is told to work hard near it (debug.SetMemoryLimit,
+	// which is process-wide: concurrent runs share the lowest ceiling).
+	MaxMemory int64
+	Stdout    io.Writer // println output; nil: os.Stdout
+}
+
+// Run verifies m, runs its top-level function Protos[0] and returns its
+// value. A failure is a *value.Error: the program's first uncaught error,
+// positioned in m.File, or an InternalError for a module that does not
+// verify.
+func Run(ctx context.Context, m *isa.Module, opts Options) (result value.Value, err error) {
+	if verr := isa.Verify(m); verr != nil {
+		return value.Nil, value.Errorf(value.InternalError, "invalid module: %v", verr)
+	}
+	mc := newMachine(ctx, m, opts)
+	if opts.MaxMemory > 0 {
+		defer mc.limitMemory(opts.MaxMemory)()
+	}
+	// A verified module cannot make the machine index out of range; this is
+	// the last line of defence should the verifier and the machine ever
+	// disagree, so that a bad module is an error and never a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			result, err = value.Nil, value.Errorf(value.InternalError, "vm: %v", p)
+		}
+	}()
+	v, rerr := mc.runMain()
+	if mc.limit != nil {
+		return value.Nil, mc.limit
+	}
+	return v, rt.GoError(rerr)
+}
+
+// machine is the state of one run.
+type machine struct {
+	ctx    context.Context // the run's context, carrying the innermost step's action id
+	done   <-chan struct{} // the run's cancellation
+	host   host.Host
+	rc     *host.RuntimeContext
+	stdout io.Writer
+	module *isa.Module
+	file   string
+
+	functions []function       // one per prototype, indexed like Module.Protos
+	builtins  []*value.Builtin // Module.Builtins resolved
+	structs   []value.Value    // the constructors of Module.Structs
+	globals   []value.Value
+	defined   []bool         // whether the program has defined each global
+	fallbacks []value.Value  // the builtin named like each global, nil when none
+	slots     map[string]int // global slot of each name, for GETVAR
+
+	stack  []value.Value
+	frames []frame
+
+	depth    int // applications active: frames and builtins in progress
+	maxDepth int
+
+	limits limits
+	// limit is the first limit error raised: no catch may intercept it
+	// and the run ends with it.
+	limit *value.Error
+
+	steps []activeStep // the steps begun and not yet ended, innermost last
+
+	// operands is the argument window an arithmetic instruction passes to
+	// its builtin when the fast path does not apply: a field, so the slice
+	// handed to the builtin does not escape to the heap on every use.
+	operands [2]value.Value
+}
+
+// frame is one activation of a closure.
+type frame struct {
+	cl    *Closure
+	pc    int // the next instruction, saved while a callee runs
+	base  int // R[0] is stack[base]; stack[base-1] is the callee slot
+	depth int // the call depth this frame runs at
+	// site and sitePC locate the call instruction that entered this frame
+	// (nil for the top level and for calls from Go), where errors of
+	// instructions without a position of their own are reported.
+	site   *function
+	sitePC int
+}
+
+// activeStep is a step between its STEPBEGIN and its STEPEND or STEPFAIL.
+type activeStep struct {
+	actionID string
+	outer    context.Context // the context to restore when the step ends
+}
+
+func newMachine(ctx context.Context, m *isa.Module, opts Options) *machine {
+	mc := &machine{
+		ctx:      ctx,
+		done:     ctx.Done(),
+		host:     opts.Host,
+		rc:       opts.Context,
+		stdout:   opts.Stdout,
+		module:   m,
+		file:     m.File,
+		maxDepth: opts.MaxDepth,
+	}
+	if mc.host == nil {
+		mc.host = host.NewRecorder()
+	}
+	if mc.rc == nil {
+		mc.rc = host.NewContext(host.Pure)
+	}
+	if mc.stdout == nil {
+		mc.stdout = os.Stdout
+	}
+	if mc.maxDepth <= 0 {
+		mc.maxDepth = rt.DefaultMaxDepth
+	}
+	mc.limits.init(opts.MaxMemory)
+	mc.link()
+	return mc
+}
+
+// The machine is the value.Runtime builtins see.
+var _ value.Runtime = (*machine)(nil)
+
+// Call implements value.Runtime: it applies fn with full call semantics,
+// as a non-tail call made from the running builtin.
+func (m *machine) Call(fn value.Value, args []value.Value) (value.Value, error) {
+	v, err := m.apply(fn, args, true)
+	return v, rt.GoError(err)
+}
+
+// Stdout implements value.Runtime.
+func (m *machine) Stdout() io.Writer { return m.stdout }
+
+// ContextValue implements value.Runtime.
+func (m *machine) ContextValue(key string) (value.Value, bool) { return m.host.GetContextValue(key) }
+
+// SetContextValue implements value.Runtime.
+func (m *machine) SetContextValue(key string, v value.Value) { m.host.SetContextValue(key, v) }
+
+// internalError reports a module that passed verification but does what
+// the verifier cannot see, such as reading a register that holds no cell as
+// a cell.
+func internalError(format string, args ...any) *value.Error {
+	return value.Errorf(value.InternalError, "vm: %s", fmt.Sprintf(format, args...))
+}
