@@ -40,6 +40,9 @@ func (r *reader) parse(src string) (tree grammar.IFileContext) {
 	lexer := grammar.NewRTFSLexer(antlr.NewInputStream(src))
 	lexer.RemoveErrorListeners() // the lexer never fails: ERROR_CHAR matches anything
 	tokens := antlr.NewCommonTokenStream(lexer, antlr.TokenDefaultChannel)
+	if !r.nestingWithinLimit(tokens) {
+		return nil
+	}
 	p := grammar.NewRTFSParser(tokens)
 	p.RemoveErrorListeners()
 	p.GetInterpreter().SetPredictionMode(antlr.PredictionModeSLL)
@@ -66,6 +69,32 @@ func (*bailOut) ReportError(antlr.Parser, antlr.RecognitionException) { panic(ba
 func (*bailOut) Recover(antlr.Parser, antlr.RecognitionException)     { panic(bailed{}) }
 func (*bailOut) RecoverInline(antlr.Parser) antlr.Token               { panic(bailed{}) }
 func (*bailOut) Sync(antlr.Parser)                                    {}
+
+// MaxNesting bounds how deeply collections may nest. Real programs stay far
+// below it; beyond it the parser's error recovery, which walks the whole
+// rule stack at every level, would take quadratic time on a file of
+// unclosed brackets.
+const MaxNesting = 1000
+
+// nestingWithinLimit scans the tokens once, before parsing, and reports the
+// first bracket that opens a collection deeper than MaxNesting.
+func (r *reader) nestingWithinLimit(tokens *antlr.CommonTokenStream) bool {
+	tokens.Fill()
+	defer tokens.Seek(0)
+	depth := 0
+	for _, tok := range tokens.GetAllTokens() {
+		switch tok.GetTokenType() {
+		case grammar.RTFSParserLPAREN, grammar.RTFSParserLBRACKET, grammar.RTFSParserLBRACE, grammar.RTFSParserHASH_PAREN:
+			if depth++; depth > MaxNesting {
+				r.errorAtToken(value.ParseError, tok, "collections nest deeper than %d levels", MaxNesting)
+				return false
+			}
+		case grammar.RTFSParserRPAREN, grammar.RTFSParserRBRACKET, grammar.RTFSParserRBRACE:
+			depth--
+		}
+	}
+	return true
+}
 
 func tryParse(p *grammar.RTFSParser) (tree grammar.IFileContext, ok bool) {
 	defer func() {

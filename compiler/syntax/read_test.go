@@ -116,6 +116,7 @@ func TestReadErrors(t *testing.T) {
 		{"#(#(x))", []string{"1:3 ParseError nested"}},
 		{"^:private f", []string{"1:1 ParseError metadata must be"}},
 		{"1 #| open", []string{"1:3 ParseError unterminated block comment"}},
+		{strings.Repeat("[", MaxNesting) + "(", []string{fmt.Sprintf("1:%d ParseError nest deeper than %d", MaxNesting+1, MaxNesting)}},
 		{"(a))\n(b]\n(c", []string{"1:4 ParseError unexpected ')'", "2:3 ParseError unexpected ']'", "3:3 ParseError never closed"}},
 	}
 	for _, tc := range tests {
