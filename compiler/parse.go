@@ -84,6 +84,8 @@ type builder struct {
 	// a macro that expands into itself fails instead of looping.
 	depth      int
 	expansions int
+	// steps numbers the step forms in source order (ast.Step.Index).
+	steps int
 }
 
 func at(f *syntax.Form) ast.At { return ast.At{P: f.Pos} }

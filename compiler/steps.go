@@ -50,6 +50,8 @@ func (b *builder) buildStep(f *syntax.Form, kind ast.StepKind, args []*syntax.Fo
 	if err != nil {
 		return b.raise(f, value.InvalidArguments, name+": "+err.Error(), args...)
 	}
+	step.Index = b.steps
+	b.steps++
 	step.Body = b.exprs(body)
 	return step
 }

@@ -235,7 +235,11 @@ const (
 // Step is one of the CCOS plan forms (§4.14).
 type Step struct {
 	At
-	Kind          StepKind
+	Kind StepKind
+	// Index numbers the program's step forms from 0 in source order (an
+	// enclosing step before the steps inside it). Step profiles and the
+	// bytecode step table are indexed by it.
+	Index         int
 	Name          string // the literal name; "step-if", "step-loop", "step-parallel" for the others
 	ExposeContext *bool
 	ContextKeys   []string
