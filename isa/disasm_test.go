@@ -52,6 +52,7 @@ func TestDisassembleBrokenModule(t *testing.T) {
 	loop := &value.Type{Name: "vector"}
 	loop.Elems = []*value.Type{loop}
 	m := &Module{
+		Globals:  []string{"ok", "\x1b[2J"},
 		Patterns: []*Pattern{cyclic},
 		Types:    []*value.Type{loop},
 		Protos: []*Proto{
@@ -61,6 +62,7 @@ func TestDisassembleBrokenModule(t *testing.T) {
 				Code: []Instr{
 					ABx(OpLoadK, 0, 7),
 					ABx(OpGetGlobal, 0, 3),
+					ABx(OpGetGlobal, 0, 1),
 					ABC(OpDestruct, 0, 0, 0),
 					ABx(OpCheckType, 0, 0),
 					ABx(OpClosure, 0, 1),
@@ -75,6 +77,7 @@ func TestDisassembleBrokenModule(t *testing.T) {
 	for _, want := range []string{
 		"K7 = ?",
 		"G3 = ?",
+		`G1 = "\x1b[2J"`,
 		"pattern <the pattern contains itself>",
 		"type <the type contains itself>",
 		"function ?",

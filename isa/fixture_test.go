@@ -79,6 +79,8 @@ func fullModule() *Module {
 		ABC(OpCheckTypeFor, 0, 1, 4),
 		ABC(OpCheckKind, 0, 1<<value.KInt|1<<value.KFloat, 8),
 		ABx(OpStepCheck, 0, 0),
+		ABx(OpReturnType, 0, 3),
+		ASBx(OpTestBound, 5, 0),
 		ABC(OpReturn, 0, 0, 0),
 	}
 	return &Module{

@@ -184,6 +184,9 @@ var formats = [opCount]format{
 	OpCheckKind:    {name: "CHECKKIND", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opConstStringPair}}},
 	OpStepCheck:    {name: "STEPCHECK", operands: []operand{{fieldBx, opStep}}},
 	OpSetUpCell:    {name: "SETUPCELL", operands: []operand{{fieldA, opUpCell}, {fieldB, opReg}}},
+
+	OpReturnType: {name: "RETURNTYPE", operands: []operand{{fieldBx, opType}}},
+	OpTestBound:  {name: "TESTBOUND", operands: testJump},
 }
 
 // Valid reports whether op is a defined opcode. An opcode without a format

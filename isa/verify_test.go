@@ -54,6 +54,9 @@ func violations() []violation {
 	// The protos of the fixture: main makes closures of add, add of fn.
 	const main, add, fn = 0, 1, 2
 	code := func(m *Module, proto, pc int, in Instr) { m.Protos[proto].Code[pc] = in }
+	// mainEnd is the length of main's code, whose last instruction is its
+	// only RETURN.
+	mainEnd := len(fullModule().Protos[main].Code)
 	deepType := &value.Type{Name: "int"}
 	for range MaxNesting {
 		deepType = &value.Type{Name: "vector", Elems: []*value.Type{deepType}}
@@ -141,6 +144,9 @@ func violations() []violation {
 		{"check kind pair", func(m *Module) {
 			m.Protos[main].Consts[8] = value.NewVector([]value.Value{value.String("+"), value.Kw("number")})
 		}, "pc 53 (CHECKKIND): constant K8 must be a vector of two strings"},
+		{"return type", func(m *Module) { code(m, main, 55, ABx(OpReturnType, 0, 9)) }, "pc 55 (RETURNTYPE): type 9 out of range"},
+		{"test bound register", func(m *Module) { code(m, main, 56, ASBx(OpTestBound, 12, 0)) }, "pc 56 (TESTBOUND): register R12 out of range"},
+		{"test bound jump", func(m *Module) { code(m, main, 56, ASBx(OpTestBound, 5, -60)) }, "pc 56 (TESTBOUND): jump target -3 is outside the code"},
 		{"step check", func(m *Module) { code(m, main, 54, ABx(OpStepCheck, 0, 7)) }, "pc 54 (STEPCHECK): step 7 out of range"},
 		{"set cell of a plain upvalue", func(m *Module) { code(m, add, 4, ABC(OpSetUpCell, 1, 2, 0)) }, "pc 4 (SETUPCELL): upvalue U1 is not a cell"},
 		{"set cell register", func(m *Module) { code(m, add, 4, ABC(OpSetUpCell, 0, 6, 0)) }, "pc 4 (SETUPCELL): register R6 out of range"},
@@ -157,11 +163,11 @@ func violations() []violation {
 		{"cell read of a plain upvalue", func(m *Module) { code(m, add, 0, ABC(OpGetUpCell, 3, 1, 0)) }, "pc 0 (GETUPCELL): upvalue U1 is not a cell"},
 
 		// Control flow.
-		{"jump past the end", func(m *Module) { code(m, main, 44, ABJ(OpJmp, 0, 0, 11)) }, "pc 44 (JMP): jump target 56 is outside the code (56 instructions)"},
+		{"jump past the end", func(m *Module) { code(m, main, 44, ABJ(OpJmp, 0, 0, mainEnd-45)) }, fmt.Sprintf("pc 44 (JMP): jump target %d is outside the code (%[1]d instructions)", mainEnd)},
 		{"jump before the start", func(m *Module) { code(m, main, 29, ASBx(OpTest, 2, -31)) }, "pc 29 (TEST): jump target -1 is outside the code"},
 		{"far jump", func(m *Module) { code(m, main, 31, ASBx(OpTestX, 2, MinSBx)) }, "pc 31 (TESTX): jump target -2147483616 is outside the code"},
 		{"compare jump", func(m *Module) { code(m, main, 36, ABJ(OpIfEq, 0, 0, 100)) }, "pc 36 (IFEQ): jump target 137"},
-		{"falls off the end", func(m *Module) { code(m, main, 55, ABC(OpLoadNil, 0, 0, 0)) }, "proto 0 (\"main\"): the code ends with LOADNIL"},
+		{"falls off the end", func(m *Module) { code(m, main, mainEnd-1, ABC(OpLoadNil, 0, 0, 0)) }, "proto 0 (\"main\"): the code ends with LOADNIL"},
 		{"match skips off the end", func(m *Module) {
 			p := m.Protos[fn]
 			p.Code = []Instr{ABC(OpMatch, 0, 2, 0), ABC(OpReturn, 0, 0, 0)}
@@ -171,7 +177,7 @@ func violations() []violation {
 		// Handlers.
 		{"handler range", func(m *Module) { m.Protos[fn].Handlers[0].End = 5 }, "proto 2 (\"fn\"): handler 0: protected range [0, 5) is not inside the code (4 instructions)"},
 		{"handler inverted range", func(m *Module) { m.Protos[fn].Handlers[1].Start = 3; m.Protos[fn].Handlers[1].End = 1 }, "handler 1: protected range [3, 1)"},
-		{"handler target", func(m *Module) { m.Protos[main].Handlers[0].Target = 56 }, "proto 0 (\"main\"): handler 0: target 56 is outside the code"},
+		{"handler target", func(m *Module) { m.Protos[main].Handlers[0].Target = mainEnd }, fmt.Sprintf("proto 0 (\"main\"): handler 0: target %d is outside the code", mainEnd)},
 		{"handler register", func(m *Module) { m.Protos[fn].Handlers[1].Reg = 3 }, "handler 1: register R3 out of range (3 registers)"},
 
 		// Closures and upvalues.
