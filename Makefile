@@ -36,8 +36,11 @@ grammar-check: grammar
 	git diff --exit-code -- grammar/
 	@test -z "$$(git status --porcelain -- grammar/)" || { git status --short -- grammar/; exit 1; }
 
+# Each fuzz target for FUZZTIME: the front end, then the bytecode loader.
 fuzz:
 	$(GO) test ./compiler -run '^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME)
+	$(GO) test ./isa -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME)
+	$(GO) test ./isa -run '^$$' -fuzz=FuzzVerify -fuzztime=$(FUZZTIME)
 
 clean:
 	rm -rf bin
