@@ -1,6 +1,7 @@
 // Command rtfsvm runs RTFS programs and plans.
 //
-//	rtfsvm exec plan.rtfs        run a source file
+//	rtfsvm exec plan.rtfs        run a source file (compiled in memory)
+//	rtfsvm exec plan.rtfsb       run bytecode built by rtfsc
 //	rtfsvm exec - < plan.rtfs    run standard input
 //
 // It prints the printed form of the program's last top-level value on
@@ -17,10 +18,10 @@ import (
 	"io"
 	"os"
 
-	"github.com/rtfs-go/rtfs/compiler"
-	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/interp"
+	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/vm/value"
 	"github.com/urfave/cli/v2"
 )
@@ -68,18 +69,22 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Commands: []*cli.Command{{
 			Name:      "exec",
 			Usage:     "run an RTFS program and print its last value",
-			ArgsUsage: "FILE.rtfs | -",
+			ArgsUsage: "FILE.rtfs | FILE.rtfsb | -",
 			Description: `Runs FILE (or standard input for "-") and prints the printed form of the
-value of its last top-level form.
+value of its last top-level form. FILE may be source, compiled in memory, or
+bytecode built by rtfsc.
 
 Examples:
    rtfsvm exec testdata/examples/hello.rtfs
+   rtfsc build plan.rtfs && rtfsvm exec plan.rtfsb
+   rtfsvm exec --engine interp plan.rtfs
    echo '(+ 1 2)' | rtfsvm exec -
    rtfsvm exec --timeout 2s --max-depth 5000 plan.rtfs`,
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "engine", Value: "interp", Usage: "execution engine: interp"},
+				&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
 				&cli.DurationFlag{Name: "timeout", Value: 0, Usage: "stop the run after this long (0: no limit)"},
 				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail calls"},
+				&cli.Uint64Flag{Name: "max-memory", Value: 0, Usage: "stop the run when the heap grows past this many bytes (0: no limit)"},
 				&cli.StringFlag{Name: "context", Value: "pure", Usage: "runtime context: pure, controlled or full"},
 			},
 			Action: execAction,
@@ -91,23 +96,17 @@ func execAction(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return cli.Exit("error: exec takes exactly one file (or - for standard input)", exitUsage)
 	}
-	name, src, err := readSource(c.Args().First(), c.App.Reader)
+	in, err := driver.Read(c.Args().First(), c.App.Reader)
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
-	}
-	if engine := c.String("engine"); engine != "interp" {
-		return cli.Exit(fmt.Sprintf("error: unknown engine %q (available: interp)", engine), exitUsage)
 	}
 	level, err := host.ParseLevel(c.String("context"))
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}
-	prog, errs := compiler.Parse(name, src)
-	if len(errs) > 0 {
-		for _, e := range errs {
-			fmt.Fprint(c.App.ErrWriter, syntax.Render(e, src))
-		}
-		return cli.Exit("", exitUsage)
+	run, err := prepare(in, c.String("engine"))
+	if err != nil {
+		return cli.Exit(err.Error(), exitUsage)
 	}
 	ctx := context.Background()
 	if d := c.Duration("timeout"); d > 0 {
@@ -117,10 +116,11 @@ func execAction(c *cli.Context) error {
 	}
 	out := bufio.NewWriter(c.App.Writer)
 	defer out.Flush()
-	result, err := interp.Run(ctx, prog, interp.Options{
-		Context:  host.NewContext(level),
-		MaxDepth: c.Int("max-depth"),
-		Stdout:   out,
+	result, err := run(ctx, runOptions{
+		context:   host.NewContext(level),
+		maxDepth:  c.Int("max-depth"),
+		maxMemory: int64(c.Uint64("max-memory")),
+		stdout:    out,
 	})
 	if err != nil {
 		out.Flush()
@@ -130,20 +130,46 @@ func execAction(c *cli.Context) error {
 	return nil
 }
 
+type runOptions struct {
+	context   *host.RuntimeContext
+	maxDepth  int
+	maxMemory int64
+	stdout    io.Writer
+}
+
+type runner func(context.Context, runOptions) (value.Value, error)
+
+// prepare loads the input for the chosen engine: the VM runs source
+// (compiled in memory) and bytecode; the interpreter needs source.
+func prepare(in *driver.Input, engine string) (runner, error) {
+	switch engine {
+	case "vm":
+		m, _, err := in.Module()
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, o runOptions) (value.Value, error) {
+			return vm.Run(ctx, m, vm.Options{Context: o.context, MaxDepth: o.maxDepth, MaxMemory: o.maxMemory, Stdout: o.stdout})
+		}, nil
+	case "interp":
+		if in.IsBytecode() {
+			return nil, fmt.Errorf("error: %s: the interpreter runs source files; use --engine vm for bytecode", in.Name)
+		}
+		prog, err := in.Parse()
+		if err != nil {
+			return nil, err
+		}
+		return func(ctx context.Context, o runOptions) (value.Value, error) {
+			return interp.Run(ctx, prog, interp.Options{Context: o.context, MaxDepth: o.maxDepth, Stdout: o.stdout})
+		}, nil
+	}
+	return nil, fmt.Errorf("error: unknown engine %q (available: vm, interp)", engine)
+}
+
 func runtimeMessage(err error) string {
 	var rerr *value.Error
 	if errors.As(err, &rerr) {
 		return rerr.Error()
 	}
 	return "error: " + err.Error()
-}
-
-// readSource reads path, or stdin for "-" (named <stdin> in positions).
-func readSource(path string, stdin io.Reader) (string, []byte, error) {
-	if path == "-" {
-		src, err := io.ReadAll(stdin)
-		return "<stdin>", src, err
-	}
-	src, err := os.ReadFile(path)
-	return path, src, err
 }

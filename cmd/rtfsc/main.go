@@ -1,0 +1,152 @@
+// Command rtfsc compiles RTFS plans to bytecode and inspects them.
+//
+//	rtfsc build [-o plan.rtfsb] plan.rtfs   compile to a .rtfsb file
+//	rtfsc check plan.rtfs                   compile only, report every error
+//	rtfsc disasm plan.rtfs|plan.rtfsb       print the bytecode
+//
+// Errors go to standard error; the exit status is 0 on success and 2 on any
+// error (unreadable file, syntax error, invalid bytecode).
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/rtfs-go/rtfs/internal/driver"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/urfave/cli/v2"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+const exitError = 2
+
+func main() {
+	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
+}
+
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	err := newApp(stdin, stdout, stderr).Run(args)
+	if err == nil {
+		return 0
+	}
+	var exit cli.ExitCoder
+	if errors.As(err, &exit) {
+		if msg := exit.Error(); msg != "" {
+			fmt.Fprintln(stderr, msg)
+		}
+		return exit.ExitCode()
+	}
+	fmt.Fprintf(stderr, "error: %v\n", err)
+	return exitError
+}
+
+func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
+	return &cli.App{
+		Name:           "rtfsc",
+		Usage:          "compile RTFS plans to bytecode",
+		Version:        version,
+		Reader:         stdin,
+		Writer:         stdout,
+		ErrWriter:      stderr,
+		ExitErrHandler: func(*cli.Context, error) {},
+		Commands: []*cli.Command{
+			{
+				Name:      "build",
+				Usage:     "compile a plan to a .rtfsb bytecode file",
+				ArgsUsage: "FILE.rtfs",
+				Description: `Compiles FILE.rtfs and writes the module to FILE.rtfsb (or -o).
+
+Examples:
+   rtfsc build plan.rtfs
+   rtfsc build -o /tmp/plan.rtfsb plan.rtfs`,
+				Flags: []cli.Flag{
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file (default: FILE with the extension .rtfsb)"},
+				},
+				Action: buildAction,
+			},
+			{
+				Name:      "check",
+				Usage:     "compile only and report every error",
+				ArgsUsage: "FILE.rtfs",
+				Action:    checkAction,
+			},
+			{
+				Name:      "disasm",
+				Usage:     "print the bytecode of a plan (source or .rtfsb)",
+				ArgsUsage: "FILE",
+				Action:    disasmAction,
+			},
+		},
+	}
+}
+
+// source reads the single source-file argument of a command.
+func source(c *cli.Context) (*driver.Input, error) {
+	if c.NArg() != 1 {
+		return nil, cli.Exit(fmt.Sprintf("error: %s takes exactly one file", c.Command.Name), exitError)
+	}
+	in, err := driver.Read(c.Args().First(), c.App.Reader)
+	if err != nil {
+		return nil, cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+	}
+	return in, nil
+}
+
+// failure turns a driver error into the CLI's exit error.
+func failure(err error) error { return cli.Exit(err.Error(), exitError) }
+
+func buildAction(c *cli.Context) error {
+	in, err := source(c)
+	if err != nil {
+		return err
+	}
+	if in.IsBytecode() {
+		return cli.Exit(fmt.Sprintf("error: %s is already bytecode", in.Name), exitError)
+	}
+	m, _, err := in.Module()
+	if err != nil {
+		return failure(err)
+	}
+	data, err := isa.Encode(m)
+	if err != nil {
+		return failure(err)
+	}
+	out := c.String("output")
+	if out == "" {
+		out = strings.TrimSuffix(in.Name, filepath.Ext(in.Name)) + ".rtfsb"
+	}
+	if err := os.WriteFile(out, data, 0o644); err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+	}
+	return nil
+}
+
+func checkAction(c *cli.Context) error {
+	in, err := source(c)
+	if err != nil {
+		return err
+	}
+	if _, _, err := in.Module(); err != nil {
+		return failure(err)
+	}
+	fmt.Fprintf(c.App.Writer, "%s: ok\n", in.Name)
+	return nil
+}
+
+func disasmAction(c *cli.Context) error {
+	in, err := source(c)
+	if err != nil {
+		return err
+	}
+	m, _, err := in.Module()
+	if err != nil {
+		return failure(err)
+	}
+	return isa.Disassemble(c.App.Writer, m)
+}
