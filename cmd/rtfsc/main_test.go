@@ -1,0 +1,103 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rtfs-go/rtfs/isa"
+)
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code = run(append([]string{"rtfsc"}, args...), strings.NewReader(""), &out, &errOut)
+	return code, out.String(), errOut.String()
+}
+
+func writeSource(t *testing.T, dir, name, src string) string {
+	t.Helper()
+	path := filepath.Join(dir, name)
+	if err := os.WriteFile(path, []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestBuildWritesAVerifiedModule(t *testing.T) {
+	dir := t.TempDir()
+	src := writeSource(t, dir, "plan.rtfs", "(defn sq [x] (* x x))\n(step \"square\" (sq 7))\n")
+	if code, _, stderr := runCLI(t, "build", src); code != 0 {
+		t.Fatalf("build: exit %d: %s", code, stderr)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "plan.rtfsb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := isa.Decode(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Steps) != 1 || m.Steps[0].Name != "square" {
+		t.Errorf("step table %+v, want the step \"square\"", m.Steps)
+	}
+	out := filepath.Join(dir, "other.rtfsb")
+	if code, _, stderr := runCLI(t, "build", "-o", out, src); code != 0 {
+		t.Fatalf("build -o: exit %d: %s", code, stderr)
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("-o did not write %s: %v", out, err)
+	}
+}
+
+func TestCheckReportsEveryError(t *testing.T) {
+	dir := t.TempDir()
+	good := writeSource(t, dir, "good.rtfs", "(+ 1 2)")
+	bad := writeSource(t, dir, "bad.rtfs", "(let x 5)\n(if)\n(+ 1 2))\n")
+	if code, stdout, _ := runCLI(t, "check", good); code != 0 || stdout != good+": ok\n" {
+		t.Errorf("check good: exit %d, stdout %q", code, stdout)
+	}
+	code, _, stderr := runCLI(t, "check", bad)
+	if code != 2 {
+		t.Errorf("check bad: exit %d, want 2", code)
+	}
+	for _, want := range []string{"bad.rtfs:1:1: error[InvalidInput]", "bad.rtfs:2:1: error[InvalidInput]", "bad.rtfs:3:8: error[ParseError]: unexpected ')'"} {
+		if !strings.Contains(stderr, want) {
+			t.Errorf("check bad: stderr lacks %q:\n%s", want, stderr)
+		}
+	}
+}
+
+func TestDisasm(t *testing.T) {
+	dir := t.TempDir()
+	src := writeSource(t, dir, "f.rtfs", "(defn fib [n] (if (< n 2) n (+ (fib (- n 1)) (fib (- n 2)))))\n(fib 10)\n")
+	code, stdout, stderr := runCLI(t, "disasm", src)
+	if code != 0 {
+		t.Fatalf("disasm: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"fib", "IFLT", "CALL", "RETURN"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("disasm output lacks %q:\n%s", want, stdout)
+		}
+	}
+	if code, _, stderr := runCLI(t, "build", src); code != 0 {
+		t.Fatalf("build: %s", stderr)
+	}
+	code, fromBytecode, _ := runCLI(t, "disasm", filepath.Join(dir, "f.rtfsb"))
+	if code != 0 || fromBytecode != stdout {
+		t.Errorf("disasm of the .rtfsb differs from disasm of the source")
+	}
+}
+
+func TestBadBytecode(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.rtfsb")
+	if err := os.WriteFile(path, []byte(isa.Magic+"\x01\x00"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := runCLI(t, "disasm", path)
+	if code != 2 || !strings.HasPrefix(stderr, "error: "+path+": not a valid rtfs bytecode file: ") {
+		t.Errorf("exit %d, stderr %q", code, stderr)
+	}
+}

@@ -1,0 +1,104 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rtfs-go/rtfs/internal/driver"
+	"github.com/rtfs-go/rtfs/isa"
+)
+
+type cliResult struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(t *testing.T, stdin string, args ...string) cliResult {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	code := run(append([]string{"rtfsvm"}, args...), strings.NewReader(stdin), &out, &errOut)
+	return cliResult{code, out.String(), errOut.String()}
+}
+
+func writeFile(t *testing.T, name string, data []byte) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), name)
+	if err := os.WriteFile(path, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func compileTo(t *testing.T, src string) string {
+	t.Helper()
+	m, _, err := (&driver.Input{Name: "p.rtfs", Data: []byte(src)}).Module()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := isa.Encode(m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return writeFile(t, "p.rtfsb", data)
+}
+
+func TestExec(t *testing.T) {
+	src := writeFile(t, "plan.rtfs", []byte("(println \"hi\" 1)\n(defn f [x] (* x 2))\n(map f [1 2 3])\n"))
+	bad := writeFile(t, "bad.rtfs", []byte("(defn f [x]\n  (+ x 2)))\n"))
+	boom := writeFile(t, "boom.rtfs", []byte("(def x 1)\n  (/ x 0)\n"))
+	loop := writeFile(t, "loop.rtfs", []byte("(defn spin [n] (spin (+ n 1)))\n(spin 0)\n"))
+	deep := writeFile(t, "deep.rtfs", []byte("(defn down [n] (+ 1 (down n)))\n(down 0)\n"))
+	bytecode := compileTo(t, "(defn sq [x] (* x x)) (sq 12)")
+	corrupt := writeFile(t, "c.rtfsb", []byte(isa.Magic+"\x01\x00garbage"))
+	tests := []struct {
+		name       string
+		stdin      string
+		args       []string
+		code       int
+		stdout     string
+		stderrPart string
+	}{
+		{"source on the vm", "", []string{"exec", src}, 0, "hi 1\n[2 4 6]\n", ""},
+		{"source on the interpreter", "", []string{"exec", "--engine", "interp", src}, 0, "hi 1\n[2 4 6]\n", ""},
+		{"bytecode", "", []string{"exec", bytecode}, 0, "144\n", ""},
+		{"stdin", "(+ 1 2)", []string{"exec", "-"}, 0, "3\n", ""},
+		{"syntax error with caret", "", []string{"exec", bad}, 2, "", "bad.rtfs:2:11: error[ParseError]: unexpected ')'\n  2 |   (+ x 2)))\n    |           ^\n"},
+		{"runtime error", "", []string{"exec", boom}, 1, "", "boom.rtfs:2:3: error[DivisionByZero]: Division by zero\n"},
+		{"runtime error in the interpreter", "", []string{"exec", "--engine", "interp", boom}, 1, "", "boom.rtfs:2:3: error[DivisionByZero]"},
+		{"timeout stops a runaway loop", "", []string{"exec", "--timeout", "100ms", loop}, 1, "", "error[Timeout]"},
+		{"depth limit", "", []string{"exec", "--max-depth", "500", deep}, 1, "", "error[StackOverflow]"},
+		{"corrupt bytecode", "", []string{"exec", corrupt}, 2, "", "error: " + corrupt + ": not a valid rtfs bytecode file: "},
+		{"interpreter refuses bytecode", "", []string{"exec", "--engine", "interp", bytecode}, 2, "", "runs source files"},
+		{"unknown engine", "", []string{"exec", "--engine", "jit", src}, 2, "", "unknown engine"},
+		{"missing file", "", []string{"exec", "/nonexistent.rtfs"}, 2, "", "no such file"},
+		{"no file", "", []string{"exec"}, 2, "", "exactly one file"},
+		{"bad context", "", []string{"exec", "--context", "root", src}, 2, "", "unknown runtime context"},
+		{"security violation", "(call :ccos.io.log \"x\")", []string{"exec", "-"}, 1, "", "error[SecurityViolation]"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := runCLI(t, tc.stdin, tc.args...)
+			if got.code != tc.code {
+				t.Errorf("exit %d, want %d (stderr %q)", got.code, tc.code, got.stderr)
+			}
+			if got.stdout != tc.stdout {
+				t.Errorf("stdout %q, want %q", got.stdout, tc.stdout)
+			}
+			if !strings.Contains(got.stderr, tc.stderrPart) || (tc.stderrPart == "" && got.stderr != "") {
+				t.Errorf("stderr %q, want it to contain %q", got.stderr, tc.stderrPart)
+			}
+		})
+	}
+}
+
+func TestVersionAndHelp(t *testing.T) {
+	if got := runCLI(t, "", "--version"); got.code != 0 || !strings.Contains(got.stdout, "rtfsvm version") {
+		t.Errorf("--version: %+v", got)
+	}
+	if got := runCLI(t, "", "exec", "--help"); got.code != 0 || !strings.Contains(got.stdout, "Examples:") {
+		t.Errorf("exec --help: %+v", got)
+	}
+}
