@@ -40,7 +40,6 @@ func ints(xs ...int64) value.Value {
 func move(a, b int) isa.Instr                { return isa.ABC(isa.OpMove, a, b, 0) }
 func loadK(a, kx int) isa.Instr              { return isa.ABx(isa.OpLoadK, a, kx) }
 func loadInt(a, n int) isa.Instr             { return isa.ASBx(isa.OpLoadInt, a, n) }
-func loadNil(a int) isa.Instr                { return isa.ABC(isa.OpLoadNil, a, 0, 0) }
 func getGlobal(a, g int) isa.Instr           { return isa.ABx(isa.OpGetGlobal, a, g) }
 func defGlobal(a, g int) isa.Instr           { return isa.ABx(isa.OpDefGlobal, a, g) }
 func closure(a, p int) isa.Instr             { return isa.ABx(isa.OpClosure, a, p) }

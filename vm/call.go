@@ -51,11 +51,14 @@ func (m *machine) enter(fn *function, base, n int) *value.Error {
 		m.stack[base+fn.numParams] = value.NewList(rest)
 		first = fn.numParams + 1
 	}
-	// A loop, not clear(): the windows are a few values long, too short
-	// for the bulk write barriers of memclr to pay off.
+	// A plain loop: the windows are a few values long, too short for the
+	// bulk write barriers of memclr, which clear() would call (as would
+	// this loop if it stored a literal zero value, which the compiler
+	// recognises).
+	var none value.Value
 	regs := m.stack[base+first : need]
 	for i := range regs {
-		regs[i] = value.Value{}
+		regs[i] = none
 	}
 	return nil
 }
@@ -87,10 +90,8 @@ func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (v
 	if counted && m.depth >= m.maxDepth {
 		return value.Nil, rt.StackOverflow(m.maxDepth)
 	}
-	if m.limits.countdown--; m.limits.countdown <= 0 {
-		if err := m.poll(); err != nil {
-			return value.Nil, err
-		}
+	if err := m.tick(); err != nil {
+		return value.Nil, err
 	}
 	cl, ok := callee.Ref().(*Closure)
 	if !ok || cl.fn.capability != "" {
@@ -116,7 +117,7 @@ func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (v
 	if counted {
 		m.depth++
 	}
-	m.frames = append(m.frames, frame{cl: cl, base: base, depth: m.depth})
+	m.frames = append(m.frames, frame{cl: cl, base: base, depth: m.depth, checks: len(m.returnChecks)})
 	v, err := m.execute(len(m.frames) - 1)
 	m.depth = saved
 	return v, err
@@ -220,22 +221,17 @@ func (m *machine) binary(ins isa.Instr, b, c value.Value, code []isa.Instr, pc i
 	return m.callBuiltin(operatorBuiltins[op], m.operands[:], true)
 }
 
-// returnsResult says whether the instruction at pc, and the moves and
-// jumps after it, return register reg unchanged: then the instruction
-// before pc is in tail position, where the interpreter makes a call in the
-// caller's stead, without counting it.
+// returnsResult says whether the instruction at pc, or the one a chain of
+// jumps from it leads to, returns register reg: then the instruction
+// before pc, which wrote reg, is in tail position, where the interpreter
+// makes a call in its caller's stead, without counting it. (A value moved
+// to another register before it is returned is a let binding's or a
+// definition's, computed outside tail position.)
 func returnsResult(code []isa.Instr, pc, reg int) bool {
 	for steps := 0; steps < 16 && pc >= 0 && pc < len(code); steps++ {
-		ins := code[pc]
-		switch ins.Op() {
+		switch ins := code[pc]; ins.Op() {
 		case isa.OpReturn:
 			return ins.A() == reg
-		case isa.OpMove:
-			if ins.B() != reg {
-				return false
-			}
-			reg = ins.A()
-			pc++
 		case isa.OpJmp:
 			pc += 1 + ins.SJ()
 		default:

@@ -12,16 +12,19 @@ import (
 func TestDepthLimitMatchesInterpreter(t *testing.T) {
 	const maxDepth = 20
 	// Each body is what the deepest call (n = 0) does, in tail position or
-	// not; the recursion itself is never a tail call.
+	// not; the recursion itself is never a tail call, and choosing between
+	// the two with match, which calls nothing, lets the body run at the
+	// limit itself.
 	bodies := []string{
 		"n", "(+ n 1)", "(not n)", "(str n)", "(:a {:a n})", "[(+ n 1)]",
 		"(map inc [n])", "(map (fn [x] (inc x)) [n])", "(do (map (fn [x] (inc x)) [n]) n)",
-		"(let [y (+ n 1)] y)", "(if (< n 1) :low :high)", "((fn [] n))", "(step \"s\" n)",
+		"(let [y 1] (+ n y))", "(do (+ n 1) (- n 1))", "(if (< n 1) :low :high)",
+		"(if (nil? n) 1 (+ n 1))", "(if (nil? n) (+ n 1) 1)", "(match n 0 (+ n 1))", "((fn [] n))", "(step \"s\" n)",
 		"(reduce (fn [a b] (+ a b)) 0 [1 2])", "(try (/ 1 n) (catch e :caught))",
 	}
 	for _, body := range bodies {
-		src := fmt.Sprintf("(defn d [n] (if (= n 0) %s (let [r (d (- n 1))] r)))\n", body)
-		for depth := maxDepth - 4; depth <= maxDepth+1; depth++ {
+		src := fmt.Sprintf("(defn d [n] (match n 0 %s _ (let [r (d (- n 1))] r)))\n", body)
+		for depth := maxDepth - 3; depth <= maxDepth; depth++ {
 			program := src + fmt.Sprintf("(d %d)", depth)
 			prog, err := parse("t.rtfs", program)
 			if err != nil {

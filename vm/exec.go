@@ -191,30 +191,25 @@ reload:
 			}
 			regs[ins.A()] = value.Bool(!regs[ins.B()].Truthy())
 
-		// Control flow. Every backward jump counts towards the next poll.
+		// Control flow. Every backward jump counts towards the next poll,
+		// made before jumping so that an error is raised at the jump.
 		case isa.OpJmp:
-			if off := ins.SJ(); off >= 0 {
-				pc += off
-				continue
-			} else {
-				pc += off
-			}
-			if m.limits.countdown--; m.limits.countdown <= 0 {
-				if err = m.poll(); err != nil {
+			off := ins.SJ()
+			if off < 0 {
+				if err = m.tick(); err != nil {
 					goto fail
 				}
 			}
+			pc += off
 		case isa.OpTest, isa.OpTestT, isa.OpTestX:
 			if jumps(ins.Op(), regs[ins.A()]) {
 				off := ins.SBx()
-				pc += off
 				if off < 0 {
-					if m.limits.countdown--; m.limits.countdown <= 0 {
-						if err = m.poll(); err != nil {
-							goto fail
-						}
+					if err = m.tick(); err != nil {
+						goto fail
 					}
 				}
+				pc += off
 			}
 		case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
 			b, c := rk(regs, consts, ins.A()), rk(regs, consts, ins.B())
@@ -229,14 +224,22 @@ reload:
 			}
 			if !holds {
 				off := ins.SJ()
-				pc += off
 				if off < 0 {
-					if m.limits.countdown--; m.limits.countdown <= 0 {
-						if err = m.poll(); err != nil {
-							goto fail
-						}
+					if err = m.tick(); err != nil {
+						goto fail
 					}
 				}
+				pc += off
+			}
+		case isa.OpTestBound:
+			if regs[ins.A()].Kind() != value.KCell {
+				off := ins.SBx()
+				if off < 0 {
+					if err = m.tick(); err != nil {
+						goto fail
+					}
+				}
+				pc += off
 			}
 		case isa.OpIter:
 			a := ins.A()
@@ -266,10 +269,8 @@ reload:
 				err = rt.StackOverflow(m.maxDepth)
 				goto fail
 			}
-			if m.limits.countdown--; m.limits.countdown <= 0 {
-				if err = m.poll(); err != nil {
-					goto fail
-				}
+			if err = m.tick(); err != nil {
+				goto fail
 			}
 			if next, ok := callee.Ref().(*Closure); ok && next.fn.capability == "" {
 				if err = checkArity(next.fn, n); err != nil {
@@ -283,6 +284,7 @@ reload:
 				m.depth++
 				f := m.newFrame()
 				f.cl, f.pc, f.base, f.depth, f.site, f.sitePC = next, 0, calleeBase, m.depth, fn, pc-1
+				f.checks = len(m.returnChecks)
 				goto reload
 			}
 			if result, err = m.callOther(callee, regs[a+1:a+1+n], true); err != nil {
@@ -293,19 +295,21 @@ reload:
 		case isa.OpTailCall:
 			a, n := ins.A(), ins.B()
 			callee := regs[a]
-			if m.limits.countdown--; m.limits.countdown <= 0 {
-				if err = m.poll(); err != nil {
-					goto fail
-				}
+			if err = m.tick(); err != nil {
+				goto fail
 			}
 			if next, ok := callee.Ref().(*Closure); ok && next.fn.capability == "" {
 				if err = checkArity(next.fn, n); err != nil {
 					goto fail
 				}
-				// The arguments take the place of this frame's registers.
-				// The callee slot keeps the first callee of the frame:
-				// nothing reads it but RETURN, which writes it.
-				moveDown(m.stack[base:base+n], m.stack[base+a+1:base+a+1+n])
+				// The arguments take the place of this frame's registers,
+				// one by one: copy() of a few values costs more, in the
+				// bulk write barrier of a typed memmove. The callee slot
+				// keeps the first callee of the frame: nothing reads it
+				// but RETURN, which writes it.
+				for i := 0; i < n; i++ {
+					regs[i] = regs[a+1+i]
+				}
 				if err = m.enter(next.fn, base, n); err != nil {
 					goto fail
 				}
@@ -324,10 +328,8 @@ reload:
 				err = rt.StackOverflow(m.maxDepth)
 				goto fail
 			}
-			if m.limits.countdown--; m.limits.countdown <= 0 {
-				if err = m.poll(); err != nil {
-					goto fail
-				}
+			if err = m.tick(); err != nil {
+				goto fail
 			}
 			if result, err = m.callBuiltin(m.builtins[ins.C()], regs[a+1:a+1+n], !tail); err != nil {
 				goto fail
@@ -368,6 +370,8 @@ reload:
 				err = rt.ValidationError(t, v, consts[ins.C()].AsString())
 				goto fail
 			}
+		case isa.OpReturnType:
+			m.rememberReturnCheck(m.module.Types[ins.Bx()], fn, pc-1)
 		case isa.OpCheckKind:
 			if v := regs[ins.A()]; ins.B()&(1<<v.Kind()) == 0 {
 				what := consts[ins.C()].Items()
@@ -440,16 +444,29 @@ reload:
 		continue
 
 	ret:
-		// Return result from the frame on top.
+		// Return result from the frame on top, once it has passed the
+		// return checks of the frame. A failed check is raised by the
+		// caller, at its call, as the interpreter raises it.
 		{
 			top := len(m.frames) - 1
+			err = nil
+			if f := &m.frames[top]; f.checks < len(m.returnChecks) {
+				err = m.checkReturns(f, result)
+			}
+			m.frames = m.frames[:top]
 			if top == stop {
-				m.frames = m.frames[:top]
+				if err != nil {
+					return value.Nil, err
+				}
 				return result, nil
 			}
+			caller := &m.frames[top-1]
+			m.depth = caller.depth
+			if err != nil {
+				fn, pc = caller.cl.fn, caller.pc
+				goto fail
+			}
 			m.stack[base-1] = result
-			m.frames = m.frames[:top]
-			m.depth = m.frames[top-1].depth
 			goto reload
 		}
 
@@ -459,6 +476,7 @@ reload:
 		if !m.unwind(err, pc-1, stop) {
 			return value.Nil, err
 		}
+		err = nil
 		goto reload
 	}
 }
@@ -466,16 +484,6 @@ reload:
 // checkedValue describes what a CHECKTYPE checks in its error message;
 // CHECKTYPEFOR names it.
 const checkedValue = "value"
-
-// moveDown copies the arguments of a tail call to their place at the
-// bottom of the frame (src starts above dst). A loop, not
-// copy(): a few values, too few for the bulk write barriers of typed
-// memmove to pay off.
-func moveDown(dst, src []value.Value) {
-	for i := range dst {
-		dst[i] = src[i]
-	}
-}
 
 // registers is the register window of a frame. It is an array pointer,
 // not a slice, so that indexing it with an operand (16 bits wide) needs no

@@ -1,9 +1,12 @@
 package vm
 
 import (
+	"context"
 	"math"
+	"runtime"
 	"runtime/debug"
 	"runtime/metrics"
+	"time"
 
 	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/value"
@@ -37,6 +40,11 @@ var heapMetrics = []string{"/memory/classes/heap/objects:bytes", "/gc/heap/live:
 
 // limits is the polling state of a run.
 type limits struct {
+	// deadline is the context's, looked at directly: the context's timer
+	// needs a thread to run on to close Done, which a loaded machine may
+	// give it late.
+	deadline        time.Time
+	hasDeadline     bool
 	countdown       int // events until the next look at the context
 	memoryCountdown int // looks at the context until the next at the heap
 	maxMemory       int64
@@ -44,7 +52,8 @@ type limits struct {
 	samples         []metrics.Sample
 }
 
-func (l *limits) init(maxMemory int64) {
+func (l *limits) init(ctx context.Context, maxMemory int64) {
+	l.deadline, l.hasDeadline = ctx.Deadline()
 	l.countdown = pollInterval
 	l.memoryCountdown = memoryPollRatio
 	if maxMemory <= 0 {
@@ -73,6 +82,15 @@ func (m *machine) limitMemory(limit int64) (restore func()) {
 	return func() { debug.SetMemoryLimit(previous) }
 }
 
+// tick counts one event (a call or a backward jump) and polls when the
+// countdown runs out. It returns the limit error to raise, or nil.
+func (m *machine) tick() *value.Error {
+	if m.limits.countdown--; m.limits.countdown > 0 {
+		return nil
+	}
+	return m.poll()
+}
+
 // poll is called once the event countdown has run out: it looks at the
 // context and, now and then, at the heap. It returns the limit error to
 // raise, or nil.
@@ -82,6 +100,9 @@ func (m *machine) poll() *value.Error {
 	case <-m.done:
 		return rt.TimeoutError(m.ctx.Err())
 	default:
+	}
+	if m.limits.hasDeadline && !time.Now().Before(m.limits.deadline) {
+		return rt.TimeoutError(context.DeadlineExceeded)
 	}
 	if m.limits.maxMemory > 0 {
 		if m.limits.memoryCountdown--; m.limits.memoryCountdown <= 0 {
@@ -118,20 +139,31 @@ func estimatedSize(v value.Value) int64 {
 	return 0
 }
 
-// checkHeap stops the run when the heap has outgrown the ceiling: all
-// allocated objects above it (the collector could not keep up), or the
-// live heap of the last collection above three quarters of it (the next
-// doublings of a growing value would not fit).
+// checkHeap stops the run when the live heap has outgrown three quarters
+// of the ceiling: the next doublings of a growing value would not fit. The
+// live heap is what the last collection marked; when the heap holds more
+// than the ceiling, mostly garbage perhaps, the machine collects it first
+// rather than stop a run that may not be at fault.
 func (m *machine) checkHeap() *value.Error {
 	l := &m.limits
 	l.resultBudget = l.resultAllowance()
-	metrics.Read(l.samples)
-	objects, live := sampleBytes(l.samples[0]), sampleBytes(l.samples[1])
-	if objects <= l.maxMemory && live <= l.maxMemory/4*3 {
+	objects, live := l.readHeap()
+	if objects > l.maxMemory && live <= l.maxMemory/4*3 {
+		runtime.GC()
+		objects, live = l.readHeap()
+	}
+	if live <= l.maxMemory/4*3 {
 		return nil
 	}
 	return value.Errorf(value.MemoryExceeded,
 		"Memory limit exceeded: the heap holds %d MiB (limit %d MiB)", max(objects, live)>>20, l.maxMemory>>20)
+}
+
+// readHeap returns the bytes of all allocated objects and of the live heap
+// of the last collection.
+func (l *limits) readHeap() (objects, live int64) {
+	metrics.Read(l.samples)
+	return sampleBytes(l.samples[0]), sampleBytes(l.samples[1])
 }
 
 func sampleBytes(s metrics.Sample) int64 {

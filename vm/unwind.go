@@ -1,6 +1,9 @@
 package vm
 
-import "github.com/rtfs-go/rtfs/vm/value"
+import (
+	"github.com/rtfs-go/rtfs/vm/rt"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
 
 // locate positions e, raised by the instruction at pc of fn running in
 // frame f, unless it already has a position: at the instruction's source
@@ -47,7 +50,7 @@ func (m *machine) unwind(e *value.Error, pc, stop int) bool {
 		}
 		for _, h := range f.cl.fn.proto.Handlers {
 			if h.Start <= at && at < h.End && (catchable || h.Finally) {
-				m.frames = m.frames[:i+1]
+				m.dropFrames(i + 1)
 				m.depth = f.depth
 				f.pc = h.Target
 				m.stack[f.base+h.Reg] = value.ErrorValue(e)
@@ -55,6 +58,43 @@ func (m *machine) unwind(e *value.Error, pc, stop int) bool {
 			}
 		}
 	}
-	m.frames = m.frames[:stop]
+	m.dropFrames(stop)
 	return false
+}
+
+// dropFrames pops the frames from index n up, with their return checks.
+func (m *machine) dropFrames(n int) {
+	if n < len(m.frames) {
+		m.returnChecks = m.returnChecks[:m.frames[n].checks]
+		m.frames = m.frames[:n]
+	}
+}
+
+// rememberReturnCheck remembers, for the frame on top, that its result
+// must satisfy typ, the return type of fn declared at instruction pc,
+// unless the frame remembers fn's check already: a typed function that
+// tail-calls itself checks its result once, and runs in constant space.
+func (m *machine) rememberReturnCheck(typ *value.Type, fn *function, pc int) {
+	f := &m.frames[len(m.frames)-1]
+	for _, c := range m.returnChecks[f.checks:] {
+		if c.fn == fn {
+			return
+		}
+	}
+	m.returnChecks = append(m.returnChecks, returnCheck{typ: typ, fn: fn, pc: pc})
+}
+
+// checkReturns applies the return checks of frame f, the last remembered
+// first, to its result v, and forgets them. A failure is positioned at the
+// RETURNTYPE of the function whose type v fails, or at the call that
+// entered the frame when that instruction has no position.
+func (m *machine) checkReturns(f *frame, v value.Value) *value.Error {
+	checks := m.returnChecks[f.checks:]
+	m.returnChecks = m.returnChecks[:f.checks]
+	for i := len(checks) - 1; i >= 0; i-- {
+		if c := checks[i]; !value.Check(c.typ, v) {
+			return m.locate(rt.ValidationError(c.typ, v, rt.ReturnWhat(c.fn.name)), c.fn, c.pc, f)
+		}
+	}
+	return nil
 }

@@ -3,33 +3,42 @@
 // # The machine
 //
 // A run owns one value stack ([]value.Value) and one frame stack. A frame
-// is a call of a closure: its registers are the window
-// stack[base : base+NumRegs], and the slot just below, stack[base-1], holds
-// the callee on entry and receives the result on return. A call instruction
-// `CALL A B` finds the callee in the caller's R[A] and the arguments in
-// R[A+1..A+B], so the callee's frame starts at the caller's R[A+1]: the
-// arguments are already its parameters, nothing is copied. Frames refer to
-// the stack by index only; when the stack grows it is copied, and the
-// dispatch loop takes its register window again after anything that may
-// have grown it.
+// is an activation of a closure: its registers R[0], R[1], ... are the
+// stack from its base up, and the slot just below, stack[base-1], holds the
+// callee when the frame is entered and receives its result when it
+// returns. A call instruction `CALL A B` finds the callee in the caller's
+// R[A] and the arguments in R[A+1..A+B], so the callee's frame starts at
+// the caller's R[A+1]: the arguments already are its parameters and
+// nothing is copied. Frames refer to the stack by index only; when the
+// stack grows it is copied, and the dispatch loop takes its register
+// window again after anything that may have grown it. The stack always
+// extends a whole register window (as many registers as an operand can
+// name) above the running frame's base, which lets the loop hold the
+// window as an array pointer and index it with operands without bounds
+// checks.
 //
 // The dispatch loop (execute) is one function with a switch on the opcode.
 // It keeps the running frame's code, constants, registers and pc in locals
 // and saves the pc into the frame only when control leaves it. Calling a
-// closure pushes a frame and continues in the same loop; TAILCALL reuses
-// the caller's frame, so a tail-recursive loop runs in constant space;
-// RETURN pops. Builtins are called directly with their arguments as a
-// subslice of the registers. The only Go recursion is a builtin calling
-// back into a closure (map, filter, reduce, ...) through value.Runtime.Call,
-// which runs a nested dispatch loop on top of the same stacks until that
-// closure returns.
+// closure pushes a frame and continues in the same loop; TAILCALL moves
+// the arguments down over the caller's registers and reuses its frame, so
+// a tail-recursive loop runs in constant space; RETURN pops. Builtins are
+// called directly with their arguments as a subslice of the registers.
+// Integers and floats take a fast path through the arithmetic and
+// comparison instructions, which box nothing, and no call allocates. The
+// only Go recursion is a builtin calling back into a closure (map, filter,
+// reduce, ...) through value.Runtime.Call, which runs a nested dispatch
+// loop on top of the same stacks until that closure returns.
 //
 // # Depth
 //
-// The call depth is the interpreter's: every non-tail application counts,
-// a builtin's as much as a closure's, so a call made at MaxDepth fails with
-// StackOverflow at the same place in both engines. Each frame records the
-// depth it runs at; a tail call keeps it.
+// The call depth is the interpreter's: every application made outside tail
+// position counts, a builtin's as much as a closure's, so that a program
+// overflowing MaxDepth fails with StackOverflow at the same call in both
+// engines. Each frame records the depth it runs at; a tail call keeps it.
+// An operator or builtin instruction whose result the next instruction (or
+// the one a chain of jumps leads to) returns is taken to be in tail
+// position, where the interpreter makes the call in its caller's stead.
 //
 // # Errors
 //
@@ -42,14 +51,15 @@
 // the error value in the handler's register and continues at its target.
 // Limit errors (Timeout, MemoryExceeded) stop only at Finally handlers,
 // and once one has been raised the run ends with it whatever the program
-// does afterwards.
+// does afterwards. Return types (RETURNTYPE) are remembered per frame and
+// checked when the frame returns, after any tail calls it made.
 //
 // # Limits
 //
 // Every call and backward jump counts down a budget; when it runs out the
-// machine looks at the context (a non-blocking receive) and, under a
-// memory ceiling, at the heap, so a runaway loop stops within milliseconds
-// of its deadline. See limits.go.
+// machine looks at the context and, under a memory ceiling, at the heap,
+// so that a runaway loop stops within milliseconds of its deadline (see
+// limits.go).
 package vm
 
 import (
@@ -94,7 +104,7 @@ func Run(ctx context.Context, m *isa.Module, opts Options) (result value.Value, 
 	// disagree, so that a bad module is an error and never a crash.
 	defer func() {
 		if p := recover(); p != nil {
-			result, err = value.Nil, value.Errorf(value.InternalError, "vm: %v", p)
+			result, err = value.Nil, value.Errorf(value.InternalError, "vm: internal panic: %v", p)
 		}
 	}()
 	v, rerr := mc.runMain()
@@ -135,6 +145,10 @@ type machine struct {
 
 	steps []activeStep // the steps begun and not yet ended, innermost last
 
+	// returnChecks are the return types the frames must check their
+	// results against (RETURNTYPE), each frame's from its checks index on.
+	returnChecks []returnCheck
+
 	// operands is the argument window an arithmetic instruction passes to
 	// its builtin when the fast path does not apply: a field, so the slice
 	// handed to the builtin does not escape to the heap on every use.
@@ -152,6 +166,17 @@ type frame struct {
 	// instructions without a position of their own are reported.
 	site   *function
 	sitePC int
+	// checks is where this frame's return checks start in returnChecks.
+	checks int
+}
+
+// returnCheck is a return type remembered by RETURNTYPE: the frame's
+// result must satisfy typ, else the error is positioned at instruction pc
+// of fn, the function whose return type it is.
+type returnCheck struct {
+	typ *value.Type
+	fn  *function
+	pc  int
 }
 
 // activeStep is a step between its STEPBEGIN and its STEPEND or STEPFAIL.
@@ -183,7 +208,7 @@ func newMachine(ctx context.Context, m *isa.Module, opts Options) *machine {
 	if mc.maxDepth <= 0 {
 		mc.maxDepth = rt.DefaultMaxDepth
 	}
-	mc.limits.init(opts.MaxMemory)
+	mc.limits.init(ctx, opts.MaxMemory)
 	mc.link()
 	return mc
 }
