@@ -19,6 +19,7 @@ import (
 	"os"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/vm"
@@ -88,8 +89,60 @@ Examples:
 				&cli.StringFlag{Name: "context", Value: "pure", Usage: "runtime context: pure, controlled or full"},
 			},
 			Action: execAction,
+		}, {
+			Name:  "chain",
+			Usage: "inspect a causal chain written by exec --chain",
+			Subcommands: []*cli.Command{{
+				Name:      "verify",
+				Usage:     "check that a chain is intact; name the first record altered, removed, inserted or reordered",
+				ArgsUsage: "FILE.jsonl",
+				Action:    chainVerifyAction,
+			}, {
+				Name:      "show",
+				Usage:     "print a chain as a table",
+				ArgsUsage: "FILE.jsonl",
+				Action:    chainShowAction,
+			}},
 		}},
 	}
+}
+
+// openChain opens the single chain-file argument of a chain subcommand.
+func openChain(c *cli.Context) (*os.File, error) {
+	if c.NArg() != 1 {
+		return nil, cli.Exit(fmt.Sprintf("error: chain %s takes exactly one file", c.Command.Name), exitUsage)
+	}
+	f, err := os.Open(c.Args().First())
+	if err != nil {
+		return nil, cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+	}
+	return f, nil
+}
+
+func chainVerifyAction(c *cli.Context) error {
+	f, err := openChain(c)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	summary, err := chain.Check(f)
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("%s: %v", f.Name(), err), exitRuntime)
+	}
+	fmt.Fprintf(c.App.Writer, "%s: intact: %d records, ends with %s, head %s\n", f.Name(), summary.Records, summary.LastType, summary.HeadHash)
+	return nil
+}
+
+func chainShowAction(c *cli.Context) error {
+	f, err := openChain(c)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := chain.Show(c.App.Writer, f); err != nil {
+		return cli.Exit(fmt.Sprintf("%s: %v", f.Name(), err), exitRuntime)
+	}
+	return nil
 }
 
 func execAction(c *cli.Context) error {
