@@ -1,0 +1,502 @@
+package effects
+
+import (
+	"maps"
+	"slices"
+
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/vm/rt"
+	"github.com/rtfs-go/rtfs/vm/stdlib"
+)
+
+// The builtins through which plan code reaches the host context, and the
+// name a step's :params are bound to.
+const (
+	contextGet = "context/get"
+	contextSet = "context/set"
+	paramsName = "%params"
+)
+
+// node is a piece of code or a value of the program graph (see the package
+// comment). Before the fixpoint, effects and unresolved describe the node's
+// own calls; after it, everything the node reaches.
+type node struct {
+	effects    map[host.Effect]bool
+	unresolved bool
+	succ, pred []*node
+	queued     bool
+}
+
+func (n *node) link(to *node) {
+	if to != nil && to != n {
+		n.succ = append(n.succ, to)
+	}
+}
+
+// absorb adds what from reaches to what n reaches and reports whether that
+// changed anything.
+func (n *node) absorb(from *node) bool {
+	changed := from.unresolved && !n.unresolved
+	n.unresolved = n.unresolved || from.unresolved
+	for e := range from.effects {
+		if !n.effects[e] {
+			n.addEffect(e)
+			changed = true
+		}
+	}
+	return changed
+}
+
+func (n *node) addEffect(e host.Effect) {
+	if n.effects == nil {
+		n.effects = map[host.Effect]bool{}
+	}
+	n.effects[e] = true
+}
+
+// frame is the static image of a scope and of the names it binds for
+// certain (parameters, let and loop variables, patterns), which hide the
+// bindings further out.
+type frame struct {
+	parent *frame
+	group  *group
+	bound  map[string]bool
+}
+
+// group is the run-time frame a def binds into, with the bindings whose
+// values the analysis traces (defs, let bindings, %params). One group may
+// span several frames: a let opens a frame per binding so that each value
+// sees only the bindings before it, yet its defs and its letrec bindings (a
+// fn value may refer to any binding of its let) are visible from all of
+// them. A reference traces every binding of its name in a group it can
+// see, shadowed or not, which only over-approximates.
+type group struct {
+	values map[string][]*node
+}
+
+func (g *group) add(name string, value *node) {
+	g.values[name] = append(g.values[name], value)
+}
+
+// site is where the walk stands: the code that runs there (the innermost
+// function or step; nil at top level, which no step profile covers), the
+// bindings whose value the current expression helps make, and the scope.
+type site struct {
+	exec   *node
+	values []*node
+	scope  *frame
+}
+
+// collecting is s inside the value expression of binding b.
+func (s site) collecting(b *node) site {
+	s.values = append(slices.Clip(s.values), b)
+	return s
+}
+
+// reference is a symbol to resolve once the walk has seen every binding,
+// and the nodes that mention it.
+type reference struct {
+	name   string
+	scope  *frame
+	from   []*node
+	callee bool // the head of a call
+}
+
+type stepEntry struct {
+	name string
+	node *node
+}
+
+// reached is what one step reaches.
+type reached struct {
+	name       string
+	effects    []host.Effect // sorted
+	unresolved bool
+}
+
+type analyzer struct {
+	effectsOf   func(string) ([]host.Effect, bool)
+	nodes       []*node
+	steps       []*stepEntry // by ast.Step.Index
+	globals     map[string][]*node
+	hostContext *node
+	refs        []reference
+}
+
+// analyze returns what each step of prog reaches, by step index.
+func analyze(prog *ast.Program, effectsOf func(string) ([]host.Effect, bool)) []reached {
+	a := &analyzer{effectsOf: effectsOf, globals: map[string][]*node{}}
+	a.hostContext = a.newNode()
+	if prog != nil {
+		a.exprs(prog.Forms, site{})
+	}
+	for _, r := range a.refs {
+		targets := a.resolve(r)
+		for _, from := range r.from {
+			for _, t := range targets {
+				from.link(t)
+			}
+		}
+	}
+	solve(a.nodes)
+	out := make([]reached, len(a.steps))
+	for i, st := range a.steps {
+		if st == nil {
+			out[i] = reached{unresolved: true}
+			continue
+		}
+		out[i] = reached{name: st.name, effects: slices.Sorted(maps.Keys(st.node.effects)), unresolved: st.node.unresolved}
+	}
+	return out
+}
+
+// solve propagates what every node reaches along the edges until nothing
+// changes. Sets only grow and are bounded, so it terminates; cycles
+// (recursion) simply settle.
+func solve(nodes []*node) {
+	for _, n := range nodes {
+		for _, s := range n.succ {
+			s.pred = append(s.pred, n)
+		}
+	}
+	queue := slices.Clone(nodes)
+	for _, n := range queue {
+		n.queued = true
+	}
+	for len(queue) > 0 {
+		n := queue[len(queue)-1]
+		queue = queue[:len(queue)-1]
+		n.queued = false
+		for _, p := range n.pred {
+			if p.absorb(n) && !p.queued {
+				p.queued = true
+				queue = append(queue, p)
+			}
+		}
+	}
+}
+
+func (a *analyzer) newNode() *node {
+	n := &node{}
+	a.nodes = append(a.nodes, n)
+	return n
+}
+
+func newFrame(parent *frame, g *group) *frame {
+	return &frame{parent: parent, group: g, bound: map[string]bool{}}
+}
+
+func newGroup() *group { return &group{values: map[string][]*node{}} }
+
+// mention records that the code and values at s mention n.
+func (s site) mention(n *node) {
+	if s.exec != nil {
+		s.exec.link(n)
+	}
+	for _, v := range s.values {
+		v.link(n)
+	}
+}
+
+// refer records a reference to name at s; callee is set for the head of a
+// call.
+func (a *analyzer) refer(name string, s site, callee bool) {
+	from := slices.Clone(s.values)
+	if s.exec != nil {
+		from = append(from, s.exec)
+	}
+	a.refs = append(a.refs, reference{name: name, scope: s.scope, from: from, callee: callee})
+}
+
+// resolve returns every binding a reference may denote, innermost first.
+func (a *analyzer) resolve(r reference) []*node {
+	var found []*node
+	var seen *group
+	for f := r.scope; f != nil; f = f.parent {
+		if f.group != seen {
+			seen = f.group
+			found = append(found, f.group.values[r.name]...)
+		}
+		if f.bound[r.name] {
+			return found
+		}
+	}
+	found = append(found, a.globals[r.name]...)
+	if r.name == contextSet && !r.callee {
+		// Passed around, context/set stores what can no longer be traced.
+		a.hostContext.unresolved = true
+	}
+	if r.name == contextGet || stdlib.Lookup(r.name) == nil {
+		found = append(found, a.hostContext)
+	}
+	return found
+}
+
+// bind binds the names of pattern p in f.
+func bind(f *frame, p ast.Pattern) {
+	patternNames(p, func(name string) { f.bound[name] = true })
+}
+
+func patternNames(p ast.Pattern, name func(string)) {
+	switch p := p.(type) {
+	case ast.PBind:
+		name(p.Name)
+	case ast.PAs:
+		name(p.Name)
+		patternNames(p.Pat, name)
+	case ast.PVector:
+		for _, e := range p.Elems {
+			patternNames(e, name)
+		}
+		patternNames(p.Rest, name)
+		if p.As != "" {
+			name(p.As)
+		}
+	case ast.PMap:
+		for _, sub := range p.Pats {
+			patternNames(sub, name)
+		}
+		for _, n := range []string{p.Rest, p.As} {
+			if n != "" {
+				name(n)
+			}
+		}
+	}
+}
+
+func (a *analyzer) exprs(ns []ast.Node, s site) {
+	for _, n := range ns {
+		a.expr(n, s)
+	}
+}
+
+// expr walks n. Literals, Defstruct (its constructor is pure) and Raise
+// mention nothing.
+func (a *analyzer) expr(n ast.Node, s site) {
+	switch n := n.(type) {
+	case *ast.Symbol:
+		a.refer(n.Name, s, false)
+	case *ast.GetVar:
+		a.refer(n.Name, s, false)
+	case *ast.ContextRef:
+		s.mention(a.hostContext)
+	case *ast.Vector:
+		a.exprs(n.Elems, s)
+	case *ast.Map:
+		a.exprs(n.Vals, s)
+	case *ast.Call:
+		a.call(n, s)
+	case *ast.Def:
+		a.def(n, s)
+	case *ast.Fn:
+		a.fn(n, s)
+	case *ast.Let:
+		a.let(n, s)
+	case *ast.If:
+		a.exprs([]ast.Node{n.Cond, n.Then, n.Else}, s)
+	case *ast.Do:
+		a.exprs(n.Body, s)
+	case *ast.And:
+		a.exprs(n.Args, s)
+	case *ast.Or:
+		a.exprs(n.Args, s)
+	case *ast.Match:
+		a.match(n, s)
+	case *ast.Try:
+		a.try(n, s)
+	case *ast.For:
+		a.forLoop(n, s)
+	case *ast.Dotimes:
+		a.dotimes(n, s)
+	case *ast.CallCap:
+		a.capabilityCall(n, s)
+	case *ast.Meta:
+		// Only runtime.* hints are evaluated; walking every value merely
+		// over-approximates.
+		a.exprs(n.Vals, s)
+		a.expr(n.Expr, s)
+	case *ast.Step:
+		a.step(n, s)
+	}
+}
+
+func (a *analyzer) call(n *ast.Call, s site) {
+	head, named := n.Fn.(*ast.Symbol)
+	if named {
+		a.refer(head.Name, s, true)
+	} else {
+		a.expr(n.Fn, s)
+	}
+	if named && head.Name == contextSet {
+		s = s.collecting(a.hostContext)
+	}
+	a.exprs(n.Args, s)
+}
+
+func (a *analyzer) def(n *ast.Def, s site) {
+	b := a.newNode()
+	a.expr(n.Value, s.collecting(b))
+	if s.scope == nil {
+		a.globals[n.Name] = append(a.globals[n.Name], b)
+		return
+	}
+	// A def may not have run when the name is read, so it does not hide
+	// the bindings further out.
+	s.scope.group.add(n.Name, b)
+}
+
+func (a *analyzer) fn(n *ast.Fn, s site) {
+	f := a.newNode()
+	s.mention(f)
+	if n.Delegation != nil {
+		if id, ok := rt.DelegatedCapability(n.Delegation.Target, n.Delegation.ID); ok {
+			a.callCapability(f, id)
+		}
+	}
+	body := site{exec: f, scope: newFrame(s.scope, newGroup())}
+	for _, p := range n.Params {
+		bind(body.scope, p.Pattern)
+	}
+	if n.Rest != nil {
+		body.scope.bound[n.Rest.Name] = true
+	}
+	a.exprs(n.Body, body)
+}
+
+func (a *analyzer) let(n *ast.Let, s site) {
+	g := newGroup()
+	scope := newFrame(s.scope, g)
+	for _, b := range n.Bindings {
+		value := a.newNode()
+		patternNames(b.Pattern, func(name string) { g.add(name, value) })
+		inner := s
+		inner.scope = scope
+		a.expr(b.Value, inner.collecting(value))
+		scope = newFrame(scope, g)
+		bind(scope, b.Pattern)
+	}
+	s.scope = scope
+	a.exprs(n.Body, s)
+}
+
+func (a *analyzer) match(n *ast.Match, s site) {
+	a.expr(n.Subject, s)
+	for _, c := range n.Clauses {
+		clause := s
+		clause.scope = newFrame(s.scope, newGroup())
+		bind(clause.scope, c.Pattern)
+		a.exprs([]ast.Node{c.Guard, c.Body}, clause)
+	}
+}
+
+func (a *analyzer) try(n *ast.Try, s site) {
+	a.exprs(n.Body, s)
+	for _, c := range n.Catches {
+		clause := s
+		clause.scope = newFrame(s.scope, newGroup())
+		if c.Binding != "" && c.Binding != "_" {
+			clause.scope.bound[c.Binding] = true
+		}
+		a.exprs(c.Body, clause)
+	}
+	a.exprs(n.Finally, s)
+}
+
+func (a *analyzer) forLoop(n *ast.For, s site) {
+	g := newGroup()
+	inner := s
+	for _, b := range n.Bindings {
+		a.expr(b.Coll, inner)
+		inner.scope = newFrame(inner.scope, g)
+		inner.scope.bound[b.Name] = true
+	}
+	a.expr(n.Body, inner)
+}
+
+func (a *analyzer) dotimes(n *ast.Dotimes, s site) {
+	a.expr(n.Count, s)
+	inner := s
+	inner.scope = newFrame(s.scope, newGroup())
+	inner.scope.bound[n.Var] = true
+	a.exprs(n.Body, inner)
+}
+
+// capabilityCall walks `(call id args...)`; the call's effects belong to
+// the code running at s.
+func (a *analyzer) capabilityCall(n *ast.CallCap, s site) {
+	a.expr(n.ID, s)
+	a.exprs(n.Args, s)
+	if s.exec == nil {
+		return
+	}
+	if id, ok := literalID(n.ID); ok {
+		a.callCapability(s.exec, id)
+	} else {
+		s.exec.unresolved = true
+	}
+}
+
+// literalID reads a capability id written as a keyword or string literal,
+// the only ids known before the call runs.
+func literalID(n ast.Node) (string, bool) {
+	c, ok := n.(*ast.Const)
+	if !ok {
+		return "", false
+	}
+	id, err := rt.CapabilityID(c.Val)
+	return id, err == nil
+}
+
+// callCapability gives n the declared effects of capability id, or makes
+// it unresolved when the registry does not know id.
+func (a *analyzer) callCapability(n *node, id string) {
+	var effects []host.Effect
+	known := false
+	if a.effectsOf != nil {
+		effects, known = a.effectsOf(id)
+	}
+	if !known {
+		n.unresolved = true
+	}
+	for _, e := range effects {
+		n.addEffect(e)
+	}
+}
+
+// step walks a step form. Its :params values are evaluated before the step
+// starts, in the enclosing code; its body is the step's own code. The step
+// does not become part of the values around it (it ran where it stands),
+// but what its body yields may.
+func (a *analyzer) step(n *ast.Step, s site) {
+	st := a.stepNode(n)
+	if s.exec != nil {
+		s.exec.link(st)
+	}
+	body := site{exec: st, values: s.values, scope: s.scope}
+	if n.ParamKeys != nil {
+		params := a.newNode()
+		a.exprs(n.ParamVals, s.collecting(params))
+		body.scope = newFrame(s.scope, newGroup())
+		body.scope.group.add(paramsName, params)
+		body.scope.bound[paramsName] = true
+	}
+	a.exprs(n.Body, body)
+}
+
+// stepNode returns the node of the step numbered n.Index. Steps sharing an
+// index, which only a hand-made tree can have, share a node and so the
+// union of their effects; a step without a valid index gets a node of its
+// own, analysed like any other code.
+func (a *analyzer) stepNode(n *ast.Step) *node {
+	if n.Index < 0 {
+		return a.newNode()
+	}
+	for len(a.steps) <= n.Index {
+		a.steps = append(a.steps, nil)
+	}
+	if a.steps[n.Index] == nil {
+		a.steps[n.Index] = &stepEntry{name: n.Name, node: a.newNode()}
+	}
+	return a.steps[n.Index].node
+}
