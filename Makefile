@@ -42,5 +42,13 @@ fuzz:
 	$(GO) test ./isa -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME)
 	$(GO) test ./isa -run '^$$' -fuzz=FuzzVerify -fuzztime=$(FUZZTIME)
 
+# The interpreter against the VM on bench/programs, and the front end's
+# speed (bench/cmd/benchtable); then the VM against other embeddable Go
+# languages (bench/peers, a module of its own). A few minutes; see
+# bench/README.md.
+bench:
+	$(GO) run ./bench/cmd/benchtable
+	cd bench/peers && $(GO) run .
+
 clean:
 	rm -rf bin

@@ -1,0 +1,189 @@
+// Command benchtable prints the table `make bench` shows: the interpreter
+// and the VM on each program of bench/programs, measured side by side in
+// rounds (see bench.Compare), with their ratio, their allocations and the
+// performance targets each row is held to; then the speed of the front end
+// on a generated program.
+//
+// Usage:
+//
+//	go run ./bench/cmd/benchtable [-budget 15s] [-lines 30000] [-run regexp]
+package main
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/rtfs-go/rtfs/bench"
+	"github.com/rtfs-go/rtfs/compiler/codegen"
+	"github.com/rtfs-go/rtfs/isa"
+)
+
+// A target is a performance goal a program's row is held to.
+type target struct {
+	program string
+	goal    string
+	met     func(interp, vm time.Duration) bool
+}
+
+// targets are the goals the VM was built to reach: an order of magnitude
+// over the interpreter on calls and on tail-recursive loops, and fib(30) in
+// well under a fifth of a second.
+var targets = []target{
+	{"fib25", "interp/vm >= 10x", tenTimesFaster},
+	{"fib30", "interp/vm >= 10x", tenTimesFaster},
+	{"fib30", "vm < 150ms", func(_, vm time.Duration) bool { return vm < 150*time.Millisecond }},
+	{"tailsum", "interp/vm >= 10x", tenTimesFaster},
+}
+
+// compileRow is the name by which -run selects the compile-time table.
+const compileRow = "compile"
+
+func tenTimesFaster(interp, vm time.Duration) bool { return interp >= 10*vm }
+
+func main() {
+	budget := flag.Duration("budget", 15*time.Second,
+		"time to spend on each row; slow rows still take at least 3 rounds")
+	lines := flag.Int("lines", bench.CompileLines, "lines of the generated program the compile rows measure")
+	only := flag.String("run", "",
+		`measure only the rows this regular expression matches: programs, and "compile" for the front end`)
+	flag.Parse()
+	out := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
+	filter, err := regexp.Compile(*only)
+	if err == nil {
+		err = engineTable(out, *budget, filter)
+	}
+	if err == nil && filter.MatchString(compileRow) {
+		err = compileTable(out, *budget, *lines)
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "benchtable:", err)
+		os.Exit(1)
+	}
+}
+
+// engineTable measures on both engines every program filter matches and
+// prints a row for each, then what the VM's verification of its module
+// costs.
+func engineTable(out *tabwriter.Writer, budget time.Duration, filter *regexp.Regexp) error {
+	programs, err := bench.Programs()
+	if err != nil {
+		return err
+	}
+	for _, t := range targets {
+		if !slices.ContainsFunc(programs, func(p bench.Program) bool { return p.Name == t.program }) {
+			return fmt.Errorf("target %q names no program of bench/programs: %s", t.goal, t.program)
+		}
+	}
+	programs = slices.DeleteFunc(programs, func(p bench.Program) bool { return !filter.MatchString(p.Name) })
+	if len(programs) == 0 {
+		return nil
+	}
+	fmt.Fprintf(out, "Interpreter vs VM (%s)\n", bench.Machine())
+	fmt.Fprintln(out, "Each row: the median of its rounds, a round running the interpreter then the VM once each;")
+	fmt.Fprintln(out, "allocations are heap allocations per run. Every run's value is checked.")
+	fmt.Fprintln(out)
+	fmt.Fprintln(out, "program\trounds\tinterp\tvm\tinterp/vm\tinterp allocs\tvm allocs\ttargets")
+	var worstVerifyShare float64
+	for _, p := range programs {
+		fmt.Fprintf(os.Stderr, "measuring %s...\n", p.Name)
+		runs := make([]func() error, 0, 2)
+		for _, e := range []bench.Engine{bench.Interp, bench.VM} {
+			run, err := p.Prepare(e)
+			if err != nil {
+				return err
+			}
+			runs = append(runs, run)
+		}
+		rounds, medians, err := bench.Compare(budget, runs...)
+		if err != nil {
+			return err
+		}
+		interp, vm := medians[0], medians[1]
+		fmt.Fprintf(out, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, rounds,
+			bench.FormatDuration(interp.Elapsed), bench.FormatDuration(vm.Elapsed),
+			bench.FormatRatio(interp.Elapsed, vm.Elapsed),
+			bench.FormatCount(float64(interp.Allocs)), bench.FormatCount(float64(vm.Allocs)),
+			targetsOf(p.Name, interp.Elapsed, vm.Elapsed))
+		verify, err := verifyCost(p)
+		if err != nil {
+			return err
+		}
+		worstVerifyShare = max(worstVerifyShare, float64(verify)/float64(vm.Elapsed))
+	}
+	fmt.Fprintf(out, "\nvm.Run verifies its module on every run: at most %.3f%% of a VM run above.\n\n",
+		100*worstVerifyShare)
+	return out.Flush()
+}
+
+// targetsOf prints the targets of program's row, each met or MISSED.
+func targetsOf(program string, interp, vm time.Duration) string {
+	var marks []string
+	for _, t := range targets {
+		if t.program != program {
+			continue
+		}
+		mark := "MISSED"
+		if t.met(interp, vm) {
+			mark = "met"
+		}
+		marks = append(marks, t.goal+": "+mark)
+	}
+	if len(marks) == 0 {
+		return "-"
+	}
+	return strings.Join(marks, ", ")
+}
+
+// verifyCost returns what one isa.Verify of p's module takes, averaged
+// over enough calls to be measurable.
+func verifyCost(p bench.Program) (time.Duration, error) {
+	prog, err := p.Parse()
+	if err != nil {
+		return 0, err
+	}
+	m, err := codegen.Compile(prog)
+	if err != nil {
+		return 0, err
+	}
+	const measurable = 10 * time.Millisecond
+	start := time.Now()
+	calls := 0
+	for time.Since(start) < measurable {
+		if err := isa.Verify(m); err != nil {
+			return 0, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		calls++
+	}
+	return time.Since(start) / time.Duration(calls), nil
+}
+
+// compileTable measures the front end, alone and with code generation, on
+// a generated program of the given number of lines.
+func compileTable(out *tabwriter.Writer, budget time.Duration, lines int) error {
+	src := bench.Generate(lines)
+	lines = strings.Count(string(src), "\n")
+	phases := []bench.Phase{bench.ParseOnly, bench.ParseCompile}
+	runs := make([]func() error, len(phases))
+	for i, phase := range phases {
+		runs[i] = func() error { return phase.Run(src) }
+	}
+	fmt.Fprintln(os.Stderr, "measuring the front end...")
+	rounds, medians, err := bench.Compare(budget, runs...)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "Compile time: a generated program of %d lines, median of %d rounds\n\n", lines, rounds)
+	fmt.Fprintln(out, "phase\ttime\tlines/s\tallocs")
+	for i, phase := range phases {
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", phase.Name, bench.FormatDuration(medians[i].Elapsed),
+			bench.FormatCount(float64(lines)/medians[i].Elapsed.Seconds()),
+			bench.FormatCount(float64(medians[i].Allocs)))
+	}
+	return out.Flush()
+}

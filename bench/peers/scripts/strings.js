@@ -1,0 +1,2 @@
+// N strings "item-<i>" joined with commas; the result is the length.
+Array.from({ length: N }, (_, i) => "item-" + i).join(",").length;
