@@ -139,7 +139,7 @@ const (
 
 	// Appended for the code generator: return types under tail calls, and
 	// names read before (or without) the binding that would set them.
-	OpReturnType // Bx      first instruction of a function with a return type: unless this function's check is remembered in the frame already (a tail call may enter it again, as in a typed tail-recursive loop), remember the check of the value the frame finally returns against Types[Bx]; RETURN (of whatever function then runs in the frame) applies the remembered checks, the last remembered first, a failure being rt.ValidationError(Types[Bx], v, rt.ReturnWhat(<the function's name>)) positioned at this instruction
+	OpReturnType // Bx      first instruction of a function with a return type: unless this function's check is remembered in the frame already (a tail call may enter it again, as in a typed tail-recursive loop), remember the check of the value the frame finally returns against Types[Bx]; RETURN (of whatever function then runs in the frame) applies the remembered checks, the last remembered first, a failure being rt.ValidationError(Types[Bx], v, rt.ReturnWhat(<the function's name>)) positioned at this instruction. Calls of a delegated function, which do not run its code, are checked the same way: the host's answer against the type its RETURNTYPE declares
 	OpTestBound  // A sBx   unless R[A] holds a cell: pc += sBx. A variable that may be read before a def or a later binding sets it starts out holding a cell (NEWCELL), which no program value can be; a read that finds one falls back to the next binding of the name outwards, as the interpreter's lookup does
 
 	opCount // number of opcodes; keep last

@@ -29,7 +29,7 @@ var (
 // which reports it.
 func (m *moduleGen) directBuiltin(n *ast.Call) *value.Builtin {
 	sym, ok := n.Fn.(*ast.Symbol)
-	if !ok || m.res.refs[sym] != nil || m.res.globalDefs[sym.Name] {
+	if !ok || len(m.res.refs[sym]) > 0 || m.res.globalDefs[sym.Name] {
 		return nil
 	}
 	b := stdlib.Lookup(sym.Name)
@@ -127,9 +127,9 @@ func (g *funcGen) makeClosure(child *funcGen, dst int) {
 	g.emit(isa.ABx(isa.OpClosure, dst, len(g.m.mod.Protos)-1))
 }
 
-// function compiles the body of the closure n into g: the prologue binding
-// the parameters, then the body, in tail position unless a return type is
-// to be checked after it.
+// function compiles the closure n into g: the declaration of its return
+// type, the prologue binding the parameters, then the body in tail
+// position.
 func (g *funcGen) function(n *ast.Fn) {
 	p := g.proto
 	name := p.Name
@@ -144,7 +144,14 @@ func (g *funcGen) function(n *ast.Fn) {
 	if n.Rest != nil {
 		restReg = g.alloc()
 	}
-	// The prologue has no position: its errors are the caller's.
+	if n.Ret != nil {
+		// The check is the frame's, so that the body keeps its tail calls.
+		restore := g.at(n.P)
+		g.emit(isa.ABx(isa.OpReturnType, 0, g.m.typeIndex(n.Ret)))
+		restore()
+	}
+	// The rest of the prologue has no position: its errors are the
+	// caller's.
 	g.pinParams(n, restReg)
 	g.enterFrame(g.m.res.frames[site{n, 0}][0])
 	for i, prm := range n.Params {
@@ -159,15 +166,7 @@ func (g *funcGen) function(n *ast.Fn) {
 		}
 		g.store(g.m.res.bindings[site{n, -1}][0], restReg)
 	}
-	result := g.alloc()
-	if n.Ret == nil {
-		g.body(n.Body, dest{reg: result, tail: true})
-		return
-	}
-	g.body(n.Body, dest{reg: result})
-	defer g.at(n.P)()
-	g.checkType(result, n.Ret, rt.ReturnWhat(name))
-	g.emit(isa.ABC(isa.OpReturn, result, 0, 0))
+	g.body(n.Body, dest{reg: g.alloc(), tail: true})
 }
 
 // pinParams makes each parameter that is a plain name live in the

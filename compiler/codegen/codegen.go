@@ -13,7 +13,10 @@
 // the frame binding it, an upvalue of a closure, or a global slot. It also
 // decides which captured variables need a cell (see the comment in
 // resolve.go): only those a closure might read before or after an
-// assignment it would otherwise miss.
+// assignment it would otherwise miss. A read that may find its variable
+// not bound yet (a def that did not run, a closure called before the
+// binding) tests it (OpTestBound) and falls back to the next binding of
+// the name outwards, as interp's lookup does.
 //
 // The code generator then walks the program once more, function by
 // function, emitting code into one isa.Proto per function. Protos[0] is the
@@ -49,11 +52,17 @@
 // Calls in tail position (the last form of a function body and, through
 // them, the branches of if, the last forms of do and let, match clause
 // bodies) become OpTailCall, exactly where interp makes its trampolined
-// calls, except in functions with a return type, whose result must be
-// checked after the body. try/catch/finally and steps use the prototype's
-// handler table; a finally body is compiled once and run on every path,
-// with a register holding the error to raise again afterwards (nil on the
-// normal paths).
+// calls. A function with a return type declares it (OpReturnType) rather
+// than checking its own result, so that it keeps its tail calls: the frame
+// checks the value it finally returns against the return types of every
+// function that ran in it, as interp's trampoline does, and a typed
+// tail-recursive loop still runs in constant space.
+//
+// try/catch/finally and steps use the prototype's handler table; a finally
+// body is compiled once and run on every path, with a register holding the
+// error to raise again afterwards (nil on the normal paths). Loops (for,
+// dotimes, step-loop) are jumps backwards, with a fresh frame of registers
+// and cells per iteration where interp makes a fresh environment.
 //
 // # Positions
 //

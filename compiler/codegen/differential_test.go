@@ -1,9 +1,18 @@
 package codegen_test
 
 import (
+	"bytes"
+	"context"
+	"errors"
 	"testing"
+	"time"
 
+	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/interp"
+	"github.com/rtfs-go/rtfs/vm"
+	"github.com/rtfs-go/rtfs/vm/value"
 )
 
 // differentialPrograms exercise what the corpus covers thinly: scoping
@@ -134,6 +143,151 @@ var differentialPrograms = []string{
 	`((fn [a & xs :int] [a xs]) 1 2 "3")`,
 	`(for [x [1 2] y (range 0 x)] [x y])`,
 	`(for [x [[1 2] 3]] (for [y x] y))`,
+	// Delegation, depth, reads before binding, typed tail recursion.
+	`(defn ^:delegation :remote "m1" f [x] x) (f 1)`,
+	`(defn ^:delegation :local f [x] x) (f 1)`,
+	`(defn f [n] (if (= n 0) 0 (apply f [(- n 1)]))) (f 3000)`,
+	`(defn f [n] (if (= n 0) 0 (first (map f [(- n 1)])))) (f 3000)`,
+	`(defn f [n] (if (= n 0) 0 (first (map f [(- n 1)])))) (f 6000)`,
+	`(defn f [n] (if (= n 0) 0 (+ 1 (f (- n 1))))) (f 9998)`,
+	`(defn f [n] (if (= n 0) 0 (+ 1 (f (- n 1))))) (f 9999)`,
+	`(defn f [n] (if (= n 0) 0 (+ 1 (f (- n 1))))) (f 10000)`,
+	`(defn f [n] (if (= n 0) 0 (inc (f (- n 1))))) (f 9999)`,
+	`(defn f [n] (if (= n 0) 0 (inc (f (- n 1))))) (f 10000)`,
+	`(defn f [n] (if (= n 0) {:a 1} (:a (f (- n 1))))) (f 2)`,
+	`(defn f [m] (:a m)) (f {:a 3})`,
+	`(get +)`,
+	`((get inc) 1)`,
+	`(let [x 2] ((fn [] (get x))))`,
+	`(let [f (fn [] (get y))] (def y 3) (f))`,
+	`(let [] (if false (def z 1)) z)`,
+	`(def x 5) (let [f (fn [] x) r (f) x 1] r)`,
+	`(defn f [n] :int (if (= n 0) 0 (f (- n 1)))) (f 20000)`,
+	`(let [x 1] (defn g [] x)) (g)`,
+	`(let [x 1] (def g (fn [] x))) g`,
+	`(defn mk [] (let [n 0] (fn [] n))) ((mk))`,
+	`(defn f [& {:keys [a]}] a) (f)`,
+	`(let [v [1 2 3]] (match v [1 & r] r _ nil))`,
+	`(let [p (fn [x] (* x x))] (p (p 3)))`,
+	`(defn f [x] (if x (f nil) :end)) (f 1)`,
+	`(let [s (str "a" "b")] s)`,
+	`(let [x (+ 1 2) y (* x 2)] [x y])`,
+	`(def big (range 0 300)) (count big)`,
+	`(let [a 1 b 2 c 3 d 4] ((fn [] ((fn [] [a b c d])))))`,
+	`(let [a 1] (let [f (fn [] (let [g (fn [] a)] (g)))] (f)))`,
+	`(let [a 1] (let [f (fn [] (let [g (fn [] a)] (g)))] (def a 9) (f)))`,
+	`(step-parallel (step "x" 1) (step "y" 2))`,
+	`(let [n 2] (step-parallel (let [m 3] (fn [] (+ n m))) n))`,
+	`(let [x 1] (step-parallel (step-parallel (def x 7)) x))`,
+	`(defn f [] (step "s" (def w 4)) w) (f)`,
+	`(step "s" (def w 4)) w`,
+	`(defn f [] (step-loop (< (context/get "i") 3) (context/set "i" (+ 1 (context/get "i"))))) (context/set "i" 0) (f)`,
+	`(try (step-loop true 1) (catch Generic e (:message e)))`,
+	`(let [x 10] (try (/ 1 0) (catch DivisionByZero e (let [y x] (def x 2) (+ x y)))))`,
+	`(try (/ 1 0) (catch e (try (+ 1 "a") (catch f [(getMessage e) (getMessage f)]))))`,
+	`(defn f [] (try (f) (catch StackOverflow e :so))) (f)`,
+	`(try (try (/ 1 0) (finally (+ 1 "x"))) (catch e (:type e)))`,
+	`(match [1 2] [a b] when (> a b) :gt [a b] when (do (println "g2") true) :le)`,
+	`(match {:a 1} {:a 1} :one {:a x} x)`,
+	`(match nil nil :nil _ :other)`,
+	`(match "s" "s" :str)`,
+	`(match 1.0 1 :int 1.0 :float)`,
+	`(for [x (list 1 2)] (let [y x] (fn [] y)))`,
+	`(count (for [x (range 0 100) y (range 0 100)] (+ x y)))`,
+	`(dotimes [i 3] (println i))`,
+	`(dotimes [i 2.5] i)`,
+	`(dotimes [i "3"] i)`,
+	`(defn f [a b] :int (+ a b)) (f 1 2.5)`,
+	`((fn [x :int] :string (str x)) 5)`,
+	`(def n :int (+ 1 2))`,
+	`(let [[a b] :[:tuple :int :int] [1 2]] (+ a b))`,
+	`(let [v :[:vector :int] [1 "2"]] v)`,
+	`((fn [{:keys [a]} :[:map [:a :int]]] a) {:a "x"})`,
+	// Local recursion, conditional and late definitions, patterns, steps, calls.
+	`(defn f [] (defn ev? [n] (if (= n 0) true (od? (- n 1)))) (defn od? [n] (if (= n 0) false (ev? (- n 1)))) [(ev? 10) (od? 7)]) (f)`,
+	`(let [a 1] (let [b 2] (let [c 3] ((fn [] ((fn [] ((fn [] [a b c])))))))))`,
+	`(let [a 1] (let [f (fn [] (fn [] a))] (def a 5) ((f))))`,
+	`(let [a 1 f (fn [] (let [g (fn [] a)] (g)))] (def a 7) (f))`,
+	`(dotimes [i 3] (try (if (= i 1) (/ 1 0) i) (catch e (println "caught" i)) (finally (println "fin" i))))`,
+	`(let [r (for [i [1 2 3]] (try (if (= i 2) (/ 1 0) i) (catch e :e)))] r)`,
+	`(defn f [n] (step-loop (< (context/get "i") n) (step "inner" (try (context/set "i" (+ 1 (context/get "i"))) (finally (println "f")))))) (context/set "i" 0) (f 2)`,
+	`(match [1 2] [a b] when (do (def c (+ a b)) (> c 2)) [a b c] _ :no)`,
+	`(match [1 2] [a b] when (do (def c (+ a b)) (> c 5)) [a b c] [x y] [x y])`,
+	`(let [[a b] [1 2] f (fn [] [a b])] (def a 10) (f))`,
+	`(let [{:keys [x]} {:x 1} g (fn [] x)] (def x 2) (g))`,
+	`(let [x 1] (and (def x 2) (def y 3)) [x y])`,
+	`(let [x 1] (or (def x false) (def y 3)) [x y])`,
+	`(let [x 1] (or x (def y 3)) x)`,
+	`(let [n 0] (if (> n 0) (def m 1) (def m 2)) m)`,
+	`(defn f [flag] (if flag (def v :set)) v) (f true)`,
+	`(def v :global) (defn f [flag] (if flag (def v :set)) v) [(f false) (f true)]`,
+	`(defn f [] (try (def q (/ 1 0)) (catch e nil)) q) (f)`,
+	`(def q :g) (defn f [] (try (def q (/ 1 0)) (catch e nil)) q) (f)`,
+	`(defn f [] (let [g (fn [] h)] (def h 1) (g))) (f)`,
+	`(def h 0) (defn f [] (let [g (fn [] h) r (g)] (def h 1) [r (g)])) (f)`,
+	`(let [x 1] (step-loop (< x 4) (def x (+ x 1))) x)`,
+	`(let [fs []] (let [i 0] (step-loop (< i 3) (do (def fs (conj fs (fn [] i))) (def i (+ i 1))))) (map (fn [f] (f)) fs))`,
+	`(let [acc (atom 0)] acc)`,
+	`(let [a 1] [(let [a 2] a) a])`,
+	`(let [a 1 b (let [a 2] (def c 3) (+ a c))] [a b])`,
+	`((fn [& r] (let [[a & more] (vec r)] a)) 1 2)`,
+	`((fn [& r] (count r)) 1 2 3)`,
+	`(let [f (fn [a & r] (if (empty? r) a (apply f r)))] (f 1 2 3))`,
+	`(defn f [{a :a b :b :or {b 2}}] [a b]) (f {:a 1})`,
+	`(defn f [[x y] {:keys [z]}] [x y z]) (f [1 2] {:z 3})`,
+	`(defn f [[x y]] [x y]) (f [1 2 3])`,
+	`(defn f [a :int [b c] :[:vector :int]] [a b c]) (f 1 [2 3])`,
+	`(defn f [a :int [b c] :[:vector :int]] [a b c]) (f 1 [2 "3"])`,
+	`(defn f [a :int [b c]] [a b c]) (f "x" 5)`,
+	`(defn f [a [b c]] [a b c]) (f 1 5)`,
+	`(map (fn [[a b]] (+ a b)) [[1 2] [3]])`,
+	`(reduce (fn [acc x] :int (+ acc x)) 0 [1 2 "3"])`,
+	`(reduce (fn [acc x] :string (+ acc x)) 0 [1 2])`,
+	`(try (map (fn [x] (/ 1 x)) [1 0]) (catch DivisionByZero e (:message e)))`,
+	`(step "s" (step-parallel (step "a" 1) (step "b" (/ 1 0))))`,
+	`(step "outer" :params {"n" 2} (step "inner" :params {"m" (get %params "n")} %params))`,
+	`(let [x 5] (step "s" :params {"x" x} (let [x 10] [x (get %params "x")])))`,
+	`(step "s" :params {"a" 1} (def inside 1)) inside`,
+	`(step "s" (def inside 1)) inside`,
+	`(step-if true (def sv 1) (def sv 2)) sv`,
+	`(step-parallel (def pv 1) (def pv2 (+ pv 1))) [pv pv2]`,
+	`(let [] (step-parallel (def pv 1) (def pv2 (+ pv 1))) [pv pv2])`,
+	`(let [] (step-parallel (if false (def pv 1)) (get pv)))`,
+	`(defn f [] (step-parallel 1 (f))) (f)`,
+	`(defn f [n] (if (= n 0) 0 (+ 1 (step "s" (f (- n 1)))))) (f 100)`,
+	`(let [v (vector 1 2)] (match v [1 x] x))`,
+	`(match (list 1 2) [a b] :vec _ :other)`,
+	`(match {:a {:b 1}} {:a {:b x}} x)`,
+	`(match [1 2 3] [a & rest] rest)`,
+	`(match {"k" 1 :j 2} {"k" v & r} [v r])`,
+	`(let [p 3] (match 3 p :bound _ :no))`,
+	`(defn kw [] :k) ((kw) {:k 1})`,
+	`(let [k :a m {:a 5}] (k m))`,
+	`(let [m {:a 5}] (:b m :default))`,
+	`(:a)`,
+	`(let [f nil] (f 1))`,
+	`((if true + -) 1 2)`,
+	`(((fn [] (fn [x] (* x 2)))) 21)`,
+	`(let [f (fn [x] x)] (f))`,
+	`(defn f [x] (if (> x 0) (recur (- x 1)) x)) (f 1)`,
+	`(get {:a 1} :a)`,
+	`(get [1 2] 1 :d)`,
+	`(let [x {:a 1}] (get x :a))`,
+	`(= 1 1 1)`,
+	`(= 1)`,
+	`(< 1 2 3)`,
+	`(+ 1 2 3 4)`,
+	`(- 10 1 2)`,
+	`(let [x 3] (- x))`,
+	`(not 1 2)`,
+	`(let [a 1 b 2] (if (and (< a b) (not (= a b))) :ok :ko))`,
+	`(if (or) 1 2)`,
+	`(if (and) 1 2)`,
+	`(if nil 1)`,
+	`(if (= 1 1.0) :eq :ne)`,
+	`(if (< 1 2.5) :lt :ge)`,
+	`(if (> "b" "a") :gt :le)`,
+	`(let [x nil] (if (< x 1) 1 2))`,
 }
 
 func TestDifferential(t *testing.T) {
@@ -146,4 +300,48 @@ func TestDifferential(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzDifferential runs mutated programs on both engines and holds the VM
+// to the interpreter's outcome. Runs are bounded in time and depth; a run
+// that times out on either engine proves nothing and is skipped.
+func FuzzDifferential(f *testing.F) {
+	for _, src := range differentialPrograms {
+		f.Add(src)
+	}
+	f.Fuzz(func(t *testing.T, src string) {
+		prog, errs := compiler.Parse("f.rtfs", []byte(src))
+		if len(errs) > 0 {
+			return
+		}
+		m, err := codegen.Compile(prog)
+		if err != nil {
+			return
+		}
+		run := func(exec func(context.Context, *host.Recorder, *bytes.Buffer) (value.Value, error)) (outcome, bool) {
+			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+			defer cancel()
+			rec := host.NewRecorder()
+			var out bytes.Buffer
+			v, err := exec(ctx, rec, &out)
+			var e *value.Error
+			if errors.As(err, &e) && (e.Kind == value.Timeout || e.Kind == value.MemoryExceeded) {
+				return outcome{}, false
+			}
+			return outcome{value: v, err: err, stdout: out.String(), events: rec.Events()}, true
+		}
+		const depth = 200
+		want, ok := run(func(ctx context.Context, rec *host.Recorder, out *bytes.Buffer) (value.Value, error) {
+			return interp.Run(ctx, prog, interp.Options{Host: rec, Stdout: out, MaxDepth: depth})
+		})
+		if !ok {
+			return
+		}
+		got, ok := run(func(ctx context.Context, rec *host.Recorder, out *bytes.Buffer) (value.Value, error) {
+			return vm.Run(ctx, m, vm.Options{Host: rec, Stdout: out, MaxDepth: depth})
+		})
+		if ok && got.String() != want.String() {
+			t.Errorf("VM and interpreter differ:\n vm:     %s\n interp: %s\nprogram: %s", got, want, src)
+		}
+	})
 }

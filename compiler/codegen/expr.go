@@ -28,6 +28,15 @@ func (g *funcGen) effect(n ast.Node) {
 	g.release(top)
 }
 
+// posOf is the position of n; a missing node (which value reports) has
+// none.
+func posOf(n ast.Node) value.Pos {
+	if n == nil {
+		return value.Pos{}
+	}
+	return n.Pos()
+}
+
 // finish completes an expression whose value is in d.reg.
 func (g *funcGen) finish(d dest) {
 	if d.tail {
@@ -50,17 +59,13 @@ func (g *funcGen) value(n ast.Node, d dest) {
 	}
 	switch n := n.(type) {
 	case *ast.Symbol:
-		if v := g.m.res.refs[n]; v != nil {
-			g.load(v, d.reg)
-		} else {
-			g.emit(isa.ABx(isa.OpGetGlobal, d.reg, g.m.global(n.Name)))
+		if r, ok := g.local(n); ok && d.tail {
+			g.emit(isa.ABC(isa.OpReturn, r, 0, 0))
+			return
 		}
+		g.read(n, d.reg, func() { g.emit(isa.ABx(isa.OpGetGlobal, d.reg, g.m.global(n.Name))) })
 	case *ast.GetVar:
-		if v := g.m.res.refs[n]; v != nil {
-			g.load(v, d.reg)
-		} else {
-			g.emit(isa.ABx(isa.OpGetVar, d.reg, g.constant(value.String(n.Name))))
-		}
+		g.read(n, d.reg, func() { g.emit(isa.ABx(isa.OpGetVar, d.reg, g.constant(value.String(n.Name)))) })
 	case *ast.ContextRef:
 		g.emit(isa.ABx(isa.OpCtxRef, d.reg, g.constant(value.String(n.Name))))
 	case *ast.Vector:
@@ -139,12 +144,23 @@ func (g *funcGen) body(forms []ast.Node, d dest) {
 	g.value(forms[len(forms)-1], d)
 }
 
+// local returns the register of the local variable a symbol surely
+// denotes when its value is right there.
+func (g *funcGen) local(sym *ast.Symbol) (int, bool) {
+	if chain := g.m.res.refs[sym]; len(chain) == 1 && !chain[0].checked {
+		if v := chain[0].v; v.frame.fn == g.fn && !v.cell {
+			return v.reg, true
+		}
+	}
+	return 0, false
+}
+
 // operand returns a register holding the value of n: the register of a
 // local that cannot change, else a new temporary the caller releases.
 func (g *funcGen) operand(n ast.Node) int {
 	if sym, ok := n.(*ast.Symbol); ok {
-		if v := g.m.res.refs[sym]; v != nil && v.frame.fn == g.fn && !v.cell && !v.mutable() {
-			return v.reg
+		if r, ok := g.local(sym); ok && !g.m.res.refs[sym][0].v.mutable() {
+			return r
 		}
 	}
 	r := g.alloc()
@@ -170,6 +186,23 @@ func (g *funcGen) rkConstant(v value.Value) int {
 	r := g.alloc()
 	g.loadConst(v, r)
 	return r
+}
+
+// read loads the value of the name n reads into dst: from the first of
+// its candidate variables that is bound, else with global, which emits the
+// reading of the name as a global.
+func (g *funcGen) read(n ast.Node, dst int, global func()) {
+	var found []int
+	for _, l := range g.m.res.refs[n] {
+		g.load(l.v, dst)
+		if !l.checked {
+			g.patchHere(found...)
+			return
+		}
+		found = append(found, g.emitJump(isa.OpTestBound, dst, 0))
+	}
+	global()
+	g.patchHere(found...)
 }
 
 // load copies the value of v into dst.
@@ -209,20 +242,26 @@ func (g *funcGen) define(n ast.Node, name string, src int) {
 	g.emit(isa.ABx(isa.OpDefGlobal, src, g.m.global(name)))
 }
 
-// enterFrame gives each variable of f a register and makes the cells of
-// those that need one. A variable a def introduces starts as nil, so that
-// reading it when the def did not run yields nil rather than a stale
-// register.
+// enterFrame gives each variable of f a register (unless it is pinned to
+// the register of its argument or loop element) and makes the cells of
+// those that need one. A variable some read tests for being bound starts
+// out unbound: holding a new cell, or for a variable in a cell, a cell
+// holding one (see OpTestBound).
 func (g *funcGen) enterFrame(f *frame) {
 	for _, v := range f.vars {
-		if v.reg < 0 {
-			v.reg = g.alloc()
+		if v.reg >= 0 {
+			continue // pinned: bound by the prologue or the loop
 		}
+		v.reg = g.alloc()
 		switch {
-		case v.cell:
+		case v.cell && v.checkedReads:
 			g.emit(isa.ABC(isa.OpNewCell, v.reg, 0, 0))
-		case v.byDef:
-			g.emit(isa.ABC(isa.OpLoadNil, v.reg, 0, 0))
+			mark := g.alloc()
+			g.emit(isa.ABC(isa.OpNewCell, mark, 0, 0))
+			g.emit(isa.ABC(isa.OpSetCell, v.reg, mark, 0))
+			g.release(mark)
+		case v.cell, v.checkedReads:
+			g.emit(isa.ABC(isa.OpNewCell, v.reg, 0, 0))
 		}
 	}
 }
@@ -323,7 +362,7 @@ func (g *funcGen) valueOrNil(n ast.Node, d dest) {
 // to the else branch, taken when the condition is falsy. A comparison of
 // two values with a builtin bound at compile time is fused into the jump.
 func (g *funcGen) condJump(cond ast.Node) int {
-	defer g.at(cond.Pos())()
+	defer g.at(posOf(cond))()
 	top := g.top
 	defer g.release(top)
 	if call, ok := cond.(*ast.Call); ok && len(call.Args) == 2 {
@@ -362,7 +401,7 @@ func (g *funcGen) bindValue(b ast.Binding, vars []*variable) {
 	top := g.top
 	r := g.alloc()
 	g.expr(b.Value, r)
-	defer g.at(b.Value.Pos())()
+	defer g.at(posOf(b.Value))()
 	if b.Type != nil {
 		g.checkType(r, b.Type, rt.LetWhat)
 	}
@@ -502,7 +541,7 @@ func (g *funcGen) forBinding(n *ast.For, i int, acc int) {
 	b := n.Bindings[i]
 	it := g.allocN(3) // Iter's sequence, index and element
 	g.expr(b.Coll, it)
-	restore := g.at(b.Coll.Pos())
+	restore := g.at(posOf(b.Coll))
 	g.checkKind(it, "for", "vector or list", value.KVector, value.KList)
 	restore()
 	g.loadConst(value.Int(0), it+1)
@@ -524,7 +563,7 @@ func (g *funcGen) dotimes(n *ast.Dotimes, dst int) {
 	top := g.top
 	count := g.alloc()
 	g.expr(n.Count, count)
-	restore := g.at(n.Count.Pos())
+	restore := g.at(posOf(n.Count))
 	g.checkKind(count, "dotimes", "integer", value.KInt)
 	restore()
 	i := g.alloc()
@@ -548,7 +587,7 @@ func (g *funcGen) callCap(n *ast.CallCap, dst int) {
 	top := g.top
 	base := g.alloc()
 	g.expr(n.ID, base)
-	restore := g.at(n.ID.Pos())
+	restore := g.at(posOf(n.ID))
 	g.checkKind(base, "call", "keyword or string", value.KKeyword, value.KString)
 	restore()
 	for _, a := range n.Args {

@@ -21,6 +21,11 @@ import (
 // call's result.
 const maxFoldedSize = 256
 
+// generators are the builtins whose result size is set by a number rather
+// than by the size of their arguments. They are never folded: the compiler
+// would build a collection of any size only to find it too large to keep.
+var generators = map[string]bool{"range": true, "numbers": true}
+
 // folding memoizes the constant value of a node, if it has one.
 type folding struct {
 	val   value.Value
@@ -85,7 +90,7 @@ func (m *moduleGen) foldCall(n *ast.Call) folding {
 		return folding{}
 	}
 	b := m.directBuiltin(n)
-	if b == nil || !b.Pure {
+	if b == nil || !b.Pure || generators[b.Name] {
 		return folding{}
 	}
 	args, _, ok := m.foldAll(n.Args)

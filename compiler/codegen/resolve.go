@@ -24,6 +24,14 @@ import (
 // bound nowhere is global: top-level frames are dynamic (forward references,
 // redefinition) and handled by the machine's global slots.
 //
+// A name bound in a frame may still be unbound when it is read: a def that
+// did not run (one branch of an if, a try body cut short), a closure called
+// before the binding it refers to. interp then goes on looking outwards, so
+// such reads are resolved to a chain: the variable, tested for being bound,
+// then the next candidate outwards, down to the global of that name. The
+// resolver knows which writes are definite (not under a condition within
+// their frame) and only tests reads that no definite write precedes.
+//
 // A variable captured by a closure is copied into it when the closure is
 // made, unless the copy could go stale: when the variable is written after
 // the closure is made (letrec, a self-referencing local defn, a def that
@@ -42,11 +50,11 @@ type site struct {
 // name, whatever number of times it binds it: a def of a name the frame
 // already holds assigns that variable.
 type variable struct {
-	name  string
-	frame *frame
-	byDef bool // first bound by a def, so unset until the def runs
-	cell  bool // decided once the walk is over
-	reg   int  // its register in the owning function; set by the code generator
+	name         string
+	frame        *frame
+	checkedReads bool // some read tests whether it is bound yet
+	cell         bool // decided once the walk is over
+	reg          int  // its register in the owning function; set by the code generator
 
 	writes   []write
 	captures []int // when (walk clock) the closures capturing it are made in its function
@@ -54,9 +62,10 @@ type variable struct {
 
 // write is one assignment of a variable, as the walk met it.
 type write struct {
-	clock int
-	fn    *function // the function whose code performs it
-	loop  int       // step-loop nesting at that point
+	clock    int
+	fn       *function // the function whose code performs it
+	loop     int       // step-loop nesting at that point
+	definite bool      // not under a condition within the frame
 }
 
 // frame is the static image of one interp environment frame.
@@ -65,9 +74,13 @@ type frame struct {
 	fn     *function // the function whose registers hold its variables
 	global bool      // the top-level frame: its names are global slots
 	loop   int       // step-loop nesting when it is entered
+	cond   int       // conditional nesting when it is entered
 	all    map[string]*variable
 	bound  map[string]bool // bound so far in the walk
-	vars   []*variable     // in order of first binding
+	// definite are the names bound so far by writes that are not under a
+	// condition within the frame.
+	definite map[string]bool
+	vars     []*variable // in order of first binding
 }
 
 // function is a closure body, the top-level code, or a step-parallel branch.
@@ -81,24 +94,26 @@ type function struct {
 	upvalIndex map[*variable]int
 }
 
-func (f *function) upval(v *variable) int {
-	if i, ok := f.upvalIndex[v]; ok {
-		return i
+// addUpval makes v an upvalue of f, if it is not one already.
+func (f *function) addUpval(v *variable) {
+	if _, ok := f.upvalIndex[v]; ok {
+		return
 	}
 	if f.upvalIndex == nil {
 		f.upvalIndex = map[*variable]int{}
 	}
 	f.upvalIndex[v] = len(f.upvals)
 	f.upvals = append(f.upvals, v)
-	return len(f.upvals) - 1
 }
 
 // resolution is what the code generator needs from the resolver.
 type resolution struct {
 	main *function
-	// refs maps Symbol and GetVar nodes bound lexically to their variable;
-	// a node absent from it names a global.
-	refs map[ast.Node]*variable
+	// refs maps Symbol and GetVar nodes bound lexically to the variables
+	// they may denote, innermost first. When the last one is checked the
+	// read ends with the global of the name; a node absent from refs names
+	// a global.
+	refs map[ast.Node][]link
 	// defs maps Def and Defstruct nodes that bind a local to it.
 	defs map[ast.Node]*variable
 	// bindings holds the variables a pattern binds, in patternNames order.
@@ -112,6 +127,13 @@ type resolution struct {
 	globalDefs map[string]bool
 }
 
+// link is one candidate of a read: a variable and whether the read must
+// test that it is bound before taking its value.
+type link struct {
+	v       *variable
+	checked bool
+}
+
 // mutable reports whether v may change after its first write, so that a
 // read cannot simply use its register as an operand.
 func (v *variable) mutable() bool {
@@ -123,7 +145,8 @@ type resolver struct {
 	fn      *function
 	scope   *frame
 	clock   int
-	loop    int
+	loop    int // step-loop nesting
+	cond    int // conditional nesting
 	frames  []*frame
 	pending []pendingRef
 }
@@ -134,6 +157,7 @@ type pendingRef struct {
 	name  string
 	scope *frame // the first frame outside the closure
 	fn    *function
+	chain []link // the candidates found inside the closure
 }
 
 func resolve(prog *ast.Program) *resolution {
@@ -141,7 +165,7 @@ func resolve(prog *ast.Program) *resolution {
 	r := &resolver{
 		res: &resolution{
 			main:       main,
-			refs:       map[ast.Node]*variable{},
+			refs:       map[ast.Node][]link{},
 			defs:       map[ast.Node]*variable{},
 			bindings:   map[site][]*variable{},
 			frames:     map[site][]*frame{},
@@ -154,12 +178,7 @@ func resolve(prog *ast.Program) *resolution {
 	r.scope.global = true
 	r.nodes(prog.Forms)
 	for _, p := range r.pending {
-		for s := p.scope; s != nil && !s.global; s = s.parent {
-			if v := s.all[p.name]; v != nil {
-				r.refer(p.node, v, p.fn)
-				break
-			}
-		}
+		r.resolveLate(p)
 	}
 	for _, f := range r.frames {
 		for _, v := range f.vars {
@@ -193,7 +212,8 @@ func (r *resolver) tick() int {
 }
 
 func (r *resolver) newFrame() *frame {
-	f := &frame{parent: r.scope, fn: r.fn, loop: r.loop, all: map[string]*variable{}, bound: map[string]bool{}}
+	f := &frame{parent: r.scope, fn: r.fn, loop: r.loop, cond: r.cond,
+		all: map[string]*variable{}, bound: map[string]bool{}, definite: map[string]bool{}}
 	r.frames = append(r.frames, f)
 	return f
 }
@@ -208,21 +228,34 @@ func (r *resolver) enter() (*frame, func()) {
 }
 
 // bind binds name in f, as interp's env.define does.
-func (r *resolver) bind(f *frame, name string, byDef bool) *variable {
+func (r *resolver) bind(f *frame, name string) *variable {
 	v := f.all[name]
 	if v == nil {
-		v = &variable{name: name, frame: f, byDef: byDef, reg: -1}
+		v = &variable{name: name, frame: f, reg: -1}
 		f.all[name] = v
 		f.vars = append(f.vars, v)
 	}
+	w := write{clock: r.tick(), fn: r.fn, loop: r.loop, definite: r.cond == f.cond}
+	v.writes = append(v.writes, w)
 	f.bound[name] = true
-	v.writes = append(v.writes, write{clock: r.tick(), fn: r.fn, loop: r.loop})
+	f.definite[name] = f.definite[name] || w.definite
 	return v
+}
+
+// boundBefore reports whether a definite write of v by its own function
+// precedes the walk clock c.
+func (v *variable) boundBefore(c int) bool {
+	for _, w := range v.writes {
+		if w.definite && w.fn == v.frame.fn && w.clock < c {
+			return true
+		}
+	}
+	return false
 }
 
 func (r *resolver) bindPattern(f *frame, p ast.Pattern) []*variable {
 	var vars []*variable
-	patternNames(p, func(name string) { vars = append(vars, r.bind(f, name, false)) })
+	patternNames(p, func(name string) { vars = append(vars, r.bind(f, name)) })
 	return vars
 }
 
@@ -266,8 +299,12 @@ func rebinds(p ast.Pattern, f *frame) bool {
 	return found
 }
 
-// use resolves a read of name at the current point of the walk.
+// use resolves a read of name at the current point of the walk. In the
+// frames of the reading function (and of the step-parallel branches it
+// stands in, which run at once) a name counts when the walk has bound it;
+// past the first closure boundary, the read waits for the end of the walk.
 func (r *resolver) use(n ast.Node, name string) {
+	var chain []link
 	fn := r.fn
 	for s := r.scope; s != nil && !s.global; s = s.parent {
 		crossed := false
@@ -276,29 +313,74 @@ func (r *resolver) use(n ast.Node, name string) {
 			fn = fn.parent
 		}
 		if crossed {
-			r.pending = append(r.pending, pendingRef{node: n, name: name, scope: s, fn: r.fn})
+			r.pending = append(r.pending, pendingRef{node: n, name: name, scope: s, fn: r.fn, chain: chain})
 			return
 		}
-		if s.bound[name] {
-			r.refer(n, s.all[name], r.fn)
-			return
+		if !s.bound[name] {
+			continue
 		}
+		l := r.link(s.all[name], r.fn, !s.definite[name])
+		if chain = append(chain, l); !l.checked {
+			break
+		}
+	}
+	r.record(n, chain)
+}
+
+// resolveLate resolves a read from inside a closure, which runs after its
+// enclosing frames are complete: the innermost frame that ever binds the
+// name provides it, bound for sure if a definite write precedes the
+// closure's creation.
+func (r *resolver) resolveLate(p pendingRef) {
+	chain := p.chain
+	for s := p.scope; s != nil && !s.global; s = s.parent {
+		v := s.all[p.name]
+		if v == nil {
+			continue
+		}
+		l := r.link(v, p.fn, !v.boundBefore(r.captureClock(v, p.fn)))
+		if chain = append(chain, l); !l.checked {
+			break
+		}
+	}
+	r.record(p.node, chain)
+}
+
+func (r *resolver) record(n ast.Node, chain []link) {
+	if len(chain) > 0 {
+		r.res.refs[n] = chain
 	}
 }
 
-// refer records that n, in function from, denotes v, and makes every
-// function between from and v's owner capture v.
-func (r *resolver) refer(n ast.Node, v *variable, from *function) {
-	r.res.refs[n] = v
+// link makes v a candidate of a read in function from, which captures it
+// if v belongs to another function.
+func (r *resolver) link(v *variable, from *function, checked bool) link {
+	v.checkedReads = v.checkedReads || checked
+	r.capture(v, from)
+	return link{v: v, checked: checked}
+}
+
+// capture makes every function between from and v's owner capture v.
+func (r *resolver) capture(v *variable, from *function) {
 	if from == v.frame.fn {
 		return
 	}
 	f := from
 	for ; f.parent != v.frame.fn; f = f.parent {
-		f.upval(v)
+		f.addUpval(v)
 	}
-	f.upval(v)
+	f.addUpval(v)
 	v.captures = append(v.captures, f.created)
+}
+
+// captureClock is when v's owner makes the closure through which from
+// reaches v.
+func (r *resolver) captureClock(v *variable, from *function) int {
+	f := from
+	for f.parent != v.frame.fn {
+		f = f.parent
+	}
+	return f.created
 }
 
 // define is a def (or defstruct) of name in the current frame.
@@ -307,13 +389,11 @@ func (r *resolver) define(n ast.Node, name string) {
 		r.res.globalDefs[name] = true
 		return
 	}
-	v := r.bind(r.scope, name, true)
+	v := r.bind(r.scope, name)
 	r.res.defs[n] = v
-	if v.frame.fn != r.fn {
-		// A def in a step-parallel branch assigns a variable of the frame
-		// the step stands in, through the branch's upvalue.
-		r.refer(n, v, r.fn)
-	}
+	// A def in a step-parallel branch assigns a variable of the frame the
+	// step stands in, through the branch's upvalue.
+	r.capture(v, r.fn)
 }
 
 func (r *resolver) nodes(ns []ast.Node) {
@@ -350,9 +430,9 @@ func (r *resolver) node(n ast.Node) {
 	case *ast.Do:
 		r.nodes(n.Body)
 	case *ast.And:
-		r.nodes(n.Args)
+		r.shortCircuit(n.Args)
 	case *ast.Or:
-		r.nodes(n.Args)
+		r.shortCircuit(n.Args)
 	case *ast.Match:
 		r.match(n)
 	case *ast.Try:
@@ -363,7 +443,7 @@ func (r *resolver) node(n ast.Node) {
 		r.node(n.Count)
 		f, leave := r.enter()
 		r.res.frames[site{n, 0}] = []*frame{f}
-		r.res.bindings[site{n, 0}] = []*variable{r.bind(f, n.Var, false)}
+		r.res.bindings[site{n, 0}] = []*variable{r.bind(f, n.Var)}
 		r.nodes(n.Body)
 		leave()
 	case *ast.CallCap:
@@ -381,18 +461,34 @@ func (r *resolver) node(n ast.Node) {
 	}
 }
 
+// conditional walks nodes that may not run, or not to their end.
+func (r *resolver) conditional(ns ...ast.Node) {
+	r.cond++
+	r.nodes(ns)
+	r.cond--
+}
+
 // alternatives walks two exclusive branches: a name one of them defines is
-// not bound in the other, and is taken as bound after both.
+// not bound in the other, and may be bound after both.
 func (r *resolver) alternatives(then, els ast.Node) {
 	s := r.scope
 	before := maps.Clone(s.bound)
-	r.node(then)
+	r.conditional(then)
 	afterThen := s.bound
 	s.bound = before
 	if els != nil {
-		r.node(els)
+		r.conditional(els)
 	}
 	maps.Copy(s.bound, afterThen)
+}
+
+// shortCircuit walks the arguments of and/or: all but the first may not
+// run.
+func (r *resolver) shortCircuit(args []ast.Node) {
+	if len(args) > 0 {
+		r.node(args[0])
+		r.conditional(args[1:]...)
+	}
 }
 
 func (r *resolver) closure(n *ast.Fn) {
@@ -406,7 +502,7 @@ func (r *resolver) closure(n *ast.Fn) {
 		r.res.bindings[site{n, i}] = r.bindPattern(params, p.Pattern)
 	}
 	if n.Rest != nil {
-		r.res.bindings[site{n, -1}] = []*variable{r.bind(params, n.Rest.Name, false)}
+		r.res.bindings[site{n, -1}] = []*variable{r.bind(params, n.Rest.Name)}
 	}
 	r.nodes(n.Body)
 	leave()
@@ -445,12 +541,14 @@ func (r *resolver) match(n *ast.Match) {
 }
 
 func (r *resolver) try(n *ast.Try) {
-	r.nodes(n.Body)
+	// The body may stop at an error, after which a catch or the finally
+	// code runs.
+	r.conditional(n.Body...)
 	for i, c := range n.Catches {
 		f, leave := r.enter()
 		r.res.frames[site{n, i}] = []*frame{f}
 		if catchBinds(c) {
-			r.res.bindings[site{n, i}] = []*variable{r.bind(f, c.Binding, false)}
+			r.res.bindings[site{n, i}] = []*variable{r.bind(f, c.Binding)}
 		}
 		r.nodes(c.Body)
 		leave()
@@ -468,7 +566,7 @@ func (r *resolver) forLoop(n *ast.For) {
 		f := r.newFrame()
 		r.scope = f
 		r.res.frames[site{n, i}] = []*frame{f}
-		r.res.bindings[site{n, i}] = []*variable{r.bind(f, b.Name, false)}
+		r.res.bindings[site{n, i}] = []*variable{r.bind(f, b.Name)}
 	}
 	r.node(n.Body)
 	r.scope = saved
@@ -484,7 +582,7 @@ func (r *resolver) step(n *ast.Step) {
 		var f *frame
 		f, leave = r.enter()
 		r.res.frames[site{n, 0}] = []*frame{f}
-		r.res.bindings[site{n, 0}] = []*variable{r.bind(f, paramsName, false)}
+		r.res.bindings[site{n, 0}] = []*variable{r.bind(f, paramsName)}
 	}
 	switch n.Kind {
 	case ast.StepIf:
@@ -495,8 +593,10 @@ func (r *resolver) step(n *ast.Step) {
 		}
 		r.alternatives(n.Body[1], els)
 	case ast.StepLoop:
+		// The condition runs at least once, the body maybe never.
 		r.loop++
-		r.nodes(n.Body)
+		r.node(n.Body[0])
+		r.conditional(n.Body[1])
 		r.loop--
 	case ast.StepParallel:
 		// Every branch closure is made before the first branch runs.
