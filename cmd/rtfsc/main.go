@@ -3,6 +3,7 @@
 //	rtfsc build [-o plan.rtfsb] plan.rtfs   compile to a .rtfsb file
 //	rtfsc check plan.rtfs                   compile only, report every error
 //	rtfsc disasm plan.rtfs|plan.rtfsb       print the bytecode
+//	rtfsc profile [--json] plan.rtfs        print each step's security profile
 //
 // Errors go to standard error; the exit status is 0 on success and 2 on any
 // error (unreadable file, syntax error, invalid bytecode).
@@ -16,6 +17,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/rtfs-go/rtfs/compiler/effects"
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/urfave/cli/v2"
@@ -75,6 +77,20 @@ Examples:
 				Usage:     "compile only and report every error",
 				ArgsUsage: "FILE.rtfs",
 				Action:    checkAction,
+			},
+			{
+				Name:      "profile",
+				Usage:     "print the security profile derived for each step",
+				ArgsUsage: "FILE.rtfs",
+				Description: `Derives each step's profile from the declared effects of the capabilities
+it can reach (following calls through the plan's own functions) and the
+policy flags, and prints them as a table, or with --json as a JSON array.
+
+Examples:
+   rtfsc profile plan.rtfs
+   rtfsc profile --json --net-allow api.example.com --fs-read ./data plan.rtfs`,
+				Flags:  append(driver.PolicyFlags(), &cli.BoolFlag{Name: "json", Usage: "print a JSON array of profiles"}),
+				Action: profileAction,
 			},
 			{
 				Name:      "disasm",
@@ -149,4 +165,24 @@ func disasmAction(c *cli.Context) error {
 		return failure(err)
 	}
 	return isa.Disassemble(c.App.Writer, m)
+}
+
+func profileAction(c *cli.Context) error {
+	in, err := source(c)
+	if err != nil {
+		return err
+	}
+	policy, err := driver.PolicyFromFlags(c)
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+	}
+	prog, err := in.Parse()
+	if err != nil {
+		return failure(err)
+	}
+	profiles := policy.Profiles(prog)
+	if c.Bool("json") {
+		return effects.WriteJSON(c.App.Writer, profiles)
+	}
+	return effects.WriteTable(c.App.Writer, profiles)
 }

@@ -149,6 +149,14 @@ func Derive(prog *ast.Program, opts Options) []*host.StepProfile {
 	return profiles
 }
 
+// Reapply derives a step's profile again from what a stored profile says
+// the step reaches (its effects, and whether a call was unresolved) under
+// new options. This is how the profiles compiled into a bytecode module
+// follow the policy flags and runtime context of the run that executes it.
+func Reapply(index int, stored *host.StepProfile, opts Options) *host.StepProfile {
+	return profileOf(index, reached{name: stored.StepName, effects: stored.Effects, unresolved: stored.Unresolved}, opts)
+}
+
 // The isolation levels from the least to the most strict.
 var levels = []host.Isolation{host.Inherit, host.Isolated, host.Sandboxed}
 

@@ -2,6 +2,7 @@ package effects
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"testing"
 	"time"
@@ -432,4 +433,25 @@ func FuzzDerive(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestReapplyFollowsNewFlags(t *testing.T) {
+	prog, errs := compiler.Parse("p.rtfs", []byte(`(step "fetch" (call :ccos.network.http-fetch {:url "http://a.example/"}))`))
+	if len(errs) > 0 {
+		t.Fatal(errs)
+	}
+	registry, err := host.BuiltinRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	built := Derive(prog, Options{Effects: registry.Effects})[0]
+	if built.NetworkPolicy.Mode != "denied" {
+		t.Fatalf("built without --net-allow: network %+v", built.NetworkPolicy)
+	}
+	opts := Options{Effects: registry.Effects, NetAllow: []string{"a.example"}}
+	again := Reapply(0, built, opts)
+	want := Derive(prog, opts)[0]
+	if !reflect.DeepEqual(again, want) {
+		t.Errorf("Reapply = %+v\nDerive  = %+v", again, want)
+	}
 }
