@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/host/chain"
@@ -81,13 +82,12 @@ Examples:
    rtfsvm exec --engine interp plan.rtfs
    echo '(+ 1 2)' | rtfsvm exec -
    rtfsvm exec --timeout 2s --max-depth 5000 plan.rtfs`,
-			Flags: []cli.Flag{
+			Flags: append([]cli.Flag{
 				&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
-				&cli.DurationFlag{Name: "timeout", Value: 0, Usage: "stop the run after this long (0: no limit)"},
 				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail calls"},
-				&cli.Uint64Flag{Name: "max-memory", Value: 0, Usage: "stop the run when the heap grows past this many bytes (0: no limit)"},
-				&cli.StringFlag{Name: "context", Value: "pure", Usage: "runtime context: pure, controlled or full"},
-			},
+				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file"},
+				&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
+			}, driver.PolicyFlags()...),
 			Action: execAction,
 		}, {
 			Name:  "chain",
@@ -153,28 +153,58 @@ func execAction(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}
-	level, err := host.ParseLevel(c.String("context"))
+	policy, err := driver.PolicyFromFlags(c)
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}
-	run, err := prepare(in, c.String("engine"))
+	if policy.Context.CrossPlanParams, err = params(c.StringSlice("param")); err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+	}
+	p, err := prepare(in, c.String("engine"), policy)
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
+	var record *chain.Writer
+	if path := c.String("chain"); path != "" {
+		if record, err = chain.OpenFile(path); err != nil {
+			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+		}
+		defer record.Close()
+	}
+	h, err := host.NewPlanHost(host.Config{Registry: policy.Registry, Policy: policy.RunPolicy(), Chain: record, Log: c.App.ErrWriter})
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+	}
 	ctx := context.Background()
-	if d := c.Duration("timeout"); d > 0 {
+	if policy.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, d)
+		ctx, cancel = context.WithTimeout(ctx, policy.Timeout)
 		defer cancel()
 	}
 	out := bufio.NewWriter(c.App.Writer)
 	defer out.Flush()
-	result, err := run(ctx, runOptions{
-		context:   host.NewContext(level),
+	h.StartPlan(ctx, in.Name)
+	for _, profile := range p.profiles {
+		if err := h.RecordStepProfile(ctx, profile); err != nil {
+			return cli.Exit(fmt.Sprintf("error: %v", err), exitRuntime)
+		}
+	}
+	result, err := p.run(ctx, runOptions{
+		host:      h,
+		context:   policy.Context,
 		maxDepth:  c.Int("max-depth"),
-		maxMemory: int64(c.Uint64("max-memory")),
+		maxMemory: policy.MaxMemory,
 		stdout:    out,
 	})
+	if err != nil {
+		h.AbortPlan(ctx, err)
+	} else {
+		h.CompletePlan(ctx, result)
+	}
+	if herr := h.Err(); herr != nil {
+		out.Flush()
+		return cli.Exit(fmt.Sprintf("error: causal chain: %v", herr), exitRuntime)
+	}
 	if err != nil {
 		out.Flush()
 		return cli.Exit(runtimeMessage(err), exitRuntime)
@@ -183,27 +213,50 @@ func execAction(c *cli.Context) error {
 	return nil
 }
 
+// params reads the NAME=VALUE pairs of --param.
+func params(pairs []string) (map[string]value.Value, error) {
+	out := map[string]value.Value{}
+	for _, pair := range pairs {
+		name, val, ok := strings.Cut(pair, "=")
+		if !ok || name == "" {
+			return nil, fmt.Errorf("--param %q: want NAME=VALUE", pair)
+		}
+		out[name] = value.String(val)
+	}
+	return out, nil
+}
+
 type runOptions struct {
+	host      host.Host
 	context   *host.RuntimeContext
 	maxDepth  int
 	maxMemory int64
 	stdout    io.Writer
 }
 
-type runner func(context.Context, runOptions) (value.Value, error)
+// plan is a program made ready for one engine, with the profiles of its
+// steps under the run's policy.
+type plan struct {
+	run      func(context.Context, runOptions) (value.Value, error)
+	profiles []*host.StepProfile
+}
 
 // prepare loads the input for the chosen engine: the VM runs source
 // (compiled in memory) and bytecode; the interpreter needs source.
-func prepare(in *driver.Input, engine string) (runner, error) {
+func prepare(in *driver.Input, engine string, policy *driver.Policy) (*plan, error) {
 	switch engine {
 	case "vm":
-		m, _, err := in.Module()
+		m, prog, err := in.Module()
 		if err != nil {
 			return nil, err
 		}
-		return func(ctx context.Context, o runOptions) (value.Value, error) {
-			return vm.Run(ctx, m, vm.Options{Context: o.context, MaxDepth: o.maxDepth, MaxMemory: o.maxMemory, Stdout: o.stdout})
-		}, nil
+		var profiles []*host.StepProfile
+		if prog != nil {
+			profiles = policy.Profiles(prog)
+		}
+		return &plan{profiles: profiles, run: func(ctx context.Context, o runOptions) (value.Value, error) {
+			return vm.Run(ctx, m, vm.Options{Host: o.host, Context: o.context, MaxDepth: o.maxDepth, MaxMemory: o.maxMemory, Stdout: o.stdout})
+		}}, nil
 	case "interp":
 		if in.IsBytecode() {
 			return nil, fmt.Errorf("error: %s: the interpreter runs source files; use --engine vm for bytecode", in.Name)
@@ -212,9 +265,9 @@ func prepare(in *driver.Input, engine string) (runner, error) {
 		if err != nil {
 			return nil, err
 		}
-		return func(ctx context.Context, o runOptions) (value.Value, error) {
-			return interp.Run(ctx, prog, interp.Options{Context: o.context, MaxDepth: o.maxDepth, Stdout: o.stdout})
-		}, nil
+		return &plan{profiles: policy.Profiles(prog), run: func(ctx context.Context, o runOptions) (value.Value, error) {
+			return interp.Run(ctx, prog, interp.Options{Host: o.host, Context: o.context, MaxDepth: o.maxDepth, Stdout: o.stdout})
+		}}, nil
 	}
 	return nil, fmt.Errorf("error: unknown engine %q (available: vm, interp)", engine)
 }

@@ -1,0 +1,143 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const gatherReport = "../../testdata/plans/gather-report.rtfs"
+
+// gatherFixture is what gather-report.rtfs needs: a directory with its
+// input file and an HTTP server on loopback serving the document.
+type gatherFixture struct {
+	dir, input, url string
+}
+
+func newGatherFixture(t *testing.T) gatherFixture {
+	t.Helper()
+	dir := t.TempDir()
+	input := filepath.Join(dir, "input.txt")
+	if err := os.WriteFile(input, []byte("five words in this file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/doc" {
+			http.NotFound(w, r)
+			return
+		}
+		fmt.Fprint(w, "the fetched document")
+	}))
+	t.Cleanup(srv.Close)
+	return gatherFixture{dir: dir, input: input, url: srv.URL + "/doc"}
+}
+
+func (f gatherFixture) params() []string {
+	return []string{"--param", "input-path=" + f.input, "--param", "doc-url=" + f.url}
+}
+
+func (f gatherFixture) grants() []string {
+	return []string{
+		"--context", "controlled",
+		"--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute",
+		"--fs-read", f.dir, "--net-allow", "127.0.0.1",
+	}
+}
+
+func TestGatherReportPlan(t *testing.T) {
+	f := newGatherFixture(t)
+	want := `{:announcement "gathered 5 words" :doc "the fetched document" :input-words 5}` + "\n"
+	for _, engine := range []string{"vm", "interp"} {
+		t.Run(engine, func(t *testing.T) {
+			chainFile := filepath.Join(t.TempDir(), "run.jsonl")
+			args := append([]string{"exec", "--engine", engine, "--chain", chainFile}, f.grants()...)
+			got := runCLI(t, "", append(append(args, f.params()...), gatherReport)...)
+			if got.code != 0 || got.stdout != want {
+				t.Fatalf("with the grants: exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
+			}
+			verify := runCLI(t, "", "chain", "verify", chainFile)
+			if verify.code != 0 || !strings.Contains(verify.stdout, "intact") {
+				t.Fatalf("chain verify: %+v", verify)
+			}
+			show := runCLI(t, "", "chain", "show", chainFile)
+			for _, record := range []string{"PlanStarted", "StepProfileDerived", "PlanStepStarted", "CapabilityCall", "PlanStepCompleted", "PlanCompleted"} {
+				if !strings.Contains(show.stdout, record) {
+					t.Errorf("chain show lacks a %s record:\n%s", record, show.stdout)
+				}
+			}
+			edited := editChain(t, chainFile, "the fetched document", "a forged document!!")
+			tampered := runCLI(t, "", "chain", "verify", edited)
+			if tampered.code == 0 || !strings.Contains(tampered.stderr, "line") {
+				t.Errorf("an edited chain verified: %+v", tampered)
+			}
+		})
+	}
+}
+
+func TestGatherReportRefusedWithoutGrants(t *testing.T) {
+	f := newGatherFixture(t)
+	tests := []struct {
+		name string
+		args []string
+		rule string
+	}{
+		{"pure context", nil, "runtime context is pure"},
+		{"capability not allowed", []string{"--context", "controlled", "--allow", "ccos.io.read-file", "--fs-read", f.dir}, "ccos.network.http-fetch"},
+		{"directory not granted", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--net-allow", "127.0.0.1"}, "read-input"},
+		{"host not granted", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--fs-read", f.dir}, "fetch-doc"},
+	}
+	for _, tc := range tests {
+		for _, engine := range []string{"vm", "interp"} {
+			t.Run(tc.name+"/"+engine, func(t *testing.T) {
+				chainFile := filepath.Join(t.TempDir(), "run.jsonl")
+				args := append([]string{"exec", "--engine", engine, "--chain", chainFile}, tc.args...)
+				got := runCLI(t, "", append(append(args, f.params()...), gatherReport)...)
+				if got.code != 1 || !strings.Contains(got.stderr, "error[SecurityViolation]") || !strings.Contains(got.stderr, tc.rule) {
+					t.Fatalf("exit %d, stderr %q; want a SecurityViolation naming %q", got.code, got.stderr, tc.rule)
+				}
+				show := runCLI(t, "", "chain", "show", chainFile)
+				if !strings.Contains(show.stdout, "SecurityViolation") || !strings.Contains(show.stdout, "PlanAborted") {
+					t.Errorf("the chain does not record the refusal:\n%s", show.stdout)
+				}
+				if verify := runCLI(t, "", "chain", "verify", chainFile); verify.code != 0 {
+					t.Errorf("the chain of a refused run does not verify: %+v", verify)
+				}
+			})
+		}
+	}
+}
+
+// editChain writes a copy of the chain with old replaced by new (same
+// length, so only the content changes) and returns its path.
+func editChain(t *testing.T, path, old, new string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(old)) {
+		t.Fatalf("the chain does not contain %q", old)
+	}
+	edited := filepath.Join(t.TempDir(), "edited.jsonl")
+	if err := os.WriteFile(edited, bytes.Replace(data, []byte(old), []byte(new), 1), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return edited
+}
+
+// TestPurePlans runs the plans of testdata/plans that need no grants
+// on both engines.
+func TestPurePlans(t *testing.T) {
+	for _, engine := range []string{"vm", "interp"} {
+		got := runCLI(t, "", "exec", "--engine", engine, "../../testdata/plans/pipeline.rtfs")
+		want := "{:countdown [3 2 1] :level :high :max 31 :n 6 :sum 102}\n"
+		if got.code != 0 || got.stdout != want {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q", engine, got.code, got.stdout, got.stderr)
+		}
+	}
+}
