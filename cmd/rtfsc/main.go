@@ -10,7 +10,6 @@
 package main
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,26 +25,14 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-const exitError = 2
+const exitError = driver.ExitUsage
 
 func main() {
 	os.Exit(run(os.Args, os.Stdin, os.Stdout, os.Stderr))
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	err := newApp(stdin, stdout, stderr).Run(args)
-	if err == nil {
-		return 0
-	}
-	var exit cli.ExitCoder
-	if errors.As(err, &exit) {
-		if msg := exit.Error(); msg != "" {
-			fmt.Fprintln(stderr, msg)
-		}
-		return exit.ExitCode()
-	}
-	fmt.Fprintf(stderr, "error: %v\n", err)
-	return exitError
+	return driver.RunApp(newApp(stdin, stdout, stderr), args)
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {

@@ -33,8 +33,8 @@ var version = "dev"
 
 // Exit statuses.
 const (
-	exitRuntime = 1 // the program raised an error
-	exitUsage   = 2 // bad command line, unreadable file, syntax error
+	exitRuntime = 1                // the program raised an error
+	exitUsage   = driver.ExitUsage // bad command line, unreadable file, syntax error, bad bytecode
 )
 
 func main() {
@@ -42,20 +42,7 @@ func main() {
 }
 
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	app := newApp(stdin, stdout, stderr)
-	err := app.Run(args)
-	if err == nil {
-		return 0
-	}
-	var exit cli.ExitCoder
-	if errors.As(err, &exit) {
-		if msg := exit.Error(); msg != "" {
-			fmt.Fprintln(stderr, msg)
-		}
-		return exit.ExitCode()
-	}
-	fmt.Fprintf(stderr, "error: %v\n", err)
-	return exitUsage
+	return driver.RunApp(newApp(stdin, stdout, stderr), args)
 }
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
