@@ -128,6 +128,17 @@ func NewContext(level Level, allowed ...string) *RuntimeContext {
 
 // CheckCapability returns a SecurityViolation unless id may be called.
 func (rc *RuntimeContext) CheckCapability(id string) error {
+	return rc.CheckCapabilityIn("", id)
+}
+
+// CheckCapabilityIn is CheckCapability for a call made in the step called
+// step ("" outside any step), which the error then names, as the host's
+// own refusals do (CallContext.Violation).
+func (rc *RuntimeContext) CheckCapabilityIn(step, id string) error {
+	where := "Security violation"
+	if step != "" {
+		where = fmt.Sprintf("Security violation in step %q", step)
+	}
 	switch rc.Level {
 	case Full:
 		return nil
@@ -136,10 +147,10 @@ func (rc *RuntimeContext) CheckCapability(id string) error {
 			return nil
 		}
 		return value.Errorf(value.SecurityViolation,
-			"Security violation: operation call of capability %s is not allowed: runtime context controlled allows only [%s]", id, strings.Join(rc.allowedList(), ", "))
+			"%s: operation call of capability %s is not allowed: runtime context controlled allows only [%s]", where, id, strings.Join(rc.allowedList(), ", "))
 	}
 	return value.Errorf(value.SecurityViolation,
-		"Security violation: operation call of capability %s is not allowed: runtime context is pure", id)
+		"%s: operation call of capability %s is not allowed: runtime context is pure", where, id)
 }
 
 func (rc *RuntimeContext) allowedList() []string {

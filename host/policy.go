@@ -39,18 +39,36 @@ const (
 
 type profileKey struct{}
 
-// WithProfile returns ctx carrying the profile of the step now running. The
-// engine sets it beside WithStep when a step starts; a host enforces it on
-// every capability the step calls.
+// profileInForce is what WithProfile puts in a context: the profile, and
+// the action id of the step it belongs to, whose I/O budget the calls made
+// under it spend.
+type profileInForce struct {
+	profile *StepProfile
+	step    string
+}
+
+// WithProfile returns ctx carrying the profile of the step now running,
+// the one whose action id ctx carries (so the engine sets WithStep first).
+// A host enforces the profile on every capability called under the
+// returned context, in the step itself or in the child actions an engine
+// starts inside it without a profile of their own (the branches of a
+// step-parallel), and charges them all to that step's I/O budget.
 func WithProfile(ctx context.Context, p *StepProfile) context.Context {
-	return context.WithValue(ctx, profileKey{}, p)
+	return context.WithValue(ctx, profileKey{}, profileInForce{profile: p, step: StepFromContext(ctx)})
 }
 
 // ProfileFromContext returns the profile of the innermost running step, or
 // nil outside any step (the host then applies its run-level policy).
 func ProfileFromContext(ctx context.Context) *StepProfile {
-	p, _ := ctx.Value(profileKey{}).(*StepProfile)
-	return p
+	p, _ := ctx.Value(profileKey{}).(profileInForce)
+	return p.profile
+}
+
+// budgetFromContext returns the action id of the step whose I/O budget a
+// call made under ctx spends: the step the profile in force belongs to.
+func budgetFromContext(ctx context.Context) string {
+	p, _ := ctx.Value(profileKey{}).(profileInForce)
+	return p.step
 }
 
 // FullAccess is a policy that lets capabilities reach every host and every

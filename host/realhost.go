@@ -66,7 +66,7 @@ type PlanHost struct {
 	mu     sync.Mutex
 	plan   string               // the plan's action id, "" before StartPlan
 	steps  map[string]stepEntry // running steps by action id
-	ioOps  map[string]int64     // I/O operations by step action id; "" for the run-level budget
+	ioOps  map[string]int64     // I/O operations by the action id of the step whose profile is in force; "" for the run-level budget
 	values map[string]value.Value
 }
 
@@ -285,7 +285,7 @@ func (h *PlanHost) execute(ctx context.Context, id string, args []value.Value, s
 	if err := c.Signature.check(id, args); err != nil {
 		return value.Nil, err
 	}
-	profile, budget := ProfileFromContext(ctx), StepFromContext(ctx)
+	profile, budget := ProfileFromContext(ctx), budgetFromContext(ctx)
 	if profile == nil {
 		profile, budget = &h.policy, ""
 	}

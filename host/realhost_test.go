@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -158,6 +159,17 @@ func TestIOOperationLimit(t *testing.T) {
 	if _, err := th.ExecuteCapability(other, "ccos.io.file-exists", exists); err != nil {
 		t.Errorf("a new step started with a spent budget: %v", err)
 	}
+	// The child actions of a step (the branches of a step-parallel), which
+	// carry no profile of their own, spend the step's budget.
+	parent := th.inStep("scan", limited)
+	for i := range 2 {
+		branch := WithStep(parent, th.NotifyStepStarted(parent, fmt.Sprintf("step-parallel/branch-%d", i)))
+		if _, err := th.ExecuteCapability(branch, "ccos.io.file-exists", exists); err != nil {
+			t.Fatalf("branch %d: %v", i, err)
+		}
+	}
+	_, err = th.ExecuteCapability(WithStep(parent, th.NotifyStepStarted(parent, "step-parallel/branch-2")), "ccos.io.file-exists", exists)
+	wantKind(t, err, value.SecurityViolation, `ccos.io.file-exists would exceed the limit of 2 I/O operations`)
 	// Outside steps the run-level policy's limit binds the whole run.
 	runLimited := newTestHost(t, StepProfile{FSPolicy: FSPolicy{Mode: FSFull}, ResourceLimits: ResourceLimits{MaxIOOperations: 1}})
 	runLimited.mustCall(t, "ccos.io.file-exists", exists...)
@@ -212,5 +224,22 @@ func TestHostWithoutChain(t *testing.T) {
 	h.CompletePlan(ctx, value.Nil)
 	if h.Err() != nil || log.String() != "hi\n" {
 		t.Errorf("Err() = %v, log %q", h.Err(), log.String())
+	}
+}
+
+func TestRuntimeContextRefusalsNameTheStep(t *testing.T) {
+	controlled := NewContext(Controlled, "ccos.echo")
+	for _, c := range []struct {
+		rc         *RuntimeContext
+		step, want string
+	}{
+		{controlled, "", "Security violation: operation call of capability ccos.io.read-file is not allowed: runtime context controlled allows only [ccos.echo]"},
+		{controlled, "fetch", `Security violation in step "fetch": operation call of capability ccos.io.read-file is not allowed: runtime context controlled allows only [ccos.echo]`},
+		{NewContext(Pure), "fetch", `Security violation in step "fetch": operation call of capability ccos.io.read-file is not allowed: runtime context is pure`},
+	} {
+		wantKind(t, c.rc.CheckCapabilityIn(c.step, "ccos.io.read-file"), value.SecurityViolation, c.want)
+	}
+	if err := controlled.CheckCapabilityIn("fetch", "ccos.echo"); err != nil {
+		t.Errorf("an allowed capability was refused: %v", err)
 	}
 }

@@ -52,6 +52,12 @@ type Options struct {
 	Context  *host.RuntimeContext // nil: host.NewContext(host.Pure)
 	MaxDepth int                  // non-tail call depth; 0: DefaultMaxDepth
 	Stdout   io.Writer            // println output; nil: os.Stdout
+	// Profiles are the steps' profiles, indexed by ast.Step.Index as
+	// compiler/effects.Derive returns them. A step runs under its profile
+	// (isolation level, network, file system and I/O limits enforced by the
+	// host, time limit); a step without one (nil, or no Profiles) under
+	// the host's run-level policy.
+	Profiles []*host.StepProfile
 }
 
 // Run evaluates the top-level forms of prog in order and returns the value
@@ -82,13 +88,15 @@ var builtinFrame = sync.OnceValue(func() *env {
 	return root
 })
 
-// machine is the state of one run.
+// machine is the state of one run, or of one branch of a step-parallel
+// (see fork).
 type machine struct {
-	ctx      context.Context // carries the innermost step's action id
+	ctx      context.Context // carries the innermost step's action id, profile and deadline
 	host     host.Host
 	rc       *host.RuntimeContext
 	stdout   io.Writer
 	maxDepth int
+	profiles []*host.StepProfile
 
 	depth int  // active non-tail applications
 	polls uint // counts calls and iterations towards the next cancellation check
@@ -106,7 +114,7 @@ type pendingCall struct {
 }
 
 func newMachine(ctx context.Context, opts Options) *machine {
-	m := &machine{ctx: ctx, host: opts.Host, rc: opts.Context, stdout: opts.Stdout, maxDepth: opts.MaxDepth}
+	m := &machine{ctx: ctx, host: opts.Host, rc: opts.Context, stdout: opts.Stdout, maxDepth: opts.MaxDepth, profiles: opts.Profiles}
 	if m.host == nil {
 		m.host = host.NewRecorder()
 	}
@@ -120,6 +128,13 @@ func newMachine(ctx context.Context, opts Options) *machine {
 		m.maxDepth = DefaultMaxDepth
 	}
 	return m
+}
+
+// fork returns the machine a branch of a step-parallel runs on: the run's
+// host, runtime context, limits and profiles, the branch's context and
+// output, and a call depth of its own starting at m's.
+func (m *machine) fork(ctx context.Context, stdout io.Writer) *machine {
+	return &machine{ctx: ctx, host: m.host, rc: m.rc, stdout: stdout, maxDepth: m.maxDepth, profiles: m.profiles, depth: m.depth}
 }
 
 // poll returns a Timeout error once the run's context is done. It looks at

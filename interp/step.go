@@ -1,6 +1,9 @@
 package interp
 
 import (
+	"context"
+	"io"
+
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/vm/rt"
@@ -36,17 +39,19 @@ func (m *machine) callCapability(id string, args []value.Value, pos value.Pos) (
 	return v, nil
 }
 
-// evalStep runs a step form (§4.14): isolation check and :params, then the
+// evalStep runs a step form (§4.14): isolation checks and :params, then the
 // body between PlanStepStarted and PlanStepCompleted — or PlanStepFailed
-// before the body's error is re-raised (A13). The body runs with the step's
-// action id in the context handed to the host. As in the reference, the
-// body runs in the enclosing scope (definitions stay visible after the
-// step) unless :params gives it a child scope holding %params.
+// before the body's error is raised again (A13). The body runs under the
+// step's context (see rt.BeginStep: its action id, profile and time
+// limit). As in the reference, the body runs in the enclosing scope
+// (definitions stay visible after the step) unless :params gives it a
+// child scope holding %params.
 func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
 	if !wellFormed(node) {
 		return value.Nil, value.Errorf(value.InvalidArguments, "Malformed %s form", node.Name).WithPos(node.P)
 	}
-	if err := rt.CheckStepIsolation(m.rc, node.Kind); err != nil {
+	profile := m.profile(node.Index)
+	if err := rt.CheckStep(m.rc, node.Kind, node.Name, profile); err != nil {
 		return value.Nil, err.WithPos(node.P)
 	}
 	if node.ParamKeys != nil {
@@ -57,17 +62,24 @@ func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
 		e = newEnv(e)
 		e.define("%params", params)
 	}
-	outer := m.ctx
-	actionID := m.host.NotifyStepStarted(outer, node.Name)
-	m.ctx = host.WithStep(outer, actionID)
+	s := rt.BeginStep(m.ctx, m.host, node.Name, profile)
+	m.ctx = s.Ctx
 	v, err := m.stepBody(node, e)
-	m.ctx = outer
+	m.ctx = s.Outer
 	if err != nil {
-		m.host.NotifyStepFailed(outer, actionID, err.Message)
-		return value.Nil, err
+		return value.Nil, s.Fail(m.host, err).WithPos(node.P)
 	}
-	m.host.NotifyStepCompleted(outer, actionID, v)
+	s.Complete(m.host, v)
 	return v, nil
+}
+
+// profile returns the profile of the step numbered index, nil when the
+// run has none for it.
+func (m *machine) profile(index int) *host.StepProfile {
+	if index < 0 || index >= len(m.profiles) {
+		return nil
+	}
+	return m.profiles[index]
 }
 
 // wellFormed checks what the type of ast.Step cannot say: a known kind and
@@ -104,8 +116,10 @@ func (m *machine) stepBody(node *ast.Step, e *env) (value.Value, *value.Error) {
 	case ast.StepLoop:
 		return m.evalStepLoop(node, e)
 	case ast.StepParallel:
-		// Branches run one after the other for now, in order.
-		results, err := m.evalAll(node.Body, e)
+		results, err := rt.RunParallel(m.ctx, m.host, m.stdout, len(node.Body),
+			func(ctx context.Context, i int, stdout io.Writer) (value.Value, *value.Error) {
+				return m.fork(ctx, stdout).eval(node.Body[i], newEnv(e))
+			})
 		if err != nil {
 			return value.Nil, err
 		}

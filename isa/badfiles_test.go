@@ -2,6 +2,7 @@ package isa
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -46,7 +47,7 @@ func bytecodeFiles(t *testing.T) []struct {
 		{"truncated.rtfsb", "truncated: 20 bytes is shorter than the smallest file (42 bytes)", valid[:20]},
 		{"truncated-body.rtfsb", "checksum mismatch: the file is truncated or corrupt", valid[:len(valid)-8]},
 		{"bad-magic.rtfsb", `bad magic: the file does not start with "RTFSB\x00"`, edit(0, 'X')},
-		{"bad-version.rtfsb", "unsupported format version 9 (this build reads version 1)", edit(len(Magic), 9)},
+		{"bad-version.rtfsb", fmt.Sprintf("unsupported format version 9 (this build reads version %d)", Version), edit(len(Magic), 9)},
 		{"bad-checksum.rtfsb", "checksum mismatch: the file is truncated or corrupt", edit(len(valid)-1, valid[len(valid)-1]^0xff)},
 		{"bad-register.rtfsb", "proto 0 (\"main\"): pc 0 (ADD): register R3 out of range (1 registers)", encode(badRegister)},
 		{"bad-jump.rtfsb", "proto 0 (\"main\"): pc 0 (JMP): jump target 6 is outside the code (2 instructions)", encode(badJump)},

@@ -47,6 +47,13 @@ import (
 //	pattern  = kind:byte flags:byte (1 cell, 2 rest cell, 4 has rest) reg:int rest-reg:int
 //	           lit:value keys:value* elems:pattern* [rest:pattern]
 //	step     = name:str kind:byte expose-context:byte (int8) context-keys:str* merge-policy:str
+//	           (0 (no profile) | 1 profile)
+//	profile  = id:str step-name:str isolation:str network-mode:str hosts:str* fs-mode:str
+//	           read:str* write:str* deterministic:bool time-ms:varint memory:varint
+//	           cpu:8 bytes (IEEE-754 bits) io-ops:varint bandwidth:varint
+//	           security-flags:byte (1 syscall filter, 2 network ACL, 4 fs ACL, 8 memory
+//	           protection, 16 CPU monitoring, 32 log syscalls, 64 read-only fs)
+//	           effects:str* unresolved:bool
 //	struct   = name:str type:int
 //
 // Sections are written sorted by name. Types, patterns and values nest at
@@ -57,7 +64,9 @@ const (
 	// Magic opens every .rtfsb file.
 	Magic = "RTFSB\x00"
 	// Version is the format version this package writes and reads.
-	Version = 1
+	// Version 2 added step profiles and the flags byte of instructions
+	// (TailMark) and dropped the opcodes the compiler never emitted.
+	Version = 2
 	// MaxBodySize bounds the decompressed body.
 	MaxBodySize = 256 << 20
 	// MaxDecodedMemory bounds the memory the decoded module may take.

@@ -25,7 +25,7 @@ const (
 	minTypeField = minValue + minType + 1
 	minTypePred  = minStr + minValue
 	minPattern   = 2 + 1 + 1 + minValue + 1 + 1 // kind, flags, reg, rest-reg, lit, no keys, no elems
-	minStep      = minStr + 2 + 1 + minStr
+	minStep      = minStr + 2 + 1 + minStr + 1
 	minStruct    = minStr + 1
 	minProto     = 11 // a count or one-byte field for each of its parts
 	minSection   = minStr + minStr
@@ -343,6 +343,7 @@ func (d *decoder) step() Step {
 		ExposeContext: int8(d.byte()),
 		ContextKeys:   d.strs(),
 		MergePolicy:   d.str(),
+		Profile:       d.profile(),
 	}
 }
 

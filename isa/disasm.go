@@ -11,11 +11,12 @@ import (
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
-// Disassemble prints m for people: the module's tables, then each function
-// with a header, one line per instruction (pc, source line, opcode,
-// operands, and a comment resolving constants, globals, builtins, types,
-// patterns, steps, structs and functions) and its handler table. Jump
-// operands are printed as absolute pcs ("->12").
+// Disassemble prints m for people: the module's tables (a step with its
+// profile summarised), then each function with a header, one line per
+// instruction (pc, source line, opcode, operands, "tail" for an instruction
+// carrying TailMark, and a comment resolving constants, globals, builtins,
+// types, patterns, steps, structs and functions) and its handler table.
+// Jump operands are printed as absolute pcs ("->12").
 //
 // m need not be verified, so a broken module from a compiler under
 // development can be inspected: an index out of range prints as "?" and
@@ -72,8 +73,8 @@ func (d *disassembler) tables() {
 		if int(s.Kind) < len(stepKindNames) {
 			kind = stepKindNames[s.Kind]
 		}
-		return fmt.Sprintf("%s %s expose-context %d context-keys %q merge-policy %q",
-			strconv.Quote(s.Name), kind, s.ExposeContext, s.ContextKeys, s.MergePolicy)
+		return fmt.Sprintf("%s %s expose-context %d context-keys %q merge-policy %q %s",
+			strconv.Quote(s.Name), kind, s.ExposeContext, s.ContextKeys, s.MergePolicy, profileText(s.Profile))
 	})
 	d.table("structs", len(m.Structs), func(i int) string {
 		return fmt.Sprintf("%s type %d", nameText(m.Structs[i].Name), m.Structs[i].Type)
@@ -228,6 +229,16 @@ func (d *disassembler) operands(p *Proto, pc int, in Instr) (operands, comments 
 		operands = append(operands, text)
 		if comment != "" {
 			comments = append(comments, comment)
+		}
+	}
+	if f := formats[op]; f.hasFlags() {
+		flags := in & flagBits
+		if in.Tail() {
+			operands = append(operands, "tail")
+			flags &^= TailMark
+		}
+		if flags != 0 {
+			operands = append(operands, fmt.Sprintf("flags=%#02x", uint64(flags>>56)))
 		}
 	}
 	return operands, comments

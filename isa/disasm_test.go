@@ -64,7 +64,7 @@ func TestDisassembleBrokenModule(t *testing.T) {
 					ABx(OpGetGlobal, 0, 3),
 					ABx(OpGetGlobal, 0, 1),
 					ABC(OpDestruct, 0, 0, 0),
-					ABx(OpCheckType, 0, 0),
+					ABC(OpCheckTypeFor, 0, 0, 9),
 					ABx(OpClosure, 0, 1),
 					ABx(OpStepBegin, 0, 0),
 					Instr(0xff),

@@ -66,8 +66,11 @@ func encodeBody(m *Module) ([]byte, error) {
 		}
 	}
 	e.count(len(m.Steps))
-	for _, s := range m.Steps {
+	for i, s := range m.Steps {
 		e.step(s)
+		if e.err != nil {
+			return nil, fmt.Errorf("step %d: %w", i, e.err)
+		}
 	}
 	e.count(len(m.Structs))
 	for i, s := range m.Structs {
@@ -282,6 +285,7 @@ func (e *encoder) step(s Step) {
 	e.byte(byte(s.ExposeContext))
 	e.strs(s.ContextKeys)
 	e.str(s.MergePolicy)
+	e.profile(s.Profile)
 }
 
 func (e *encoder) proto(p *Proto) {

@@ -3,6 +3,7 @@ package isa
 import (
 	"flag"
 
+	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
@@ -24,7 +25,7 @@ func positions(line, n int) []Pos {
 func fullModule() *Module {
 	intType := &value.Type{Name: "int"}
 	mainCode := []Instr{
-		ABC(OpNop, 0, 0, 0),
+		ABC(OpMove, 1, 0, 0),
 		ABC(OpMove, 1, 0, 0),
 		ABx(OpLoadK, 0, 0),
 		ABC(OpLoadNil, 2, 0, 0),
@@ -62,14 +63,14 @@ func fullModule() *Module {
 		ABJ(OpIfGe, 0, RKConst+0, 0),
 		ABJ(OpIfEq, 0, RKConst+7, 0),
 		ASBx(OpIter, 9, 0),
-		ABC(OpAssert, 0, 1<<value.KInt, 4),
+		ABC(OpAdd, 0, 0, RKConst+0)|TailMark,
 		ABC(OpCall, 8, 2, 0),
 		ABC(OpCallB, 8, 2, 0),
 		ABC(OpCallCap, 8, 1, 0),
 		ABC(OpDestruct, 6, 0, 0),
 		ABC(OpMatch, 6, 1, 0),
 		ABJ(OpJmp, 0, 0, 1), // 44 -> 46
-		ABx(OpCheckType, 0, 1),
+		ABC(OpCallB, 8, 2, 0)|TailMark,
 		ABJ(OpIfKind, 2, 3, 0),
 		ABx(OpStepBegin, 10, 0),
 		ABC(OpStepEnd, 10, 0, 0),
@@ -112,7 +113,7 @@ func fullModule() *Module {
 			{Kind: PatAs, Reg: 0, RestReg: -1, Elems: []*Pattern{{Kind: PatIgnore, Reg: -1, RestReg: -1}}},
 		},
 		Steps: []Step{
-			{Name: "fetch", Kind: 0, ExposeContext: 1, ContextKeys: []string{"user", "plan"}},
+			{Name: "fetch", Kind: 0, ExposeContext: 1, ContextKeys: []string{"user", "plan"}, Profile: fullProfile()},
 			{Name: "step-parallel", Kind: 3, ExposeContext: -1, MergePolicy: "merge"},
 		},
 		Structs: []Struct{{Name: "Point", Type: 2}},
@@ -145,7 +146,7 @@ func fullModule() *Module {
 					ABC(OpGetUpval, 4, 1, 0),
 					ABx(OpClosure, 5, 2),
 					ABC(OpDestruct, 2, 2, 0),
-					ABC(OpSetUpCell, 0, 2, 0),
+					ABC(OpNot, 2, 2, 0)|TailMark,
 					ABC(OpTailCall, 3, 2, 0),
 				},
 				Pos:            positions(60, 6),
@@ -172,6 +173,24 @@ func fullModule() *Module {
 			"profiles": []byte(`{"fetch":"pure"}`),
 			"wasm/0":   {0, 'a', 's', 'm', 1, 0, 0, 0},
 		},
+	}
+}
+
+// fullProfile returns a step profile with every field set.
+func fullProfile() *host.StepProfile {
+	return &host.StepProfile{
+		ProfileID:      "profile-0-fetch",
+		StepName:       "fetch",
+		IsolationLevel: host.Isolated,
+		NetworkPolicy:  host.NetworkPolicy{Mode: host.NetworkAllowList, Hosts: []string{"api.example.com", "*.cdn.example.com"}},
+		FSPolicy:       host.FSPolicy{Mode: host.FSReadWrite, Read: []string{"/data"}, Write: []string{"/tmp/out"}},
+		Deterministic:  true,
+		ResourceLimits: host.ResourceLimits{MaxExecutionTimeMS: 30000, MaxMemoryBytes: 512 << 20, MaxCPUUsage: 0.5,
+			MaxIOOperations: 10000, MaxNetworkBandwidth: 1 << 20},
+		SecurityFlags: host.SecurityFlags{EnableSyscallFilter: true, EnableNetworkACL: true, EnableFSACL: true,
+			EnableMemoryProtection: true, EnableCPUMonitoring: true, LogSyscalls: true, ReadOnlyFS: true},
+		Effects:    []host.Effect{host.EffectFSRead, host.EffectNetwork},
+		Unresolved: true,
 	}
 }
 

@@ -94,11 +94,12 @@ type format struct {
 	operands []operand
 	window   window
 	flow     flow
+	// tail says whether the instruction may carry TailMark.
+	tail bool
 }
 
 // Operand lists shared by several opcodes.
 var (
-	noOperands = []operand{}
 	regA       = []operand{{fieldA, opReg}}
 	regAB      = []operand{{fieldA, opReg}, {fieldB, opReg}}
 	binaryRK   = []operand{{fieldA, opReg}, {fieldB, opRK}, {fieldC, opRK}}
@@ -112,8 +113,6 @@ var (
 )
 
 var formats = [opCount]format{
-	OpNop: {name: "NOP", operands: noOperands},
-
 	OpMove:     {name: "MOVE", operands: regAB},
 	OpLoadK:    {name: "LOADK", operands: []operand{{fieldA, opReg}, {fieldBx, opConst}}},
 	OpLoadNil:  {name: "LOADNIL", operands: regA},
@@ -125,6 +124,7 @@ var formats = [opCount]format{
 	OpNewCell:   {name: "NEWCELL", operands: regA},
 	OpGetCell:   {name: "GETCELL", operands: regAB},
 	OpSetCell:   {name: "SETCELL", operands: regAB},
+	OpTestBound: {name: "TESTBOUND", operands: testJump},
 	OpGetGlobal: {name: "GETGLOBAL", operands: regAGlobal},
 	OpDefGlobal: {name: "DEFGLOBAL", operands: regAGlobal},
 	OpGetVar:    {name: "GETVAR", operands: regAConstS},
@@ -136,17 +136,17 @@ var formats = [opCount]format{
 	OpAppend:  {name: "APPEND", operands: regAB},
 	OpStruct:  {name: "STRUCT", operands: []operand{{fieldA, opReg}, {fieldBx, opStruct}}},
 
-	OpAdd: {name: "ADD", operands: binaryRK},
-	OpSub: {name: "SUB", operands: binaryRK},
-	OpMul: {name: "MUL", operands: binaryRK},
-	OpDiv: {name: "DIV", operands: binaryRK},
-	OpMod: {name: "MOD", operands: binaryRK},
-	OpLt:  {name: "LT", operands: binaryRK},
-	OpLe:  {name: "LE", operands: binaryRK},
-	OpGt:  {name: "GT", operands: binaryRK},
-	OpGe:  {name: "GE", operands: binaryRK},
-	OpEq:  {name: "EQ", operands: binaryRK},
-	OpNot: {name: "NOT", operands: regAB},
+	OpAdd: {name: "ADD", operands: binaryRK, tail: true},
+	OpSub: {name: "SUB", operands: binaryRK, tail: true},
+	OpMul: {name: "MUL", operands: binaryRK, tail: true},
+	OpDiv: {name: "DIV", operands: binaryRK, tail: true},
+	OpMod: {name: "MOD", operands: binaryRK, tail: true},
+	OpLt:  {name: "LT", operands: binaryRK, tail: true},
+	OpLe:  {name: "LE", operands: binaryRK, tail: true},
+	OpGt:  {name: "GT", operands: binaryRK, tail: true},
+	OpGe:  {name: "GE", operands: binaryRK, tail: true},
+	OpEq:  {name: "EQ", operands: binaryRK, tail: true},
+	OpNot: {name: "NOT", operands: regAB, tail: true},
 
 	OpJmp:    {name: "JMP", operands: []operand{{fieldSJ, opJump}}, flow: endsPath},
 	OpTest:   {name: "TEST", operands: testJump},
@@ -158,35 +158,40 @@ var formats = [opCount]format{
 	OpIfGe:   {name: "IFGE", operands: compareRK},
 	OpIfEq:   {name: "IFEQ", operands: compareRK},
 	OpIter:   {name: "ITER", operands: testJump, window: iterState},
-	OpAssert: {name: "ASSERT", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opConstString}}},
 
 	OpCall:     {name: "CALL", operands: callArgs, window: calleeAndArgs},
 	OpTailCall: {name: "TAILCALL", operands: callArgs, window: calleeAndArgs, flow: endsPath},
-	OpCallB:    {name: "CALLB", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opBuiltin}}, window: calleeAndArgs},
-	OpCallCap:  {name: "CALLCAP", operands: callArgs, window: calleeAndArgs},
-	OpReturn:   {name: "RETURN", operands: regA, flow: endsPath},
+	OpCallB:      {name: "CALLB", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opBuiltin}}, window: calleeAndArgs, tail: true},
+	OpCallCap:    {name: "CALLCAP", operands: callArgs, window: calleeAndArgs},
+	OpReturn:     {name: "RETURN", operands: regA, flow: endsPath},
+	OpReturnType: {name: "RETURNTYPE", operands: []operand{{fieldBx, opType}}},
 
-	OpDestruct:  {name: "DESTRUCT", operands: patternUse},
-	OpMatch:     {name: "MATCH", operands: patternUse, flow: skipsNext},
-	OpCheckType: {name: "CHECKTYPE", operands: []operand{{fieldA, opReg}, {fieldBx, opType}}},
+	OpDestruct:     {name: "DESTRUCT", operands: patternUse},
+	OpMatch:        {name: "MATCH", operands: patternUse, flow: skipsNext},
+	OpCheckTypeFor: {name: "CHECKTYPEFOR", operands: []operand{{fieldA, opReg}, {fieldB, opType}, {fieldC, opConstString}}},
+	OpCheckKind:    {name: "CHECKKIND", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opConstStringPair}}},
 
 	OpIfKind: {name: "IFKIND", operands: []operand{{fieldA, opReg}, {fieldB, opConstString}, {fieldSJ, opJump}}},
 	OpThrow:  {name: "THROW", operands: regA, flow: endsPath},
 	OpRaise:  {name: "RAISE", operands: []operand{{fieldA, opConstString}, {fieldB, opConstString}}, flow: endsPath},
 
+	OpStepCheck: {name: "STEPCHECK", operands: []operand{{fieldBx, opStep}}},
 	OpStepBegin: {name: "STEPBEGIN", operands: []operand{{fieldA, opReg}, {fieldBx, opStep}}},
 	OpStepEnd:   {name: "STEPEND", operands: regAB},
 	OpStepFail:  {name: "STEPFAIL", operands: regAB},
 	OpLoopCheck: {name: "LOOPCHECK", operands: regA},
 	OpParallel:  {name: "PARALLEL", operands: regAVector, window: valuesBC},
+}
 
-	OpCheckTypeFor: {name: "CHECKTYPEFOR", operands: []operand{{fieldA, opReg}, {fieldB, opType}, {fieldC, opConstString}}},
-	OpCheckKind:    {name: "CHECKKIND", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opConstStringPair}}},
-	OpStepCheck:    {name: "STEPCHECK", operands: []operand{{fieldBx, opStep}}},
-	OpSetUpCell:    {name: "SETUPCELL", operands: []operand{{fieldA, opUpCell}, {fieldB, opReg}}},
-
-	OpReturnType: {name: "RETURNTYPE", operands: []operand{{fieldBx, opType}}},
-	OpTestBound:  {name: "TESTBOUND", operands: testJump},
+// hasFlags reports whether instructions of format f have the flags byte:
+// all but those with an sJ field, whose offset takes the same bits.
+func (f *format) hasFlags() bool {
+	for _, o := range f.operands {
+		if o.field == fieldSJ {
+			return false
+		}
+	}
+	return true
 }
 
 // Valid reports whether op is a defined opcode. An opcode without a format

@@ -1,6 +1,9 @@
 package isa
 
-import "github.com/rtfs-go/rtfs/vm/value"
+import (
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
 
 // Module is a compiled program: what a .rtfsb file holds.
 type Module struct {
@@ -89,12 +92,19 @@ type Pattern struct {
 }
 
 // Step is one entry of the step table: a step form's static description.
+// The code generator makes one entry per step form of the program, in the
+// order of ast.Step.Index, so that the table lines up with the profiles the
+// effect analysis derives.
 type Step struct {
 	Name          string
 	Kind          uint8 // ast.StepKind
 	ExposeContext int8  // -1 unset, 0 false, 1 true
 	ContextKeys   []string
 	MergePolicy   string
+	// Profile is the security profile the step runs under (its effects
+	// and Unresolved included); nil when the module carries none, and the
+	// step then runs under the host's run-level policy.
+	Profile *host.StepProfile
 }
 
 // Struct is a defstruct: its name and the map type its constructor checks

@@ -25,9 +25,17 @@
 //	bits 24..55  Bx  (32 bits, unsigned: B and C together)
 //	bits 40..63  sJ  (24 bits, signed: a jump offset beside A and B)
 //	bits 24..55  sBx (32 bits, signed)
+//	bits 56..63  flags, in every format but the sJ one
 //
 // An operand written RK(x) is a register when x < RKConst and the constant
 // K[x-RKConst] otherwise, so binary operations on a literal need no load.
+//
+// The only flag is TailMark (bit 56). The code generator sets it on an
+// arithmetic or comparison instruction (ADD..EQ), NOT or CALLB whose value
+// the function returns at once: the application is then in tail position,
+// where the interpreter makes it in its caller's stead, so the VM does not
+// count it towards the call depth. The verifier rejects the mark on any
+// other opcode, and every other flag bit.
 //
 // # Values that are not RTFS values
 //
@@ -45,16 +53,20 @@ const RKConst = 1 << 15
 // Instr is one encoded instruction.
 type Instr uint64
 
+// TailMark flags an instruction in tail position (see the package doc).
+const TailMark Instr = 1 << 56
+
+// flagBits are the bits of the flags byte, in the formats that have one.
+const flagBits Instr = 0xff << 56
+
 // The opcodes. Each line gives the format and the effect.
 const (
-	OpNop Op = iota // -             nothing
-
 	// Loads and moves.
-	OpMove     // A B       R[A] = R[B]
-	OpLoadK    // A Bx      R[A] = K[Bx]
-	OpLoadNil  // A         R[A] = nil
-	OpLoadBool // A B       R[A] = (B != 0)
-	OpLoadInt  // A sBx     R[A] = integer sBx
+	OpMove     Op = iota // A B       R[A] = R[B]
+	OpLoadK              // A Bx      R[A] = K[Bx]
+	OpLoadNil            // A         R[A] = nil
+	OpLoadBool           // A B       R[A] = (B != 0)
+	OpLoadInt            // A sBx     R[A] = integer sBx
 
 	// Variables outside the frame.
 	OpGetUpval  // A B      R[A] = U[B] (a plain captured value)
@@ -62,8 +74,9 @@ const (
 	OpNewCell   // A        R[A] = a new cell holding nil
 	OpGetCell   // A B      R[A] = R[B].cell.value
 	OpSetCell   // A B      R[A].cell.value = R[B]
+	OpTestBound // A sBx    unless R[A] holds a cell: pc += sBx. A variable that may be read before a def or a later binding sets it starts out holding a cell (NEWCELL), which no program value can be; a read that finds one falls back to the next binding of the name outwards, as the interpreter's lookup does
 	OpGetGlobal // A Bx     R[A] = G[Bx]; if never defined: the builtin of that name, then the host context, then the cross-plan parameters, else UndefinedSymbol
-	OpDefGlobal // A Bx     G[Bx] = R[A]
+	OpDefGlobal // A Bx     G[Bx] = R[A]; only the top-level function Protos[0] defines globals
 	OpGetVar    // A Bx     the (get name) shorthand: like GetGlobal for the name K[Bx] but nil where GetGlobal fails
 	OpCtxRef    // A Bx     R[A] = host context value named K[Bx], or the string "@" + K[Bx]
 
@@ -76,7 +89,8 @@ const (
 
 	// Arithmetic and comparison of RK operands with the semantics of the
 	// builtins of the same name; integers and floats take a fast path, any
-	// other operand goes through the builtin (same errors).
+	// other operand goes through the builtin (same errors). Each may carry
+	// TailMark.
 	OpAdd // A B C     R[A] = RK(B) + RK(C)
 	OpSub // A B C     R[A] = RK(B) - RK(C)
 	OpMul // A B C     R[A] = RK(B) * RK(C)
@@ -87,34 +101,37 @@ const (
 	OpGt  // A B C     R[A] = RK(B) > RK(C)
 	OpGe  // A B C     R[A] = RK(B) >= RK(C)
 	OpEq  // A B C     R[A] = (= RK(B) RK(C))
-	OpNot // A B       R[A] = not R[B]
+	OpNot // A B       R[A] = not R[B]; may carry TailMark
 
 	// Control flow. Fused compare-and-branch: IfLt A B sJ jumps when
 	// RK(A) < RK(B) is false, so `(if (< a b) x y)` is one instruction plus
 	// the branches.
-	OpJmp    // sJ        pc += sJ
-	OpTest   // A sBx     if R[A] is falsy (nil or false): pc += sBx
-	OpTestT  // A sBx     if R[A] is truthy: pc += sBx
-	OpTestX  // A sBx     if R[A] is falsy in the extended sense of step-if/step-loop (also 0, 0.0, "", [], {}): pc += sBx
-	OpIfLt   // A B sJ    if !(RK(A) < RK(B)): pc += sJ
-	OpIfLe   // A B sJ    if !(RK(A) <= RK(B)): pc += sJ
-	OpIfGt   // A B sJ    if !(RK(A) > RK(B)): pc += sJ
-	OpIfGe   // A B sJ    if !(RK(A) >= RK(B)): pc += sJ
-	OpIfEq   // A B sJ    if !(= RK(A) RK(B)): pc += sJ
-	OpIter   // A sBx     R[A] seq, R[A+1] index: if index < len: R[A+2] = R[A][index], R[A+1]++; else pc += sBx
-	OpAssert // A B C     unless the kind of R[A] is in the bit set B (1<<value.Kind), raise TypeError with the message K[C]
+	OpJmp   // sJ        pc += sJ
+	OpTest  // A sBx     if R[A] is falsy (nil or false): pc += sBx
+	OpTestT // A sBx     if R[A] is truthy: pc += sBx
+	OpTestX // A sBx     if R[A] is falsy in the extended sense of step-if/step-loop (also 0, 0.0, "", [], {}): pc += sBx
+	OpIfLt  // A B sJ    if !(RK(A) < RK(B)): pc += sJ
+	OpIfLe  // A B sJ    if !(RK(A) <= RK(B)): pc += sJ
+	OpIfGt  // A B sJ    if !(RK(A) > RK(B)): pc += sJ
+	OpIfGe  // A B sJ    if !(RK(A) >= RK(B)): pc += sJ
+	OpIfEq  // A B sJ    if !(= RK(A) RK(B)): pc += sJ
+	OpIter  // A sBx     R[A] seq, R[A+1] index: if index < len: R[A+2] = R[A][index], R[A+1]++; else pc += sBx
 
 	// Calls. The callee and its arguments sit in consecutive registers.
-	OpCall     // A B       R[A] = R[A](R[A+1..A+B])
-	OpTailCall // A B       return R[A](R[A+1..A+B]), reusing this frame
-	OpCallB    // A B C     R[A] = Builtins[C](R[A+1..A+B]) (a builtin bound at compile time)
-	OpCallCap  // A B       R[A] = capability R[A] called with R[A+1..A+B] through the host
-	OpReturn   // A         return R[A]
+	OpCall       // A B       R[A] = R[A](R[A+1..A+B])
+	OpTailCall   // A B       return R[A](R[A+1..A+B]), reusing this frame
+	OpCallB      // A B C     R[A] = Builtins[C](R[A+1..A+B]) (a builtin bound at compile time); may carry TailMark
+	OpCallCap    // A B       R[A] = capability R[A] called with R[A+1..A+B] through the host
+	OpReturn     // A         return R[A]
+	OpReturnType // Bx        first instruction of a function with a return type: unless this function's check is remembered in the frame already (a tail call may enter it again, as in a typed tail-recursive loop), remember the check of the value the frame finally returns against Types[Bx]; RETURN (of whatever function then runs in the frame) applies the remembered checks, the last remembered first, a failure being rt.ValidationError(Types[Bx], v, rt.ReturnWhat(<the function's name>)) positioned at this instruction. Calls of a delegated function, which do not run its code, are checked the same way: the host's answer against the type its RETURNTYPE declares
 
-	// Patterns. The pattern descriptor names the registers it binds.
-	OpDestruct  // A B       destructure R[A] with Patterns[B] (let, parameters); a mismatch raises TypeError
-	OpMatch     // A B       if R[A] matches Patterns[B]: bind and skip the next instruction (usually a Jmp to the next clause)
-	OpCheckType // A Bx      unless R[A] satisfies Types[Bx], raise TypeValidationError
+	// Patterns and checks. The pattern descriptor names the registers it
+	// binds; the checks' error messages name what is checked, as the
+	// interpreter's do.
+	OpDestruct     // A B       destructure R[A] with Patterns[B] (let, parameters); a mismatch raises TypeError
+	OpMatch        // A B       if R[A] matches Patterns[B]: bind and skip the next instruction (usually a Jmp to the next clause)
+	OpCheckTypeFor // A B C     unless R[A] satisfies Types[B], raise rt.ValidationError(Types[B], R[A], K[C]): TypeValidationError "Type validation failed for K[C]: expected Types[B], got <type-name of R[A]>" (K[C] a string from the *What helpers of vm/rt, e.g. "parameter 1 of f")
+	OpCheckKind    // A B C     unless the kind of R[A] is in the bit set B (1<<value.Kind), raise value.TypeErr(K[C][0], K[C][1], R[A]): TypeError "Type error in OP: expected E, got <type-name of R[A]>" (K[C] a vector of two strings [OP E])
 
 	// Errors. A handler of the prototype's handler table catches errors
 	// raised between its Start and End pcs (in this frame or a callee) and
@@ -123,24 +140,14 @@ const (
 	OpThrow  // A         raise the error value R[A] again
 	OpRaise  // A B       raise an error of the kind named by K[A] with the message K[B]
 
-	// Steps (§4.14). Steps[Bx] holds the step's name, kind and options.
-	OpStepBegin // A Bx    check isolation, notify the host that step Steps[Bx] starts; R[A] = its action handle
+	// Steps (§4.14). Steps[Bx] holds the step's name, kind, options and
+	// profile (see vm/rt for what an engine does on step entry and exit).
+	OpStepCheck // Bx      raise the SecurityViolation of StepBegin if the runtime context denies the isolation step Steps[Bx] needs (its kind's, or its profile's), without notifying the host (a step with :params checks before evaluating them)
+	OpStepBegin // A Bx    check isolation as StepCheck does, notify the host that step Steps[Bx] starts and run what follows under its profile and time limit; R[A] = its action handle
 	OpStepEnd   // A B     notify the host that the step R[A] completed with R[B]
-	OpStepFail  // A B     notify the host that the step R[A] failed with the error R[B]
+	OpStepFail  // A B     notify the host that the step R[A] failed with the error R[B]; when the step overran its time limit, R[B] becomes the catchable SecurityViolation it fails with instead of the Timeout
 	OpLoopCheck // A       R[A]++ (an integer); past the step-loop limit raise Generic "Loop exceeded maximum iterations (10000)"
-	OpParallel  // A B C   R[A] = vector of the results of calling the closures R[B..B+C-1] (the branches of step-parallel)
-
-	// Appended for the code generator: checks whose error messages name
-	// what is checked, as the interpreter's do, and two step/branch needs.
-	OpCheckTypeFor // A B C   unless R[A] satisfies Types[B], raise rt.ValidationError(Types[B], R[A], K[C]): TypeValidationError "Type validation failed for K[C]: expected Types[B], got <type-name of R[A]>" (K[C] a string from the *What helpers of vm/rt, e.g. "parameter 1 of f")
-	OpCheckKind    // A B C   unless the kind of R[A] is in the bit set B (1<<value.Kind), raise value.TypeErr(K[C][0], K[C][1], R[A]): TypeError "Type error in OP: expected E, got <type-name of R[A]>" (K[C] a vector of two strings [OP E])
-	OpStepCheck    // Bx      raise the SecurityViolation of StepBegin if the runtime context denies the isolation step Steps[Bx] needs, without notifying the host (a step with :params checks before evaluating them)
-	OpSetUpCell    // A B     U[A].cell.value = R[B] (a def in a step-parallel branch assigning a local of the enclosing function)
-
-	// Appended for the code generator: return types under tail calls, and
-	// names read before (or without) the binding that would set them.
-	OpReturnType // Bx      first instruction of a function with a return type: unless this function's check is remembered in the frame already (a tail call may enter it again, as in a typed tail-recursive loop), remember the check of the value the frame finally returns against Types[Bx]; RETURN (of whatever function then runs in the frame) applies the remembered checks, the last remembered first, a failure being rt.ValidationError(Types[Bx], v, rt.ReturnWhat(<the function's name>)) positioned at this instruction. Calls of a delegated function, which do not run its code, are checked the same way: the host's answer against the type its RETURNTYPE declares
-	OpTestBound  // A sBx   unless R[A] holds a cell: pc += sBx. A variable that may be read before a def or a later binding sets it starts out holding a cell (NEWCELL), which no program value can be; a read that finds one falls back to the next binding of the name outwards, as the interpreter's lookup does
+	OpParallel  // A B C   R[A] = vector of the results of calling the closures R[B..B+C-1] (the branches of step-parallel), run concurrently, each as a child step of the host; the lowest-numbered branch's error wins, a limit error before any other
 
 	opCount // number of opcodes; keep last
 )

@@ -16,15 +16,18 @@ import (
 // index outside a register window, a constant pool or one of the module's
 // tables, and no path runs off the end of a function's code. It checks:
 //
-//   - every opcode is defined, and every operand is in range for what the
-//     opcode's format says it names (registers against NumRegs, RK operands,
+//   - every opcode is defined, the flag bits of an instruction are zero but
+//     for TailMark on an opcode that may carry it, and every operand is in
+//     range for what the opcode's format says it names (registers against NumRegs, RK operands,
 //     constants, globals, builtins, types, patterns, steps, structs, protos,
 //     upvalues), including the register windows of calls, vectors, maps,
 //     Iter and Parallel;
 //   - constants an opcode reads as a string (Raise, IfKind, GetVar, CtxRef,
-//     Assert, CheckTypeFor) are strings, CheckKind's is a vector of two
+//     CheckTypeFor) are strings, CheckKind's is a vector of two
 //     strings and NewMap's a vector of valid map keys; GetUpval reads a
-//     plain upvalue, GetUpCell and SetUpCell a cell;
+//     plain upvalue, GetUpCell a cell; only Protos[0], the top level, defines
+//     globals (so the branches of a step-parallel, which run concurrently,
+//     never write one);
 //   - jump and handler targets land inside the code, Match does not skip
 //     past the end, and the last instruction ends every path (Return,
 //     TailCall, Throw, Raise or Jmp);
@@ -35,6 +38,9 @@ import (
 //     exactly one enclosing proto, all of them are reachable from Protos[0],
 //     and each upvalue descriptor names a register or an upvalue that its
 //     enclosing proto has (a captured upvalue keeps its cell flag);
+//   - steps have a known kind and, when they carry a profile, a known
+//     isolation level, network and file system modes and effects, and no
+//     negative resource limit;
 //   - builtins exist in the standard library; types and patterns have no
 //     cycles and nest at most MaxNesting deep, and a pattern's registers
 //     fit in every function that uses it; constants are nil, booleans,
@@ -139,7 +145,7 @@ func checkStep(s Step) error {
 	if s.ExposeContext < -1 || s.ExposeContext > 1 {
 		return fmt.Errorf("expose-context must be -1, 0 or 1, not %d", s.ExposeContext)
 	}
-	return nil
+	return checkProfile(s.Profile)
 }
 
 // checkConstant accepts the values a constant pool, a literal pattern or a
@@ -343,9 +349,8 @@ func checkDelegation(p *Proto) error {
 			return fmt.Errorf("delegation id %q without a target", p.DelegateID)
 		}
 	case "local-model", "remote":
-		if p.DelegateID == "" {
-			return fmt.Errorf("delegation to %s without an id", p.DelegateTarget)
-		}
+		// An empty id is allowed: the front end accepts a delegation
+		// without one, which calls the capability "model-call:".
 	default:
 		return fmt.Errorf("unknown delegation target %q", p.DelegateTarget)
 	}
@@ -371,6 +376,17 @@ func (v *verifier) instr(index int, p *Proto, pc int, in Instr) error {
 		return fmt.Errorf("unknown opcode %d", op)
 	}
 	f := formats[op]
+	if f.hasFlags() {
+		if unknown := in & flagBits &^ TailMark; unknown != 0 {
+			return fmt.Errorf("unknown flag bits %#02x", uint64(unknown>>56))
+		}
+		if in&TailMark != 0 && !f.tail {
+			return fmt.Errorf("%s cannot carry the tail mark", op)
+		}
+	}
+	if op == OpDefGlobal && index != 0 {
+		return errors.New("only the top-level function may define globals")
+	}
 	for _, o := range f.operands {
 		if err := v.operand(index, p, pc, o.kind, o.field.get(in)); err != nil {
 			return err

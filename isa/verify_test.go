@@ -2,9 +2,11 @@ package isa
 
 import (
 	"fmt"
+	"math"
 	"strings"
 	"testing"
 
+	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/vm/stdlib"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -73,6 +75,13 @@ func violations() []violation {
 		{"struct type", func(m *Module) { m.Structs[0].Type = 5 }, "struct 0 (\"Point\"): type 5 out of range (5 types)"},
 		{"step kind", func(m *Module) { m.Steps[1].Kind = 4 }, `step 1 ("step-parallel"): unknown step kind 4`},
 		{"expose context", func(m *Module) { m.Steps[0].ExposeContext = 2 }, "expose-context must be -1, 0 or 1, not 2"},
+		{"profile isolation", func(m *Module) { m.Steps[0].Profile.IsolationLevel = "jailed" }, `step 0 ("fetch"): profile: unknown isolation level "jailed"`},
+		{"profile without isolation", func(m *Module) { m.Steps[0].Profile.IsolationLevel = "" }, `profile: unknown isolation level ""`},
+		{"profile network mode", func(m *Module) { m.Steps[0].Profile.NetworkPolicy.Mode = "open" }, `profile: unknown network policy mode "open"`},
+		{"profile fs mode", func(m *Module) { m.Steps[0].Profile.FSPolicy.Mode = "" }, `profile: unknown file system policy mode ""`},
+		{"profile time limit", func(m *Module) { m.Steps[0].Profile.ResourceLimits.MaxExecutionTimeMS = -1 }, "profile: bad resource limits"},
+		{"profile CPU share", func(m *Module) { m.Steps[0].Profile.ResourceLimits.MaxCPUUsage = math.NaN() }, "profile: bad resource limits"},
+		{"profile effect", func(m *Module) { m.Steps[0].Profile.Effects = []host.Effect{"telepathy"} }, `profile: unknown effect "telepathy"`},
 
 		// Types.
 		{"type cycle", func(m *Module) { m.Types[1].Elems[0] = m.Types[1] }, "type 1: the type contains itself"},
@@ -105,7 +114,6 @@ func violations() []violation {
 		{"no code", func(m *Module) { m.Protos[fn].Code, m.Protos[fn].Pos = nil, nil; m.Protos[fn].Handlers = nil }, "proto 2 (\"fn\"): the function has no code"},
 		{"positions", func(m *Module) { m.Protos[add].Pos = m.Protos[add].Pos[1:] }, "proto 1 (\"add\"): 5 source positions for 6 instructions"},
 		{"delegation target", func(m *Module) { m.Protos[add].DelegateTarget = "cloud" }, `unknown delegation target "cloud"`},
-		{"delegation id", func(m *Module) { m.Protos[add].DelegateID = "" }, "delegation to remote without an id"},
 		{"delegation without target", func(m *Module) { m.Protos[fn].DelegateID = "x" }, `delegation id "x" without a target`},
 		{"constant kind", func(m *Module) {
 			m.Protos[fn].Consts[1] = value.Func(stdlib.Lookup("str"))
@@ -148,12 +156,14 @@ func violations() []violation {
 		{"test bound register", func(m *Module) { code(m, main, 56, ASBx(OpTestBound, 12, 0)) }, "pc 56 (TESTBOUND): register R12 out of range"},
 		{"test bound jump", func(m *Module) { code(m, main, 56, ASBx(OpTestBound, 5, -60)) }, "pc 56 (TESTBOUND): jump target -3 is outside the code"},
 		{"step check", func(m *Module) { code(m, main, 54, ABx(OpStepCheck, 0, 7)) }, "pc 54 (STEPCHECK): step 7 out of range"},
-		{"set cell of a plain upvalue", func(m *Module) { code(m, add, 4, ABC(OpSetUpCell, 1, 2, 0)) }, "pc 4 (SETUPCELL): upvalue U1 is not a cell"},
-		{"set cell register", func(m *Module) { code(m, add, 4, ABC(OpSetUpCell, 0, 6, 0)) }, "pc 4 (SETUPCELL): register R6 out of range"},
-		{"assert message", func(m *Module) { code(m, main, 38, ABC(OpAssert, 0, 4, 7)) }, "pc 38 (ASSERT): constant K7 must be a string, not a boolean"},
+		{"tail mark on a move", func(m *Module) { code(m, main, 1, ABC(OpMove, 1, 0, 0)|TailMark) }, "pc 1 (MOVE): MOVE cannot carry the tail mark"},
+		{"tail mark on a call", func(m *Module) { code(m, main, 39, ABC(OpCall, 8, 2, 0)|TailMark) }, "pc 39 (CALL): CALL cannot carry the tail mark"},
+		{"unknown flags", func(m *Module) { code(m, main, 38, ABC(OpAdd, 0, 0, RKConst+0)|1<<57) }, "pc 38 (ADD): unknown flag bits 0x02"},
+		{"unknown flags beside Bx", func(m *Module) { code(m, main, 2, ABx(OpLoadK, 0, 0)|1<<63) }, "pc 2 (LOADK): unknown flag bits 0x80"},
+		{"global defined in a closure", func(m *Module) { code(m, add, 4, ABx(OpDefGlobal, 2, 0)) }, "proto 1 (\"add\"): pc 4 (DEFGLOBAL): only the top-level function may define globals"},
 		{"global", func(m *Module) { code(m, main, 9, ABx(OpGetGlobal, 6, 2)) }, "pc 9 (GETGLOBAL): global 2 out of range (2 in the module)"},
 		{"builtin", func(m *Module) { code(m, main, 40, ABC(OpCallB, 8, 2, 2)) }, "pc 40 (CALLB): builtin 2 out of range"},
-		{"type", func(m *Module) { code(m, main, 45, ABx(OpCheckType, 0, 5)) }, "pc 45 (CHECKTYPE): type 5 out of range"},
+		{"type", func(m *Module) { code(m, main, 52, ABC(OpCheckTypeFor, 0, 5, 4)) }, "pc 52 (CHECKTYPEFOR): type 5 out of range"},
 		{"pattern", func(m *Module) { code(m, main, 42, ABC(OpDestruct, 6, 3, 0)) }, "pc 42 (DESTRUCT): pattern 3 out of range"},
 		{"step", func(m *Module) { code(m, main, 47, ABx(OpStepBegin, 10, 2)) }, "pc 47 (STEPBEGIN): step 2 out of range"},
 		{"struct", func(m *Module) { code(m, main, 17, ABx(OpStruct, 9, 1)) }, "pc 17 (STRUCT): struct 1 out of range"},
@@ -190,13 +200,23 @@ func violations() []violation {
 			m.Protos[add].Upvals = nil
 			code(m, add, 0, ABC(OpLoadNil, 3, 0, 0))
 			code(m, add, 1, ABC(OpLoadNil, 4, 0, 0))
-			code(m, add, 4, ABC(OpNop, 0, 0, 0))
+			code(m, add, 4, ABC(OpLoadNil, 2, 0, 0))
 		}, "proto 1 (\"add\") cannot be reached from the top-level function"},
 		{"upvalue register", func(m *Module) { m.Protos[add].Upvals[1].Index = 12 }, "proto 1 (\"add\"): upvalue 1: captures register R12 of a function with 12 registers"},
 		{"upvalue of the parent", func(m *Module) { m.Protos[fn].Upvals[0].Index = 2 }, "proto 2 (\"fn\"): upvalue 0: captures upvalue U2 of a function with 2 upvalues"},
 		{"upvalue cell flag", func(m *Module) {
 			m.Protos[fn].Upvals[0].Index = 1
 		}, "proto 2 (\"fn\"): upvalue 0: captures upvalue U1, which is not a cell, as a cell"},
+	}
+}
+
+// TestVerifyAcceptsDelegationWithoutID: the front end accepts
+// `^:delegation :remote` without an id, which calls "model-call:".
+func TestVerifyAcceptsDelegationWithoutID(t *testing.T) {
+	m := fullModule()
+	m.Protos[1].DelegateID = ""
+	if err := Verify(m); err != nil {
+		t.Error(err)
 	}
 }
 
@@ -214,5 +234,27 @@ func TestVerifyRejects(t *testing.T) {
 	}
 	if err := Verify(nil); err == nil {
 		t.Error("Verify(nil) succeeded")
+	}
+}
+
+// TestTailMark: only the opcodes that may carry the mark report it; in a
+// compare-and-jump the same bit is part of a negative offset.
+func TestTailMark(t *testing.T) {
+	for _, c := range []struct {
+		in   Instr
+		want bool
+	}{
+		{ABC(OpAdd, 0, 1, 2) | TailMark, true},
+		{ABC(OpCallB, 0, 1, 0) | TailMark, true},
+		{ABC(OpNot, 0, 1, 0) | TailMark, true},
+		{ABC(OpAdd, 0, 1, 2), false},
+		{ABC(OpMove, 0, 1, 0) | TailMark, false},
+		{ABJ(OpIfLt, 0, 1, -1), false},
+		{ABJ(OpJmp, 0, 0, -5), false},
+		{Instr(0xff) | TailMark, false},
+	} {
+		if got := c.in.Tail(); got != c.want {
+			t.Errorf("%s %#016x: Tail() = %t, want %t", c.in.Op(), uint64(c.in), got, c.want)
+		}
 	}
 }

@@ -133,8 +133,7 @@ func (m *machine) callOther(callee value.Value, args []value.Value, counted bool
 		case *value.Builtin:
 			return m.callBuiltin(f, args, counted)
 		case *Closure:
-			// args are registers, and the host may keep what it is given.
-			return rt.CallCapability(m.ctx, m.host, m.rc, f.fn.capability, slices.Clone(args))
+			return m.callDelegated(f.fn, args)
 		}
 	case value.KKeyword:
 		return rt.KeywordCall(callee, args)
@@ -164,6 +163,21 @@ func (m *machine) callBuiltin(b *value.Builtin, args []value.Value, counted bool
 	return v, nil
 }
 
+// callDelegated calls the host capability the delegated function fn stands
+// for, and checks the answer against fn's return type, as RETURNTYPE does
+// for a function that runs here (and interp for both).
+func (m *machine) callDelegated(fn *function, args []value.Value) (value.Value, *value.Error) {
+	// args are registers, and the host may keep what it is given.
+	v, err := rt.CallCapability(m.ctx, m.host, m.rc, fn.capability, slices.Clone(args))
+	if err != nil {
+		return value.Nil, err
+	}
+	if t := fn.answerType; t != nil && !value.Check(t, v) {
+		return value.Nil, rt.ValidationError(t, v, rt.ReturnWhat(fn.name)).WithPos(m.position(fn, 0))
+	}
+	return v, nil
+}
+
 // callCapability is `(call id args...)` (§7).
 func (m *machine) callCapability(idv value.Value, args []value.Value) (value.Value, *value.Error) {
 	id, err := rt.CapabilityID(idv)
@@ -187,12 +201,12 @@ var operatorBuiltins = [...]*value.Builtin{
 
 // binary is the slow path of the arithmetic and comparison instructions:
 // floats without boxing, anything else through the builtin, which gives
-// the same errors. pc is the next instruction. Like every application in
-// the interpreter, the operation fails at the depth limit unless its
-// value is returned at once (a call in tail position).
-func (m *machine) binary(ins isa.Instr, b, c value.Value, code []isa.Instr, pc int) (value.Value, *value.Error) {
+// the same errors. Like every application in the interpreter, the
+// operation fails at the depth limit unless it is in tail position
+// (isa.TailMark).
+func (m *machine) binary(ins isa.Instr, b, c value.Value) (value.Value, *value.Error) {
 	op := ins.Op()
-	if m.depth >= m.maxDepth && !(op < isa.OpIfLt && returnsResult(code, pc, ins.A())) {
+	if m.depth >= m.maxDepth && !ins.Tail() {
 		return value.Nil, rt.StackOverflow(m.maxDepth)
 	}
 	if b.Kind() == value.KFloat && c.Kind() == value.KFloat {
@@ -218,25 +232,5 @@ func (m *machine) binary(ins isa.Instr, b, c value.Value, code []isa.Instr, pc i
 		return value.Nil, internalError("%s is not an operator", op)
 	}
 	m.operands[0], m.operands[1] = b, c
-	return m.callBuiltin(operatorBuiltins[op], m.operands[:], true)
-}
-
-// returnsResult says whether the instruction at pc, or the one a chain of
-// jumps from it leads to, returns register reg: then the instruction
-// before pc, which wrote reg, is in tail position, where the interpreter
-// makes a call in its caller's stead, without counting it. (A value moved
-// to another register before it is returned is a let binding's or a
-// definition's, computed outside tail position.)
-func returnsResult(code []isa.Instr, pc, reg int) bool {
-	for steps := 0; steps < 16 && pc >= 0 && pc < len(code); steps++ {
-		switch ins := code[pc]; ins.Op() {
-		case isa.OpReturn:
-			return ins.A() == reg
-		case isa.OpJmp:
-			pc += 1 + ins.SJ()
-		default:
-			return false
-		}
-	}
-	return false
+	return m.callBuiltin(operatorBuiltins[op], m.operands[:], !ins.Tail())
 }

@@ -3,19 +3,24 @@ package vm
 import (
 	"slices"
 
-	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
-// runMain runs Protos[0] as the bottom frame, with itself in the callee
-// slot below its registers like any other frame.
+// runMain runs Protos[0] as the bottom frame.
 func (m *machine) runMain() (value.Value, *value.Error) {
-	main := &Closure{fn: &m.functions[0]}
+	return m.runFrom(&Closure{fn: &m.functions[0]})
+}
+
+// runFrom runs cl, which takes no arguments, as the bottom frame of an
+// empty machine, at the machine's depth, with itself in the callee slot
+// below its registers like any other frame. The fresh stack holds nil in
+// every register.
+func (m *machine) runFrom(cl *Closure) (value.Value, *value.Error) {
 	m.stack = make([]value.Value, 1+window+initialStack)
-	m.stack[0] = value.Func(main)
-	m.frames = append(make([]frame, 0, initialFrames), frame{cl: main, base: 1})
+	m.stack[0] = value.Func(cl)
+	m.frames = append(make([]frame, 0, initialFrames), frame{cl: cl, base: 1, depth: m.depth})
 	return m.execute(0)
 }
 
@@ -57,8 +62,6 @@ reload:
 		ins := code[pc]
 		pc++
 		switch ins.Op() {
-		case isa.OpNop:
-
 		case isa.OpMove:
 			regs[ins.A()] = regs[ins.B()]
 		case isa.OpLoadK:
@@ -79,13 +82,6 @@ reload:
 				goto fail
 			}
 			regs[ins.A()] = c.V
-		case isa.OpSetUpCell:
-			c, e := cellOf(cl.upvals[ins.A()])
-			if e != nil {
-				err = e
-				goto fail
-			}
-			c.V = regs[ins.B()]
 		case isa.OpNewCell:
 			regs[ins.A()] = value.NewCell(value.Nil)
 		case isa.OpGetCell:
@@ -144,7 +140,7 @@ reload:
 				regs[ins.A()] = value.Int(b.AsInt() + c.AsInt())
 				continue
 			}
-			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+			if result, err = m.binary(ins, b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
@@ -154,7 +150,7 @@ reload:
 				regs[ins.A()] = value.Int(b.AsInt() - c.AsInt())
 				continue
 			}
-			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+			if result, err = m.binary(ins, b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
@@ -164,13 +160,13 @@ reload:
 				regs[ins.A()] = value.Int(b.AsInt() * c.AsInt())
 				continue
 			}
-			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+			if result, err = m.binary(ins, b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
 		case isa.OpDiv, isa.OpMod, isa.OpEq:
 			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
-			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+			if result, err = m.binary(ins, b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
@@ -180,12 +176,12 @@ reload:
 				regs[ins.A()] = value.Bool(intOrder(ins.Op(), b.AsInt(), c.AsInt()))
 				continue
 			}
-			if result, err = m.binary(ins, b, c, code, pc); err != nil {
+			if result, err = m.binary(ins, b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
 		case isa.OpNot:
-			if atLimit && !returnsResult(code, pc, ins.A()) {
+			if atLimit && !ins.Tail() {
 				err = rt.StackOverflow(m.maxDepth)
 				goto fail
 			}
@@ -217,7 +213,7 @@ reload:
 			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
 				holds = intOrder(ins.Op(), b.AsInt(), c.AsInt())
 			} else {
-				if result, err = m.binary(ins, b, c, code, pc); err != nil {
+				if result, err = m.binary(ins, b, c); err != nil {
 					goto fail
 				}
 				holds = result.Truthy()
@@ -254,11 +250,6 @@ reload:
 				regs[a+1] = value.Int(i + 1)
 			} else {
 				pc += ins.SBx()
-			}
-		case isa.OpAssert:
-			if v := regs[ins.A()]; ins.B()&(1<<v.Kind()) == 0 {
-				err = value.Errorf(value.TypeError, "%s", consts[ins.C()].AsString())
-				goto fail
 			}
 
 		// Calls.
@@ -323,15 +314,14 @@ reload:
 			goto ret
 		case isa.OpCallB:
 			a, n := ins.A(), ins.B()
-			tail := returnsResult(code, pc, a)
-			if atLimit && !tail {
+			if atLimit && !ins.Tail() {
 				err = rt.StackOverflow(m.maxDepth)
 				goto fail
 			}
 			if err = m.tick(); err != nil {
 				goto fail
 			}
-			if result, err = m.callBuiltin(m.builtins[ins.C()], regs[a+1:a+1+n], !tail); err != nil {
+			if result, err = m.callBuiltin(m.builtins[ins.C()], regs[a+1:a+1+n], !ins.Tail()); err != nil {
 				goto fail
 			}
 			regs = registers(m.stack[base:])
@@ -359,11 +349,6 @@ reload:
 			}
 			if ok {
 				pc++
-			}
-		case isa.OpCheckType:
-			if t, v := m.module.Types[ins.Bx()], regs[ins.A()]; !value.Check(t, v) {
-				err = rt.ValidationError(t, v, checkedValue)
-				goto fail
 			}
 		case isa.OpCheckTypeFor:
 			if t, v := m.module.Types[ins.B()], regs[ins.A()]; !value.Check(t, v) {
@@ -398,11 +383,11 @@ reload:
 
 		// Steps.
 		case isa.OpStepCheck:
-			if err = rt.CheckStepIsolation(m.rc, ast.StepKind(m.module.Steps[ins.Bx()].Kind)); err != nil {
+			if err = m.checkStep(ins.Bx()); err != nil {
 				goto fail
 			}
 		case isa.OpStepBegin:
-			if result, err = m.beginStep(m.module.Steps[ins.Bx()]); err != nil {
+			if result, err = m.beginStep(ins.Bx()); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
@@ -411,9 +396,10 @@ reload:
 				goto fail
 			}
 		case isa.OpStepFail:
-			if err = m.failStep(regs[ins.A()], regs[ins.B()]); err != nil {
+			if result, err = m.failStep(regs[ins.A()], regs[ins.B()]); err != nil {
 				goto fail
 			}
+			regs[ins.B()] = result
 		case isa.OpLoopCheck:
 			count := regs[ins.A()]
 			if count.Kind() != value.KInt {
@@ -427,15 +413,10 @@ reload:
 			regs[ins.A()] = value.Int(count.AsInt() + 1)
 		case isa.OpParallel:
 			b, c := ins.B(), ins.C()
-			results := make([]value.Value, c)
-			for i := range results {
-				// A branch runs at the depth of the step, not as a call.
-				if results[i], err = m.apply(m.stack[base+b+i], nil, false); err != nil {
-					goto fail
-				}
+			if result, err = m.parallel(regs[b : b+c]); err != nil {
+				goto fail
 			}
-			regs = registers(m.stack[base:])
-			regs[ins.A()] = value.NewVector(results)
+			regs[ins.A()] = result
 
 		default:
 			err = internalError("unknown opcode %d", ins.Op())
@@ -480,10 +461,6 @@ reload:
 		goto reload
 	}
 }
-
-// checkedValue describes what a CHECKTYPE checks in its error message;
-// CHECKTYPEFOR names it.
-const checkedValue = "value"
 
 // registers is the register window of a frame. It is an array pointer,
 // not a slice, so that indexing it with an operand (16 bits wide) needs no

@@ -18,8 +18,11 @@ type function struct {
 	numRegs   int
 	variadic  bool
 	// capability is the host capability a delegated function's calls go
-	// to, "" for a function that runs here.
+	// to, "" for a function that runs here; answerType is the type the
+	// host's answer must have, the one the function's RETURNTYPE declares
+	// (nil: any).
 	capability string
+	answerType *value.Type
 }
 
 // Closure is the function value CLOSURE makes: a prototype and the values
@@ -48,6 +51,9 @@ func (m *machine) link() {
 			numRegs:    p.NumRegs,
 			variadic:   p.Variadic,
 			capability: capability,
+		}
+		if first := p.Code[0]; capability != "" && first.Op() == isa.OpReturnType {
+			m.functions[i].answerType = mod.Types[first.Bx()]
 		}
 	}
 	m.builtins = make([]*value.Builtin, len(mod.Builtins))

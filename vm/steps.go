@@ -1,9 +1,12 @@
 package vm
 
 import (
+	"context"
+	"io"
+	"slices"
+
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -11,18 +14,36 @@ import (
 // A step's handle, the value STEPBEGIN leaves in a register for STEPEND or
 // STEPFAIL, is the integer index of the step in machine.steps. The host
 // sees the steps in the order they begin and end; the body of a step runs
-// with the step's action id in the context given to capabilities.
+// with the step's context (rt.BeginStep: action id, profile, deadline).
 
-// beginStep checks that the runtime context allows the step's isolation
-// level and tells the host the step starts (§4.14).
-func (m *machine) beginStep(s isa.Step) (value.Value, *value.Error) {
-	if err := rt.CheckStepIsolation(m.rc, ast.StepKind(s.Kind)); err != nil {
+// profile returns the profile step index runs under: from Options.Profiles
+// when given, else from the module's step table; nil for none.
+func (m *machine) profile(index int) *host.StepProfile {
+	if m.profiles == nil {
+		return m.module.Steps[index].Profile
+	}
+	if index < len(m.profiles) {
+		return m.profiles[index]
+	}
+	return nil
+}
+
+// checkStep returns the SecurityViolation of step index when the runtime
+// context denies the isolation its kind or its profile needs.
+func (m *machine) checkStep(index int) *value.Error {
+	s := &m.module.Steps[index]
+	return rt.CheckStep(m.rc, ast.StepKind(s.Kind), s.Name, m.profile(index))
+}
+
+// beginStep checks that the runtime context allows step index, tells the
+// host the step starts (§4.14) and runs what follows under its context.
+func (m *machine) beginStep(index int) (value.Value, *value.Error) {
+	if err := m.checkStep(index); err != nil {
 		return value.Nil, err
 	}
-	outer := m.ctx
-	id := m.host.NotifyStepStarted(outer, s.Name)
-	m.steps = append(m.steps, activeStep{actionID: id, outer: outer})
-	m.ctx = host.WithStep(outer, id)
+	s := rt.BeginStep(m.ctx, m.host, m.module.Steps[index].Name, m.profile(index))
+	m.steps = append(m.steps, s)
+	m.setContext(s.Ctx)
 	return value.Int(int64(len(m.steps) - 1)), nil
 }
 
@@ -32,33 +53,96 @@ func (m *machine) endStep(handle, result value.Value) *value.Error {
 	if err != nil {
 		return err
 	}
-	m.host.NotifyStepCompleted(s.outer, s.actionID, result)
+	s.Complete(m.host, result)
 	return nil
 }
 
 // failStep tells the host the step of handle failed with the error value
-// failure (A13); the code raises the error again afterwards.
-func (m *machine) failStep(handle, failure value.Value) *value.Error {
+// failure (A13) and returns the error value the code raises afterwards:
+// failure, or the catchable error of a step that overran its time limit
+// (rt.Step.Fail), in which case the Timeout no longer ends the run.
+func (m *machine) failStep(handle, failure value.Value) (value.Value, *value.Error) {
 	if failure.Kind() != value.KError {
-		return internalError("STEPFAIL with a %s", failure.TypeName())
+		return value.Nil, internalError("STEPFAIL with a %s", failure.TypeName())
 	}
 	s, err := m.closeStep(handle)
 	if err != nil {
-		return err
+		return value.Nil, err
 	}
-	m.host.NotifyStepFailed(s.outer, s.actionID, failure.AsError().Message)
-	return nil
+	cause := failure.AsError()
+	raised := s.Fail(m.host, cause)
+	if raised == cause {
+		return failure, nil
+	}
+	if m.limit == cause {
+		m.limit = nil
+	}
+	return value.ErrorValue(raised), nil
 }
 
 // closeStep ends the step of handle, and any step begun inside it that an
-// error skipped, restoring the context from before it.
-func (m *machine) closeStep(handle value.Value) (activeStep, *value.Error) {
+// error skipped, taking up the context from before it.
+func (m *machine) closeStep(handle value.Value) (*rt.Step, *value.Error) {
 	if handle.Kind() != value.KInt || handle.AsInt() < 0 || handle.AsInt() >= int64(len(m.steps)) {
-		return activeStep{}, internalError("no step has the handle %s", handle)
+		return nil, internalError("no step has the handle %s", handle)
 	}
 	i := int(handle.AsInt())
 	s := m.steps[i]
+	for _, skipped := range m.steps[i+1:] {
+		skipped.Release()
+	}
 	m.steps = m.steps[:i]
-	m.ctx = s.outer
+	m.setContext(s.Outer)
 	return s, nil
+}
+
+// setContext makes ctx the context the machine runs under: the one it
+// hands the host, and whose end (the run's deadline or cancellation, or a
+// step's time limit) it polls for.
+func (m *machine) setContext(ctx context.Context) {
+	m.ctx, m.done = ctx, ctx.Done()
+	m.limits.deadline, m.limits.hasDeadline = ctx.Deadline()
+}
+
+// parallel runs the branches of a step-parallel, closures without
+// parameters, concurrently, each on a machine of its own (fork), and
+// returns the vector of their values (see rt.RunParallel).
+func (m *machine) parallel(branches []value.Value) (value.Value, *value.Error) {
+	branches = slices.Clone(branches) // registers, which the stack may move
+	results, err := rt.RunParallel(m.ctx, m.host, m.stdout, len(branches),
+		func(ctx context.Context, i int, stdout io.Writer) (value.Value, *value.Error) {
+			return m.fork(ctx, stdout).runBranch(branches[i])
+		})
+	if err != nil {
+		return value.Nil, err
+	}
+	return value.NewVector(results), nil
+}
+
+// fork returns the machine a branch of a step-parallel runs on. It shares
+// with m what stays fixed while branches run: the module as linked, the
+// host, the runtime context, the profiles and the globals, which only the
+// top-level function writes (the verifier sees to it) and which is
+// suspended in PARALLEL meanwhile. It has its own stacks, steps, limits,
+// output and context, and starts at m's call depth.
+func (m *machine) fork(ctx context.Context, stdout io.Writer) *machine {
+	b := *m
+	b.stdout = stdout
+	b.stack, b.frames, b.steps, b.returnChecks, b.limit = nil, nil, nil, nil, nil
+	b.limits.init(ctx, m.limits.maxMemory)
+	b.setContext(ctx)
+	return &b
+}
+
+// runBranch runs the branch closure as the bottom frame of the machine.
+func (m *machine) runBranch(branch value.Value) (value.Value, *value.Error) {
+	cl, ok := branch.Ref().(*Closure)
+	if !ok || cl.fn.capability != "" || cl.fn.numParams != 0 || cl.fn.variadic {
+		return value.Nil, internalError("a step-parallel branch must be a closure without parameters, not a %s", branch.TypeName())
+	}
+	v, err := m.runFrom(cl)
+	if m.limit != nil {
+		return value.Nil, m.limit
+	}
+	return v, err
 }

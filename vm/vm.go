@@ -85,6 +85,12 @@ type Options struct {
 	// which is process-wide: concurrent runs share the lowest ceiling).
 	MaxMemory int64
 	Stdout    io.Writer // println output; nil: os.Stdout
+	// Profiles, when not nil, replace the profiles of the module's step
+	// table (isa.Step.Profile), indexed like it: a step runs under its
+	// profile (isolation level, network, file system and I/O limits
+	// enforced by the host, time limit); a step without one under the
+	// host's run-level policy.
+	Profiles []*host.StepProfile
 }
 
 // Run verifies m, runs its top-level function Protos[0] and returns its
@@ -114,15 +120,17 @@ func Run(ctx context.Context, m *isa.Module, opts Options) (result value.Value, 
 	return v, rt.GoError(rerr)
 }
 
-// machine is the state of one run.
+// machine is the state of one run, or of one branch of a step-parallel
+// (see fork).
 type machine struct {
-	ctx    context.Context // the run's context, carrying the innermost step's action id
-	done   <-chan struct{} // the run's cancellation
-	host   host.Host
-	rc     *host.RuntimeContext
-	stdout io.Writer
-	module *isa.Module
-	file   string
+	ctx      context.Context // the run's context, or the innermost step's (setContext)
+	done     <-chan struct{} // ctx's cancellation
+	host     host.Host
+	rc       *host.RuntimeContext
+	stdout   io.Writer
+	module   *isa.Module
+	file     string
+	profiles []*host.StepProfile // Options.Profiles
 
 	functions []function       // one per prototype, indexed like Module.Protos
 	builtins  []*value.Builtin // Module.Builtins resolved
@@ -143,7 +151,7 @@ type machine struct {
 	// and the run ends with it.
 	limit *value.Error
 
-	steps []activeStep // the steps begun and not yet ended, innermost last
+	steps []*rt.Step // the steps begun and not yet ended, innermost last
 
 	// returnChecks are the return types the frames must check their
 	// results against (RETURNTYPE), each frame's from its checks index on.
@@ -179,12 +187,6 @@ type returnCheck struct {
 	pc  int
 }
 
-// activeStep is a step between its STEPBEGIN and its STEPEND or STEPFAIL.
-type activeStep struct {
-	actionID string
-	outer    context.Context // the context to restore when the step ends
-}
-
 func newMachine(ctx context.Context, m *isa.Module, opts Options) *machine {
 	mc := &machine{
 		ctx:      ctx,
@@ -194,6 +196,7 @@ func newMachine(ctx context.Context, m *isa.Module, opts Options) *machine {
 		stdout:   opts.Stdout,
 		module:   m,
 		file:     m.File,
+		profiles: opts.Profiles,
 		maxDepth: opts.MaxDepth,
 	}
 	if mc.host == nil {

@@ -76,6 +76,7 @@ import (
 	"fmt"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -85,6 +86,11 @@ type Options struct {
 	// NoFold disables constant folding of builtin calls, so that tests can
 	// observe the instructions a call compiles to.
 	NoFold bool
+	// Profiles are the step profiles to store in the step table, indexed
+	// by ast.Step.Index as compiler/effects.Derive returns them; nil
+	// stores none, and the steps then run under the host's run-level
+	// policy.
+	Profiles []*host.StepProfile
 }
 
 // Compile compiles prog with the default options.
@@ -105,6 +111,7 @@ func CompileWith(prog *ast.Program, opts Options) (*isa.Module, error) {
 		types:    map[*value.Type]int{},
 		folded:   map[ast.Node]folding{},
 	}
+	m.mod.Steps = m.stepTable(m.res.steps, opts.Profiles)
 	m.mod.Protos = []*isa.Proto{nil} // Protos[0], the top level, is filled last
 	g := m.newFunc(m.res.main, "main")
 	result := g.alloc()
@@ -180,11 +187,15 @@ func (m *moduleGen) newFunc(fn *function, name string) *funcGen {
 	return &funcGen{m: m, fn: fn, proto: &isa.Proto{Name: name}, consts: map[value.Value]int{}}
 }
 
-// fail records err (the first one wins) at the current position.
+// fail records an error (the first one wins) at the current position.
 func (g *funcGen) fail(format string, args ...any) {
-	if g.m.err == nil {
-		pos := value.Pos{File: g.m.file, Line: int(g.pos.Line), Col: int(g.pos.Col)}
-		g.m.err = value.Errorf(value.InternalError, "codegen: %s", fmt.Sprintf(format, args...)).WithPos(pos)
+	g.m.fail(value.Pos{File: g.m.file, Line: int(g.pos.Line), Col: int(g.pos.Col)}, format, args...)
+}
+
+// fail records an error (the first one wins) at pos.
+func (m *moduleGen) fail(pos value.Pos, format string, args ...any) {
+	if m.err == nil {
+		m.err = value.Errorf(value.InternalError, "codegen: %s", fmt.Sprintf(format, args...)).WithPos(pos)
 	}
 }
 

@@ -223,9 +223,8 @@ func (g *funcGen) load(v *variable, dst int) {
 func (g *funcGen) store(v *variable, src int) {
 	switch {
 	case v.frame.fn != g.fn:
-		// Only a step-parallel branch assigns a variable of another
-		// function, and the resolver gave such variables cells.
-		g.emit(isa.ABC(isa.OpSetUpCell, g.fn.upvalIndex[v], src, 0))
+		// Code writes only the variables of its own frames.
+		g.fail("internal: %s assigned from another function", v.name)
 	case v.cell:
 		g.emit(isa.ABC(isa.OpSetCell, v.reg, src, 0))
 	case v.reg != src:

@@ -9,8 +9,8 @@ import (
 // The resolver decides, before any code is generated, where every name of
 // the program lives. It replays the scoping of the reference interpreter
 // statically: interp keeps a chain of mutable frames, pushed by calls, let,
-// match and catch clauses, loop iterations and steps with :params, and a
-// def binds into the innermost one. The resolver walks the program in
+// match and catch clauses, loop iterations, steps with :params and the
+// branches of step-parallel, and a def binds into the innermost one. The resolver walks the program in
 // evaluation order with the same frames and records, for each frame, every
 // variable it will ever hold.
 //
@@ -32,15 +32,25 @@ import (
 // resolver knows which writes are definite (not under a condition within
 // their frame) and only tests reads that no definite write precedes.
 //
+// A step-loop runs its condition and body again and again in the frame it
+// stands in, so a def the body makes there is seen by the condition and
+// the body of the iterations after: the resolver binds such names, as
+// maybe unbound, before walking the loop.
+//
+// Each branch of a step-parallel is a closure the step runs at once, in a
+// frame of its own (the branches run concurrently, so none may write a
+// frame another can see): its defs bind there and vanish with the branch.
+//
 // A variable captured by a closure is copied into it when the closure is
 // made, unless the copy could go stale: when the variable is written after
 // the closure is made (letrec, a self-referencing local defn, a def that
-// reassigns it), written again and again by a step-loop, or written from a
-// step-parallel branch. Such variables live in cells shared by reference.
+// reassigns it) or written again and again by a step-loop. Such variables
+// live in cells shared by reference.
 
 // site names a place of the AST that binds names or opens frames: a node
 // and, for nodes with several such places, the index of the one meant (the
-// binding, clause or branch number; -1 for a rest parameter).
+// binding, clause or branch number; -1 for a rest parameter or the :params
+// of a step).
 type site struct {
 	node  ast.Node
 	index int
@@ -84,8 +94,8 @@ type frame struct {
 }
 
 // function is a closure body, the top-level code, or a step-parallel branch.
-// A branch is a closure the step runs at once in the frame where it stands:
-// it owns no frame of its own at its start, and its defs bind there.
+// A branch is a closure the step runs at once, so the frames around the
+// step are as the walk has left them when it reads them.
 type function struct {
 	parent     *function
 	created    int // walk clock at which the parent makes the closure
@@ -125,6 +135,8 @@ type resolution struct {
 	// globalDefs are the names some def, defn or defstruct binds in the
 	// top-level frame, wherever it stands.
 	globalDefs map[string]bool
+	// steps are the step forms of the program, in walk order.
+	steps []*ast.Step
 }
 
 // link is one candidate of a read: a variable and whether the read must
@@ -389,11 +401,7 @@ func (r *resolver) define(n ast.Node, name string) {
 		r.res.globalDefs[name] = true
 		return
 	}
-	v := r.bind(r.scope, name)
-	r.res.defs[n] = v
-	// A def in a step-parallel branch assigns a variable of the frame the
-	// step stands in, through the branch's upvalue.
-	r.capture(v, r.fn)
+	r.res.defs[n] = r.bind(r.scope, name)
 }
 
 func (r *resolver) nodes(ns []ast.Node) {
@@ -573,6 +581,7 @@ func (r *resolver) forLoop(n *ast.For) {
 }
 
 func (r *resolver) step(n *ast.Step) {
+	r.res.steps = append(r.res.steps, n)
 	if !wellFormedStep(n) {
 		return
 	}
@@ -581,8 +590,8 @@ func (r *resolver) step(n *ast.Step) {
 		r.nodes(n.ParamVals)
 		var f *frame
 		f, leave = r.enter()
-		r.res.frames[site{n, 0}] = []*frame{f}
-		r.res.bindings[site{n, 0}] = []*variable{r.bind(f, paramsName)}
+		r.res.frames[site{n, -1}] = []*frame{f}
+		r.res.bindings[site{n, -1}] = []*variable{r.bind(f, paramsName)}
 	}
 	switch n.Kind {
 	case ast.StepIf:
@@ -593,8 +602,13 @@ func (r *resolver) step(n *ast.Step) {
 		}
 		r.alternatives(n.Body[1], els)
 	case ast.StepLoop:
-		// The condition runs at least once, the body maybe never.
 		r.loop++
+		if !r.scope.global {
+			r.cond++
+			frameDefs(n.Body, func(name string) { r.bind(r.scope, name) })
+			r.cond--
+		}
+		// The condition runs at least once, the body maybe never.
 		r.node(n.Body[0])
 		r.conditional(n.Body[1])
 		r.loop--
@@ -605,11 +619,75 @@ func (r *resolver) step(n *ast.Step) {
 		for i, b := range n.Body {
 			r.fn = &function{parent: savedFn, created: created, branch: true}
 			r.res.funcs[site{n, i}] = r.fn
+			f, leaveBranch := r.enter()
+			r.res.frames[site{n, i}] = []*frame{f}
 			r.node(b)
+			leaveBranch()
 		}
 		r.fn = savedFn
 	default:
 		r.nodes(n.Body)
 	}
 	leave()
+}
+
+// frameDefs calls def with the name of every def and defstruct among
+// nodes, and the forms nested in them, that binds in the frame nodes run
+// in rather than in a frame some form among them opens (a function, a
+// let, a match or catch clause, a loop iteration, a step's :params or
+// branch: see the resolver's walk).
+func frameDefs(nodes []ast.Node, def func(name string)) {
+	for _, n := range nodes {
+		switch n := n.(type) {
+		case *ast.Def:
+			frameDefs([]ast.Node{n.Value}, def)
+			def(n.Name)
+		case *ast.Defstruct:
+			def(n.Name)
+		case *ast.Vector:
+			frameDefs(n.Elems, def)
+		case *ast.Map:
+			frameDefs(n.Vals, def)
+		case *ast.Call:
+			frameDefs([]ast.Node{n.Fn}, def)
+			frameDefs(n.Args, def)
+		case *ast.If:
+			frameDefs([]ast.Node{n.Cond, n.Then, n.Else}, def)
+		case *ast.Do:
+			frameDefs(n.Body, def)
+		case *ast.And:
+			frameDefs(n.Args, def)
+		case *ast.Or:
+			frameDefs(n.Args, def)
+		case *ast.Match:
+			frameDefs([]ast.Node{n.Subject}, def)
+		case *ast.Try:
+			frameDefs(n.Body, def)
+			frameDefs(n.Finally, def)
+		case *ast.For:
+			if len(n.Bindings) > 0 {
+				frameDefs([]ast.Node{n.Bindings[0].Coll}, def)
+			}
+		case *ast.Dotimes:
+			frameDefs([]ast.Node{n.Count}, def)
+		case *ast.CallCap:
+			frameDefs([]ast.Node{n.ID}, def)
+			frameDefs(n.Args, def)
+		case *ast.Meta:
+			for i, k := range n.Keys {
+				if isRuntimeHint(k) {
+					frameDefs([]ast.Node{n.Vals[i]}, def)
+				}
+			}
+			frameDefs([]ast.Node{n.Expr}, def)
+		case *ast.Step:
+			switch {
+			case !wellFormedStep(n):
+			case n.ParamKeys != nil:
+				frameDefs(n.ParamVals, def)
+			case n.Kind != ast.StepParallel:
+				frameDefs(n.Body, def)
+			}
+		}
+	}
 }

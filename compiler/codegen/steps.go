@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -45,13 +46,13 @@ func wellFormedStep(n *ast.Step) bool {
 // and the parameters evaluated (in the enclosing scope) before the host
 // hears of the step. The body runs between STEPBEGIN and STEPEND, under a
 // Finally handler that reports the failure to the host and raises the
-// error again.
+// error again (STEPFAIL may have replaced it: see isa.OpStepFail).
 func (g *funcGen) step(n *ast.Step, dst int) {
 	if !wellFormedStep(n) {
 		g.raise(value.InvalidArguments, fmt.Sprintf("Malformed %s form", n.Name))
 		return
 	}
-	index := g.m.addStep(n)
+	index := n.Index
 	top := g.top
 	defer g.release(top)
 	if n.ParamKeys != nil {
@@ -81,19 +82,46 @@ func (g *funcGen) step(n *ast.Step, dst int) {
 	g.patchHere(done)
 }
 
-func (m *moduleGen) addStep(n *ast.Step) int {
-	s := isa.Step{Name: n.Name, Kind: uint8(n.Kind), ExposeContext: -1, ContextKeys: n.ContextKeys, MergePolicy: n.MergePolicy}
-	if n.ExposeContext != nil {
-		s.ExposeContext = int8(boolOperand(*n.ExposeContext))
+// stepTable builds the module's step table: one entry per step form, at
+// its ast.Step.Index, with the profile derived for it when profiles are
+// given. A slot no step form of steps claims (the front end leaves one
+// where it dropped a malformed step) holds an unnamed entry that no
+// instruction names. Two steps with one index, or a negative one, would
+// misalign the profiles: that is an error.
+func (m *moduleGen) stepTable(steps []*ast.Step, profiles []*host.StepProfile) []isa.Step {
+	size := 0
+	for _, n := range steps {
+		size = max(size, n.Index+1)
 	}
-	m.mod.Steps = append(m.mod.Steps, s)
-	return len(m.mod.Steps) - 1
+	table := make([]isa.Step, size)
+	filled := make([]bool, size)
+	for _, n := range steps {
+		if n.Index < 0 || filled[n.Index] {
+			m.fail(n.P, "step %q has the index %d of another step (or a negative one)", n.Name, n.Index)
+			return nil
+		}
+		filled[n.Index] = true
+		s := &table[n.Index]
+		*s = isa.Step{Name: n.Name, Kind: uint8(n.Kind), ExposeContext: -1, ContextKeys: n.ContextKeys, MergePolicy: n.MergePolicy}
+		if n.ExposeContext != nil {
+			s.ExposeContext = int8(boolOperand(*n.ExposeContext))
+		}
+	}
+	for i := range table {
+		if !filled[i] {
+			table[i].ExposeContext = -1
+		}
+		if i < len(profiles) {
+			table[i].Profile = profiles[i]
+		}
+	}
+	return table
 }
 
 // stepParams evaluates the :params map and binds it to %params in the
 // step's own frame.
 func (g *funcGen) stepParams(n *ast.Step) {
-	g.enterFrame(g.m.res.frames[site{n, 0}][0])
+	g.enterFrame(g.m.res.frames[site{n, -1}][0])
 	top := g.top
 	params := g.alloc()
 	base := g.allocN(len(n.ParamVals))
@@ -105,7 +133,7 @@ func (g *funcGen) stepParams(n *ast.Step) {
 		keys[i] = value.String(k)
 	}
 	g.emit(isa.ABC(isa.OpNewMap, params, base, g.constant16(value.NewVector(keys))))
-	g.store(g.m.res.bindings[site{n, 0}][0], params)
+	g.store(g.m.res.bindings[site{n, -1}][0], params)
 	g.release(top)
 }
 
@@ -145,7 +173,7 @@ func (g *funcGen) stepLoop(n *ast.Step, dst int) {
 }
 
 // parallel makes each branch of a step-parallel a closure without
-// parameters and has PARALLEL call them in order.
+// parameters, running in a frame of its own, and has PARALLEL run them.
 func (g *funcGen) parallel(n *ast.Step, dst int) {
 	if len(n.Body) > isa.MaxA {
 		g.fail("a step-parallel with more than %d branches", isa.MaxA)
@@ -155,6 +183,7 @@ func (g *funcGen) parallel(n *ast.Step, dst int) {
 	base := g.allocN(len(n.Body))
 	for i, b := range n.Body {
 		child := g.m.newFunc(g.m.res.funcs[site{n, i}], "fn")
+		child.enterFrame(g.m.res.frames[site{n, i}][0])
 		result := child.alloc()
 		child.expr(b, result)
 		child.emit(isa.ABC(isa.OpReturn, result, 0, 0))

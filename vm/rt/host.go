@@ -3,7 +3,6 @@ package rt
 import (
 	"context"
 
-	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -22,9 +21,15 @@ func CapabilityID(id value.Value) (string, *value.Error) {
 
 // CallCapability checks capability id against the runtime context and
 // executes it through the host; host failures are ordinary (catchable)
-// errors. The host may keep args.
+// errors. The host may keep args. A refusal names the step running in ctx
+// (see BeginStep), and a host that records violations
+// (host.ViolationRecorder) records it, so that it reaches the causal chain
+// like the refusals the host makes itself.
 func CallCapability(ctx context.Context, h host.Host, rc *host.RuntimeContext, id string, args []value.Value) (value.Value, *value.Error) {
-	if err := rc.CheckCapability(id); err != nil {
+	if err := rc.CheckCapabilityIn(stepName(ctx), id); err != nil {
+		if r, ok := h.(host.ViolationRecorder); ok {
+			r.RecordViolation(ctx, id, err)
+		}
 		return value.Nil, ToError(err)
 	}
 	v, err := h.ExecuteCapability(ctx, id, args)
@@ -42,59 +47,4 @@ func DelegatedCapability(target, id string) (capability string, ok bool) {
 		return "", false
 	}
 	return "model-call:" + id, true
-}
-
-// stepForms names each step kind the way the host and the isolation check
-// see it, with the isolation level it needs.
-var stepForms = [...]struct {
-	name      string
-	isolation host.Isolation
-}{
-	ast.StepPlain:    {"step", host.Inherit},
-	ast.StepIf:       {"step-if", host.Inherit},
-	ast.StepLoop:     {"step-loop", host.Inherit},
-	ast.StepParallel: {"step-parallel", host.Isolated},
-}
-
-// CheckStepIsolation returns the SecurityViolation of a step form of kind
-// whose isolation level the runtime context denies, or nil. An unknown
-// kind is InvalidArguments: neither front end builds one, but engines must
-// not crash on a bad tree or module.
-func CheckStepIsolation(rc *host.RuntimeContext, kind ast.StepKind) *value.Error {
-	if int(kind) >= len(stepForms) {
-		return value.Errorf(value.InvalidArguments, "Malformed step form (kind %d)", kind)
-	}
-	form := stepForms[kind]
-	if err := rc.CheckIsolation(form.name, form.isolation); err != nil {
-		return ToError(err)
-	}
-	return nil
-}
-
-// MaxLoopIterations bounds a step-loop (§4.14).
-const MaxLoopIterations = 10000
-
-// LoopLimitError is the error of a step-loop that ran MaxLoopIterations
-// times without its condition turning false.
-func LoopLimitError() *value.Error {
-	return value.Errorf(value.Generic, "Loop exceeded maximum iterations (%d)", MaxLoopIterations)
-}
-
-// StepTruthy is the extended truthiness of step-if and step-loop (§3.1):
-// besides nil and false, 0, 0.0, "", [] and {} are false. An empty list
-// stays true.
-func StepTruthy(v value.Value) bool {
-	switch v.Kind() {
-	case value.KInt:
-		return v.AsInt() != 0
-	case value.KFloat:
-		return v.AsFloat() != 0
-	case value.KString:
-		return v.AsString() != ""
-	case value.KVector:
-		return len(v.Items()) != 0
-	case value.KMap:
-		return v.AsMap().Len() != 0
-	}
-	return v.Truthy()
 }
