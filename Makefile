@@ -41,6 +41,7 @@ fuzz:
 	$(GO) test ./compiler -run '^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME)
 	$(GO) test ./isa -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME)
 	$(GO) test ./isa -run '^$$' -fuzz=FuzzVerify -fuzztime=$(FUZZTIME)
+	$(GO) test ./internal/progen -run '^$$' -fuzz=FuzzDifferential -fuzztime=$(FUZZTIME)
 
 # The interpreter against the VM on bench/programs, and the front end's
 # speed (bench/cmd/benchtable); then the VM against other embeddable Go

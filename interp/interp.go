@@ -19,9 +19,13 @@
 //
 // Effects go through the host: capability calls after a check against the
 // RuntimeContext, step notifications, and the host execution context read by
-// @name and symbol fallback. Cancellation of the context passed to Run is
-// polled every few calls and loop iterations, so a runaway program stops
-// with an uncatchable Timeout error.
+// @name and symbol fallback. A step runs under its profile (Options.Profiles)
+// and its time limit (see vm/rt's step functions), and the branches of a
+// step-parallel run concurrently, each on a machine of its own (fork) and
+// in a frame of its own, so that no branch writes a frame another reads.
+// Cancellation of the context passed to Run, or the end of a step's time
+// limit, is polled every few calls and loop iterations, so a runaway
+// program stops with a Timeout error.
 package interp
 
 import (
@@ -97,6 +101,7 @@ type machine struct {
 	stdout   io.Writer
 	maxDepth int
 	profiles []*host.StepProfile
+	branches *rt.Parallel // runs the branches of step-parallel; one per run
 
 	depth int  // active non-tail applications
 	polls uint // counts calls and iterations towards the next cancellation check
@@ -114,7 +119,8 @@ type pendingCall struct {
 }
 
 func newMachine(ctx context.Context, opts Options) *machine {
-	m := &machine{ctx: ctx, host: opts.Host, rc: opts.Context, stdout: opts.Stdout, maxDepth: opts.MaxDepth, profiles: opts.Profiles}
+	m := &machine{ctx: ctx, host: opts.Host, rc: opts.Context, stdout: opts.Stdout, maxDepth: opts.MaxDepth,
+		profiles: opts.Profiles, branches: rt.NewParallel()}
 	if m.host == nil {
 		m.host = host.NewRecorder()
 	}
@@ -131,10 +137,11 @@ func newMachine(ctx context.Context, opts Options) *machine {
 }
 
 // fork returns the machine a branch of a step-parallel runs on: the run's
-// host, runtime context, limits and profiles, the branch's context and
-// output, and a call depth of its own starting at m's.
+// host, runtime context, limits, profiles and branch runner, the branch's
+// context and output, and a call depth of its own starting at m's.
 func (m *machine) fork(ctx context.Context, stdout io.Writer) *machine {
-	return &machine{ctx: ctx, host: m.host, rc: m.rc, stdout: stdout, maxDepth: m.maxDepth, profiles: m.profiles, depth: m.depth}
+	return &machine{ctx: ctx, host: m.host, rc: m.rc, stdout: stdout, maxDepth: m.maxDepth,
+		profiles: m.profiles, branches: m.branches, depth: m.depth}
 }
 
 // poll returns a Timeout error once the run's context is done. It looks at

@@ -116,8 +116,8 @@ func (m *machine) stepBody(node *ast.Step, e *env) (value.Value, *value.Error) {
 	case ast.StepLoop:
 		return m.evalStepLoop(node, e)
 	case ast.StepParallel:
-		results, err := rt.RunParallel(m.ctx, m.host, m.stdout, len(node.Body),
-			func(ctx context.Context, i int, stdout io.Writer) (value.Value, *value.Error) {
+		results, err := m.branches.Run(m.ctx, m.host, m.stdout, len(node.Body),
+			func(ctx context.Context, i int, stdout io.Writer, _ bool) (value.Value, *value.Error) {
 				return m.fork(ctx, stdout).eval(node.Body[i], newEnv(e))
 			})
 		if err != nil {

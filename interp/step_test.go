@@ -95,8 +95,8 @@ func TestSteps(t *testing.T) {
 			events: "action-1 started step-loop\naction-1 completed nil"},
 		{name: "step-loop limit", forms: forms(stepLoop(lit(value.True), num(1))), wantErr: value.Generic,
 			events: "action-1 started step-loop\naction-1 failed Loop exceeded maximum iterations (10000)"},
-		{name: "step-parallel runs branches in order", forms: forms(stepParallel(step("a", num(1)), step("b", num(2)))), want: "[1 2]",
-			events: "action-1 started step-parallel\naction-2 started a\naction-2 completed 1\naction-3 started b\naction-3 completed 2\naction-1 completed [1 2]"},
+		{name: "a step-parallel branch is a child action", forms: forms(stepParallel(step("a", num(1)))), want: "[1]",
+			events: "action-1 started step-parallel\naction-2 started step-parallel/branch-0\naction-3 started a\naction-3 completed 1\naction-2 completed 1\naction-1 completed [1]"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -31,11 +31,15 @@
 // K[x-RKConst] otherwise, so binary operations on a literal need no load.
 //
 // The only flag is TailMark (bit 56). The code generator sets it on an
-// arithmetic or comparison instruction (ADD..EQ), NOT or CALLB whose value
-// the function returns at once: the application is then in tail position,
-// where the interpreter makes it in its caller's stead, so the VM does not
-// count it towards the call depth. The verifier rejects the mark on any
-// other opcode, and every other flag bit.
+// arithmetic or comparison instruction (ADD..EQ), NOT or CALLB that
+// applies its builtin in tail position, where a call of a closure would be
+// a TAILCALL (the last form of a function body, and through it the
+// branches of if, the last forms of do and let, match clause bodies). The
+// interpreter makes such an application in its caller's stead, so the VM
+// does not count it towards the call depth. A value returned at once is
+// not enough: in (let [y (+ n 1)] y) the addition is not in tail position.
+// The verifier rejects the mark on any other opcode, and every other flag
+// bit.
 //
 // # Values that are not RTFS values
 //

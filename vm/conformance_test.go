@@ -12,6 +12,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/conformance"
+	"github.com/rtfs-go/rtfs/internal/enginetest"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm"
@@ -97,12 +98,12 @@ func runVM(t *testing.T, prog *ast.Program, maxDepth int) outcome {
 	rec := host.NewRecorder()
 	var out bytes.Buffer
 	v, err := vm.Run(context.Background(), m, vm.Options{Host: rec, Stdout: &out, MaxDepth: maxDepth})
-	return outcome{value: v, err: err, stdout: out.String(), events: rec.Events()}
+	return outcome{value: v, err: err, stdout: out.String(), events: enginetest.ComparableEvents(rec.Events())}
 }
 
 func runInterp(prog *ast.Program, maxDepth int) outcome {
 	rec := host.NewRecorder()
 	var out bytes.Buffer
 	v, err := interp.Run(context.Background(), prog, interp.Options{Host: rec, Stdout: &out, MaxDepth: maxDepth})
-	return outcome{value: v, err: err, stdout: out.String(), events: rec.Events()}
+	return outcome{value: v, err: err, stdout: out.String(), events: enginetest.ComparableEvents(rec.Events())}
 }

@@ -21,6 +21,9 @@ func TestDepthLimitMatchesInterpreter(t *testing.T) {
 		"(let [y 1] (+ n y))", "(do (+ n 1) (- n 1))", "(if (< n 1) :low :high)",
 		"(if (nil? n) 1 (+ n 1))", "(if (nil? n) (+ n 1) 1)", "(match n 0 (+ n 1))", "((fn [] n))", "(step \"s\" n)",
 		"(reduce (fn [a b] (+ a b)) 0 [1 2])", "(try (/ 1 n) (catch e :caught))",
+		// The value of an operation returned at once, but by a let or an
+		// and, which make it outside tail position.
+		"(let [y (+ n 1)] y)", "(and (+ n 1))", "(let [y (str n)] y)", "(or (not n))",
 	}
 	for _, body := range bodies {
 		src := fmt.Sprintf("(defn d [n] (match n 0 %s _ (let [r (d (- n 1))] r)))\n", body)

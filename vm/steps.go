@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
@@ -35,15 +36,38 @@ func (m *machine) checkStep(index int) *value.Error {
 	return rt.CheckStep(m.rc, ast.StepKind(s.Kind), s.Name, m.profile(index))
 }
 
+// activeStep is a step between its STEPBEGIN and its STEPEND or STEPFAIL,
+// with the end of the machine's context before it began, to take up again
+// when it ends.
+type activeStep struct {
+	*rt.Step
+	outer contextEnd
+}
+
+// contextEnd is how the machine learns that its context has ended: the
+// Done channel, and the deadline it looks at directly (see limits).
+type contextEnd struct {
+	done        <-chan struct{}
+	deadline    time.Time
+	hasDeadline bool
+}
+
 // beginStep checks that the runtime context allows step index, tells the
 // host the step starts (§4.14) and runs what follows under its context.
+// Only a step with a deadline of its own changes how that context ends:
+// asking a context for its end walks all the contexts it wraps, which
+// would make deep recursion through steps quadratic.
 func (m *machine) beginStep(index int) (value.Value, *value.Error) {
 	if err := m.checkStep(index); err != nil {
 		return value.Nil, err
 	}
 	s := rt.BeginStep(m.ctx, m.host, m.module.Steps[index].Name, m.profile(index))
-	m.steps = append(m.steps, s)
-	m.setContext(s.Ctx)
+	m.steps = append(m.steps, activeStep{Step: s, outer: m.contextEnd()})
+	if s.HasDeadline() {
+		m.setContext(s.Ctx)
+	} else {
+		m.ctx = s.Ctx
+	}
 	return value.Int(int64(len(m.steps) - 1)), nil
 }
 
@@ -92,26 +116,43 @@ func (m *machine) closeStep(handle value.Value) (*rt.Step, *value.Error) {
 		skipped.Release()
 	}
 	m.steps = m.steps[:i]
-	m.setContext(s.Outer)
-	return s, nil
+	m.ctx = s.Outer
+	m.setContextEnd(s.outer)
+	return s.Step, nil
 }
 
 // setContext makes ctx the context the machine runs under: the one it
 // hands the host, and whose end (the run's deadline or cancellation, or a
 // step's time limit) it polls for.
 func (m *machine) setContext(ctx context.Context) {
-	m.ctx, m.done = ctx, ctx.Done()
-	m.limits.deadline, m.limits.hasDeadline = ctx.Deadline()
+	m.ctx = ctx
+	deadline, ok := ctx.Deadline()
+	m.setContextEnd(contextEnd{done: ctx.Done(), deadline: deadline, hasDeadline: ok})
+}
+
+func (m *machine) contextEnd() contextEnd {
+	return contextEnd{done: m.done, deadline: m.limits.deadline, hasDeadline: m.limits.hasDeadline}
+}
+
+func (m *machine) setContextEnd(end contextEnd) {
+	m.done, m.limits.deadline, m.limits.hasDeadline = end.done, end.deadline, end.hasDeadline
 }
 
 // parallel runs the branches of a step-parallel, closures without
-// parameters, concurrently, each on a machine of its own (fork), and
-// returns the vector of their values (see rt.RunParallel).
+// parameters, and returns the vector of their values (see rt.Parallel.Run).
+// A concurrent branch runs on a machine of its own (fork); one that runs
+// in its turn, on m, above the frame running PARALLEL, at the same depth.
 func (m *machine) parallel(branches []value.Value) (value.Value, *value.Error) {
 	branches = slices.Clone(branches) // registers, which the stack may move
-	results, err := rt.RunParallel(m.ctx, m.host, m.stdout, len(branches),
-		func(ctx context.Context, i int, stdout io.Writer) (value.Value, *value.Error) {
-			return m.fork(ctx, stdout).runBranch(branches[i])
+	// The machines of concurrent branches start from m as it is now: m
+	// itself runs on, with the branches that run in their turn.
+	stopped := *m
+	results, err := m.branches.Run(m.ctx, m.host, m.stdout, len(branches),
+		func(ctx context.Context, i int, stdout io.Writer, concurrent bool) (value.Value, *value.Error) {
+			if concurrent {
+				return stopped.fork(ctx, stdout).runBranch(branches[i])
+			}
+			return m.runBranchHere(ctx, stdout, branches[i])
 		})
 	if err != nil {
 		return value.Nil, err
@@ -119,18 +160,34 @@ func (m *machine) parallel(branches []value.Value) (value.Value, *value.Error) {
 	return value.NewVector(results), nil
 }
 
-// fork returns the machine a branch of a step-parallel runs on. It shares
-// with m what stays fixed while branches run: the module as linked, the
-// host, the runtime context, the profiles and the globals, which only the
-// top-level function writes (the verifier sees to it) and which is
-// suspended in PARALLEL meanwhile. It has its own stacks, steps, limits,
-// output and context, and starts at m's call depth.
+// runBranchHere runs a branch on m with the branch's context and output,
+// and takes up m's own again afterwards, whatever happened in the branch.
+func (m *machine) runBranchHere(ctx context.Context, stdout io.Writer, branch value.Value) (value.Value, *value.Error) {
+	outer, outerStdout, frames := m.ctx, m.stdout, len(m.frames)
+	defer func() {
+		m.ctx, m.stdout = outer, outerStdout
+		m.dropFrames(frames)
+	}()
+	// The branch's context differs from m's by values only (its action
+	// id): it ends when m's does.
+	m.ctx, m.stdout = ctx, stdout
+	return m.apply(branch, nil, false)
+}
+
+// fork returns the machine a concurrent branch of a step-parallel runs on.
+// It shares with m what stays fixed while branches run: the module as
+// linked, the host, the runtime context, the profiles and the globals,
+// which only the top-level function writes (the verifier sees to it), and
+// that function does nothing while it waits in PARALLEL. It has its own
+// stacks, steps, limits, output and context, and starts at m's call
+// depth. m must be a machine nothing runs on, which several branches may
+// fork at once.
 func (m *machine) fork(ctx context.Context, stdout io.Writer) *machine {
 	b := *m
 	b.stdout = stdout
 	b.stack, b.frames, b.steps, b.returnChecks, b.limit = nil, nil, nil, nil, nil
+	b.ctx, b.done = ctx, ctx.Done()
 	b.limits.init(ctx, m.limits.maxMemory)
-	b.setContext(ctx)
 	return &b
 }
 

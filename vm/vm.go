@@ -27,8 +27,9 @@
 // Integers and floats take a fast path through the arithmetic and
 // comparison instructions, which box nothing, and no call allocates. The
 // only Go recursion is a builtin calling back into a closure (map, filter,
-// reduce, ...) through value.Runtime.Call, which runs a nested dispatch
-// loop on top of the same stacks until that closure returns.
+// reduce, ...) through value.Runtime.Call, or a step-parallel branch run
+// in its turn, either of which runs a nested dispatch loop on top of the
+// same stacks until that closure returns.
 //
 // # Depth
 //
@@ -36,9 +37,9 @@
 // position counts, a builtin's as much as a closure's, so that a program
 // overflowing MaxDepth fails with StackOverflow at the same call in both
 // engines. Each frame records the depth it runs at; a tail call keeps it.
-// An operator or builtin instruction whose result the next instruction (or
-// the one a chain of jumps leads to) returns is taken to be in tail
-// position, where the interpreter makes the call in its caller's stead.
+// An operator, NOT or CALLB instruction in tail position carries
+// isa.TailMark, set by the code generator: the interpreter makes that
+// application in its caller's stead, so it does not count either.
 //
 // # Errors
 //
@@ -53,6 +54,18 @@
 // and once one has been raised the run ends with it whatever the program
 // does afterwards. Return types (RETURNTYPE) are remembered per frame and
 // checked when the frame returns, after any tail calls it made.
+//
+// # Steps
+//
+// STEPBEGIN and STEPEND or STEPFAIL bracket a step's body (rt.BeginStep):
+// the body runs under the step's profile, from Options.Profiles or the
+// module's step table, and under its time limit, a deadline of the
+// machine's context that the machine polls like the run's own. PARALLEL
+// runs the branches of a step-parallel concurrently (rt.Parallel): each
+// concurrent branch on a machine of its own (fork) that shares the linked
+// module and the globals, which only the top-level function writes, and
+// has its own stacks; a branch that finds no free slot runs in its turn on
+// the machine that reached PARALLEL, above its frame.
 //
 // # Limits
 //
@@ -131,6 +144,7 @@ type machine struct {
 	module   *isa.Module
 	file     string
 	profiles []*host.StepProfile // Options.Profiles
+	branches *rt.Parallel        // runs the branches of step-parallel; one per run
 
 	functions []function       // one per prototype, indexed like Module.Protos
 	builtins  []*value.Builtin // Module.Builtins resolved
@@ -151,7 +165,7 @@ type machine struct {
 	// and the run ends with it.
 	limit *value.Error
 
-	steps []*rt.Step // the steps begun and not yet ended, innermost last
+	steps []activeStep // the steps begun and not yet ended, innermost last
 
 	// returnChecks are the return types the frames must check their
 	// results against (RETURNTYPE), each frame's from its checks index on.
@@ -197,6 +211,7 @@ func newMachine(ctx context.Context, m *isa.Module, opts Options) *machine {
 		module:   m,
 		file:     m.File,
 		profiles: opts.Profiles,
+		branches: rt.NewParallel(),
 		maxDepth: opts.MaxDepth,
 	}
 	if mc.host == nil {

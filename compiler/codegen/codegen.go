@@ -52,11 +52,16 @@
 // Calls in tail position (the last form of a function body and, through
 // them, the branches of if, the last forms of do and let, match clause
 // bodies) become OpTailCall, exactly where interp makes its trampolined
-// calls. A function with a return type declares it (OpReturnType) rather
+// calls; an operator or builtin call there carries isa.TailMark, so that
+// the VM counts the call depth as interp does. A function with a return type declares it (OpReturnType) rather
 // than checking its own result, so that it keeps its tail calls: the frame
 // checks the value it finally returns against the return types of every
 // function that ran in it, as interp's trampoline does, and a typed
 // tail-recursive loop still runs in constant space.
+//
+// Steps are numbered by ast.Step.Index in the module's step table, which
+// carries their profiles (Options.Profiles). Each branch of a step-parallel
+// is a closure with a frame of its own, run by OpParallel.
 //
 // try/catch/finally and steps use the prototype's handler table; a finally
 // body is compiled once and run on every path, with a register holding the

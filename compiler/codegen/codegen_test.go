@@ -2,11 +2,13 @@ package codegen
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rtfs-go/rtfs/compiler"
+	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -92,6 +94,79 @@ func TestTailCalls(t *testing.T) {
 		if got := has(f, isa.OpTailCall); got != tc.tailCall {
 			t.Errorf("%s: tail call %t, want %t: %v", tc.src, got, tc.tailCall, ops(f))
 		}
+	}
+}
+
+// TestTailMarks: an operator, not or a bound builtin call carries
+// isa.TailMark exactly where a call of a closure would be a TAILCALL.
+func TestTailMarks(t *testing.T) {
+	for _, tc := range []struct {
+		src  string
+		op   isa.Op
+		tail bool
+	}{
+		{`(defn f [n] (+ n 1))`, isa.OpAdd, true},
+		{`(defn f [n] (if n (< n 1) :no))`, isa.OpLt, true},
+		{`(defn f [n] (let [m 1] (not m)))`, isa.OpNot, true},
+		{`(defn f [n] (match n 0 (str n) _ 1))`, isa.OpCallB, true},
+		{`(defn f [n] (let [y (+ n 1)] y))`, isa.OpAdd, false},
+		{`(defn f [n] (and (+ n 1)))`, isa.OpAdd, false},
+		{`(defn f [n] (do (str n) 1))`, isa.OpCallB, false},
+		{`(defn f [n] (def y (str n)))`, isa.OpCallB, false},
+		{`(+ (count [1]) 1)`, isa.OpAdd, false},
+	} {
+		m := compile(t, tc.src, Options{NoFold: true})
+		p := m.Protos[len(m.Protos)-1]
+		if got := find(t, p, tc.op).Tail(); got != tc.tail {
+			t.Errorf("%s: %s tail %t, want %t", tc.src, tc.op, got, tc.tail)
+		}
+	}
+}
+
+// TestStepTableFollowsStepIndex: the step table has one entry per step
+// form, at its ast.Step.Index, with the profile given for that index,
+// whatever order the code generator compiles the steps in.
+func TestStepTableFollowsStepIndex(t *testing.T) {
+	src := `(defn f [] (step "in-f" (step-if true 1)))
+(step-parallel (step "a" 1) (step-loop false 2))
+(step "last" :params {"k" 1} (f))`
+	prog, errs := compiler.Parse("t.rtfs", []byte(src))
+	if len(errs) > 0 {
+		t.Fatal(errs[0])
+	}
+	var profiles []*host.StepProfile
+	for i, name := range []string{"in-f", "step-if", "step-parallel", "a", "step-loop", "last"} {
+		profiles = append(profiles, &host.StepProfile{ProfileID: fmt.Sprint(i), StepName: name, IsolationLevel: host.Inherit,
+			NetworkPolicy: host.NetworkPolicy{Mode: host.NetworkDenied}, FSPolicy: host.FSPolicy{Mode: host.FSNone}})
+	}
+	m, err := CompileWith(prog, Options{Profiles: profiles})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := isa.Verify(m); err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Steps) != len(profiles) {
+		t.Fatalf("%d steps in the table, want %d", len(m.Steps), len(profiles))
+	}
+	for i, s := range m.Steps {
+		if s.Name != profiles[i].StepName || s.Profile != profiles[i] {
+			t.Errorf("step %d is %q with profile %v, want %q with profile %s", i, s.Name, s.Profile, profiles[i].StepName, profiles[i].ProfileID)
+		}
+	}
+	begun := map[int]bool{}
+	for _, p := range m.Protos {
+		for _, in := range p.Code {
+			if in.Op() == isa.OpStepBegin {
+				begun[in.Bx()] = true
+			}
+		}
+	}
+	if len(begun) != len(m.Steps) {
+		t.Errorf("STEPBEGIN names steps %v of %d", begun, len(m.Steps))
+	}
+	if m, err := CompileWith(prog, Options{}); err != nil || m.Steps[0].Profile != nil {
+		t.Errorf("without profiles: %v, %+v", err, m.Steps)
 	}
 }
 
@@ -225,10 +300,11 @@ func TestCaptureByValueOrCell(t *testing.T) {
 		{`(defn adder [n] (fn [x] (+ x n)))`, false},
 		{`(let [a 1 b 2] (fn [] [a b]))`, false},
 		{`(for [i [1 2]] (fn [] i))`, false},
-		{`(let [f (fn [n] (f n))] f)`, true},                    // letrec
-		{`(defn outer [] (defn g [n] (g n)) g)`, true},          // self-referencing local defn
-		{`(let [x 1 f (fn [] x)] (def x 2) (f))`, true},         // reassigned after capture
-		{`(let [x 1] (step-parallel (def x 2) (+ x 1)))`, true}, // assigned by a branch
+		{`(let [f (fn [n] (f n))] f)`, true},                                  // letrec
+		{`(defn outer [] (defn g [n] (g n)) g)`, true},                        // self-referencing local defn
+		{`(let [x 1 f (fn [] x)] (def x 2) (f))`, true},                       // reassigned after capture
+		{`(let [x 1] (step-parallel (def x 2) (+ x 1)))`, false},              // a branch's def binds in the branch
+		{`(let [i 0 f (fn [] i)] (step-loop (< i 3) (def i (+ i 1))))`, true}, // written by a loop
 	} {
 		var anyUpval bool
 		m := compile(t, tc.src, Options{})

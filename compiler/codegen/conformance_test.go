@@ -12,6 +12,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/conformance"
+	"github.com/rtfs-go/rtfs/internal/enginetest"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm"
@@ -58,7 +59,7 @@ func runInterp(t *testing.T, file, src string) outcome {
 	rec := host.NewRecorder()
 	var out bytes.Buffer
 	v, err := interp.Run(context.Background(), prog, interp.Options{Host: rec, Stdout: &out})
-	return outcome{value: v, err: err, stdout: out.String(), events: rec.Events()}
+	return outcome{value: v, err: err, stdout: out.String(), events: enginetest.ComparableEvents(rec.Events())}
 }
 
 // vmEngine compiles with opts, checks that the module verifies and runs it.
@@ -79,7 +80,7 @@ func vmEngine(opts codegen.Options) engine {
 		rec := host.NewRecorder()
 		var out bytes.Buffer
 		v, err := vm.Run(context.Background(), m, vm.Options{Host: rec, Stdout: &out})
-		return outcome{value: v, err: err, stdout: out.String(), events: rec.Events()}
+		return outcome{value: v, err: err, stdout: out.String(), events: enginetest.ComparableEvents(rec.Events())}
 	}
 }
 

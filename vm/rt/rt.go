@@ -2,7 +2,8 @@
 // program is represented: what calling a keyword does, how a closure's
 // arity is checked, the texts of the errors every engine raises, the shape
 // rules of destructuring and match patterns, symbol fallback to the host,
-// capability calls, the step forms and cancellation.
+// capability calls, the step forms (profiles, time limits, concurrent
+// step-parallel branches) and cancellation.
 //
 // The tree-walking interpreter (package interp) and the bytecode VM
 // (package vm) both call these functions, so each rule and each error

@@ -1,0 +1,173 @@
+package enginetest
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rtfs-go/rtfs/compiler/effects"
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/host/chain"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// planSource reads a file, fetches a URL and runs /bin/echo, one step
+// each; DIR and URL are filled in.
+const planSource = `(def input (step "read" (call :ccos.io.read-file {:path "DIR/input.txt"})))
+(def fetched (step "fetch" (:body (call :ccos.network.http-fetch {:url "URL"}))))
+(def echoed (step "echo" (:stdout (call :ccos.system.execute {:cmd "/bin/echo" :args ["echo:" input]}))))
+{:input input :fetched fetched :echoed echoed}`
+
+// planCapabilities are the capabilities the plan calls.
+var planCapabilities = []string{"ccos.io.read-file", "ccos.network.http-fetch", "ccos.system.execute"}
+
+// grant is what a run of the plan is allowed: the equivalent of the
+// --net-allow, --fs-read and --context flags.
+type grant struct {
+	netAllow []string
+	fsRead   []string
+	allowed  []string // the capability ids of a controlled context
+}
+
+// Plan runs a real plan end to end: a file in a temporary directory, an
+// HTTP server on 127.0.0.1 and /bin/echo, through a host.PlanHost with
+// the built-in registry, step profiles derived by compiler/effects and a
+// causal chain. With the right grant it succeeds; without network access,
+// file access or the capabilities in the runtime context it fails with a
+// SecurityViolation; every chain it writes verifies, and tampering with
+// one is detected.
+func Plan(t *testing.T, engine Engine) {
+	dir, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "input.txt"), []byte("from the file"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	server := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		io.WriteString(w, "from the server")
+	}))
+	defer server.Close()
+	src := strings.NewReplacer("DIR", dir, "URL", server.URL+"/data").Replace(planSource)
+	granted := grant{netAllow: []string{"127.0.0.1"}, fsRead: []string{dir}, allowed: planCapabilities}
+
+	t.Run("granted", func(t *testing.T) {
+		v, log, err := runPlan(t, engine, src, granted)
+		wantValue(t, v, err, `{:echoed "echo: from the file\n" :fetched "from the server" :input "from the file"}`)
+		wantChain(t, log, chain.PlanCompleted, "")
+		for _, step := range []string{"read", "fetch", "echo"} {
+			if !hasRecord(t, log, chain.CapabilityCall, step) {
+				t.Errorf("the chain has no capability call in step %q", step)
+			}
+		}
+		tampered := bytes.Replace(log, []byte("from the server"), []byte("from elsewhere!"), 1)
+		var verr *chain.VerifyError
+		if err := chain.Verify(bytes.NewReader(tampered)); !errors.As(err, &verr) || verr.Problem != chain.Altered {
+			t.Errorf("an edited record verifies: %v", err)
+		}
+		lines := bytes.SplitAfter(log, []byte("\n"))
+		removed := bytes.Join(append(lines[:2:2], lines[3:]...), nil)
+		if err := chain.Verify(bytes.NewReader(removed)); !errors.As(err, &verr) || verr.Problem != chain.OutOfSequence {
+			t.Errorf("a chain without its third record verifies: %v", err)
+		}
+	})
+
+	refusals := []struct {
+		name, step, message string
+		grant               grant
+	}{
+		{"without network access", "fetch", "ccos.network.http-fetch to 127.0.0.1 is not allowed: network access is denied",
+			grant{fsRead: granted.fsRead, allowed: planCapabilities}},
+		{"without file access", "read", "ccos.io.read-file of " + dir + "/input.txt is not allowed: file system access is denied",
+			grant{netAllow: granted.netAllow, allowed: planCapabilities}},
+		{"without the capability in the runtime context", "echo", "operation call of capability ccos.system.execute is not allowed",
+			grant{netAllow: granted.netAllow, fsRead: granted.fsRead, allowed: planCapabilities[:2]}},
+	}
+	for _, r := range refusals {
+		t.Run(r.name, func(t *testing.T) {
+			_, log, err := runPlan(t, engine, src, r.grant)
+			wantError(t, err, value.SecurityViolation, `in step "`+r.step+`"`, r.message)
+			wantChain(t, log, chain.PlanAborted, r.message)
+			if !hasRecord(t, log, chain.SecurityViolation, r.step) {
+				t.Errorf("the chain records no violation in step %q:\n%s", r.step, log)
+			}
+		})
+	}
+}
+
+// runPlan runs src under g with a PlanHost writing the causal chain, and
+// returns the plan's value, the chain and the plan's error.
+func runPlan(t *testing.T, engine Engine, src string, g grant) (value.Value, []byte, error) {
+	t.Helper()
+	reg, err := host.BuiltinRegistry()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rc := host.NewContext(host.Controlled, g.allowed...)
+	prog := parse(t, src)
+	profiles := effects.Derive(prog, effects.Options{Effects: reg.Effects, NetAllow: g.netAllow, FSRead: g.fsRead, Context: rc})
+	var log bytes.Buffer
+	policy := host.StepProfile{NetworkPolicy: host.NetworkPolicy{Mode: host.NetworkDenied}, FSPolicy: host.FSPolicy{Mode: host.FSNone}}
+	if len(g.netAllow) > 0 {
+		policy.NetworkPolicy = host.NetworkPolicy{Mode: host.NetworkAllowList, Hosts: g.netAllow}
+	}
+	if len(g.fsRead) > 0 {
+		policy.FSPolicy = host.FSPolicy{Mode: host.FSReadOnly, Read: g.fsRead}
+	}
+	h, err := host.NewPlanHost(host.Config{Registry: reg, Policy: policy, Chain: chain.NewWriter(&log), Log: io.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	h.StartPlan(ctx, "plan.rtfs")
+	v, runErr := engine(ctx, t, prog, Options{Host: h, Context: rc, Profiles: profiles, Stdout: io.Discard})
+	if runErr != nil {
+		h.AbortPlan(ctx, runErr)
+	} else {
+		h.CompletePlan(ctx, v)
+	}
+	if err := h.Err(); err != nil {
+		t.Fatalf("writing the chain: %v", err)
+	}
+	return v, log.Bytes(), runErr
+}
+
+// wantChain fails t unless log verifies and ends with a record of type
+// last whose error holds message.
+func wantChain(t *testing.T, log []byte, last chain.Type, message string) {
+	t.Helper()
+	summary, err := chain.Check(bytes.NewReader(log))
+	if err != nil {
+		t.Fatalf("the chain does not verify: %v\n%s", err, log)
+	}
+	if summary.LastType != last {
+		t.Errorf("the chain ends with %s, want %s", summary.LastType, last)
+	}
+	if !bytes.Contains(log[bytes.LastIndexByte(log[:len(log)-1], '\n')+1:], []byte(message)) {
+		t.Errorf("the last record lacks %q:\n%s", message, log)
+	}
+}
+
+// hasRecord reports whether the chain log holds a record of type typ made
+// in the step called step.
+func hasRecord(t *testing.T, log []byte, typ chain.Type, step string) bool {
+	t.Helper()
+	for _, line := range bytes.Split(bytes.TrimSuffix(log, []byte("\n")), []byte("\n")) {
+		var r chain.Record
+		if err := json.Unmarshal(line, &r); err != nil {
+			t.Fatalf("a chain record does not decode: %v\n%s", err, line)
+		}
+		if r.Type == typ && r.Step == step {
+			return true
+		}
+	}
+	return false
+}

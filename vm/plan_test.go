@@ -1,0 +1,39 @@
+package vm_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/codegen"
+	"github.com/rtfs-go/rtfs/internal/enginetest"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/vm"
+	"github.com/rtfs-go/rtfs/vm/value"
+)
+
+// engine runs a program the way rtfsvm runs a plan: compiled with its
+// step profiles into the step table, through a .rtfsb container, and on
+// the VM, which takes the profiles from the decoded module.
+func engine(ctx context.Context, t *testing.T, prog *ast.Program, opts enginetest.Options) (value.Value, error) {
+	t.Helper()
+	compiled, err := codegen.CompileWith(prog, codegen.Options{Profiles: opts.Profiles})
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	data, err := isa.Encode(compiled)
+	if err != nil {
+		t.Fatalf("encode: %v", err)
+	}
+	m, err := isa.Decode(data)
+	if err != nil {
+		t.Fatalf("decode: %v", err)
+	}
+	return vm.Run(ctx, m, vm.Options{Host: opts.Host, Context: opts.Context, Stdout: opts.Stdout})
+}
+
+func TestPlan(t *testing.T)         { enginetest.Plan(t, engine) }
+func TestStepProfiles(t *testing.T) { enginetest.StepProfiles(t, engine) }
+func TestViolations(t *testing.T)   { enginetest.Violations(t, engine) }
+func TestParallel(t *testing.T)     { enginetest.Parallel(t, engine) }
+func TestDelegation(t *testing.T)   { enginetest.Delegation(t, engine) }
