@@ -49,20 +49,22 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				Name:      "build",
 				Usage:     "compile a plan to a .rtfsb bytecode file",
 				ArgsUsage: "FILE.rtfs",
-				Description: `Compiles FILE.rtfs and writes the module to FILE.rtfsb (or -o).
+				Description: `Compiles FILE.rtfs and writes the module to FILE.rtfsb (or -o), with each
+step's security profile derived under the policy flags in its step table.
 
 Examples:
    rtfsc build plan.rtfs
    rtfsc build -o /tmp/plan.rtfsb plan.rtfs`,
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file (default: FILE with the extension .rtfsb)"},
-				},
+				}, driver.PolicyFlags()...),
 				Action: buildAction,
 			},
 			{
 				Name:      "check",
 				Usage:     "compile only and report every error",
 				ArgsUsage: "FILE.rtfs",
+				Flags:     driver.PolicyFlags(),
 				Action:    checkAction,
 			},
 			{
@@ -83,36 +85,41 @@ Examples:
 				Name:      "disasm",
 				Usage:     "print the bytecode of a plan (source or .rtfsb)",
 				ArgsUsage: "FILE",
+				Flags:     driver.PolicyFlags(),
 				Action:    disasmAction,
 			},
 		},
 	}
 }
 
-// source reads the single source-file argument of a command.
-func source(c *cli.Context) (*driver.Input, error) {
+// source reads the single file argument of a command and its policy flags.
+func source(c *cli.Context) (*driver.Input, *driver.Policy, error) {
 	if c.NArg() != 1 {
-		return nil, cli.Exit(fmt.Sprintf("error: %s takes exactly one file", c.Command.Name), exitError)
+		return nil, nil, cli.Exit(fmt.Sprintf("error: %s takes exactly one file", c.Command.Name), exitError)
 	}
 	in, err := driver.Read(c.Args().First(), c.App.Reader)
 	if err != nil {
-		return nil, cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+		return nil, nil, cli.Exit(fmt.Sprintf("error: %v", err), exitError)
 	}
-	return in, nil
+	policy, err := driver.PolicyFromFlags(c)
+	if err != nil {
+		return nil, nil, cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+	}
+	return in, policy, nil
 }
 
 // failure turns a driver error into the CLI's exit error.
 func failure(err error) error { return cli.Exit(err.Error(), exitError) }
 
 func buildAction(c *cli.Context) error {
-	in, err := source(c)
+	in, policy, err := source(c)
 	if err != nil {
 		return err
 	}
 	if in.IsBytecode() {
 		return cli.Exit(fmt.Sprintf("error: %s is already bytecode", in.Name), exitError)
 	}
-	m, _, err := in.Module()
+	m, _, err := in.Module(policy)
 	if err != nil {
 		return failure(err)
 	}
@@ -131,11 +138,11 @@ func buildAction(c *cli.Context) error {
 }
 
 func checkAction(c *cli.Context) error {
-	in, err := source(c)
+	in, policy, err := source(c)
 	if err != nil {
 		return err
 	}
-	if _, _, err := in.Module(); err != nil {
+	if _, _, err := in.Module(policy); err != nil {
 		return failure(err)
 	}
 	fmt.Fprintf(c.App.Writer, "%s: ok\n", in.Name)
@@ -143,11 +150,11 @@ func checkAction(c *cli.Context) error {
 }
 
 func disasmAction(c *cli.Context) error {
-	in, err := source(c)
+	in, policy, err := source(c)
 	if err != nil {
 		return err
 	}
-	m, _, err := in.Module()
+	m, _, err := in.Module(policy)
 	if err != nil {
 		return failure(err)
 	}
@@ -155,13 +162,9 @@ func disasmAction(c *cli.Context) error {
 }
 
 func profileAction(c *cli.Context) error {
-	in, err := source(c)
+	in, policy, err := source(c)
 	if err != nil {
 		return err
-	}
-	policy, err := driver.PolicyFromFlags(c)
-	if err != nil {
-		return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
 	}
 	prog, err := in.Parse()
 	if err != nil {

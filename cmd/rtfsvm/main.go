@@ -233,13 +233,13 @@ type plan struct {
 func prepare(in *driver.Input, engine string, policy *driver.Policy) (*plan, error) {
 	switch engine {
 	case "vm":
-		m, prog, err := in.Module()
+		m, _, err := in.Module(policy)
 		if err != nil {
 			return nil, err
 		}
-		var profiles []*host.StepProfile
-		if prog != nil {
-			profiles = policy.Profiles(prog)
+		profiles := make([]*host.StepProfile, 0, len(m.Steps))
+		for _, s := range m.Steps {
+			profiles = append(profiles, s.Profile)
 		}
 		return &plan{profiles: profiles, run: func(ctx context.Context, o runOptions) (value.Value, error) {
 			return vm.Run(ctx, m, vm.Options{Host: o.host, Context: o.context, MaxDepth: o.maxDepth, MaxMemory: o.maxMemory, Stdout: o.stdout})
@@ -252,8 +252,9 @@ func prepare(in *driver.Input, engine string, policy *driver.Policy) (*plan, err
 		if err != nil {
 			return nil, err
 		}
-		return &plan{profiles: policy.Profiles(prog), run: func(ctx context.Context, o runOptions) (value.Value, error) {
-			return interp.Run(ctx, prog, interp.Options{Host: o.host, Context: o.context, MaxDepth: o.maxDepth, Stdout: o.stdout})
+		profiles := policy.Profiles(prog)
+		return &plan{profiles: profiles, run: func(ctx context.Context, o runOptions) (value.Value, error) {
+			return interp.Run(ctx, prog, interp.Options{Host: o.host, Context: o.context, MaxDepth: o.maxDepth, Stdout: o.stdout, Profiles: profiles})
 		}}, nil
 	}
 	return nil, fmt.Errorf("error: unknown engine %q (available: vm, interp)", engine)

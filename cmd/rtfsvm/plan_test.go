@@ -9,6 +9,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/isa"
 )
 
 const gatherReport = "../../testdata/plans/gather-report.rtfs"
@@ -77,6 +80,43 @@ func TestGatherReportPlan(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestGatherReportFromBytecode runs the plan compiled to a .rtfsb file: the
+// profiles stored at build time (without grants) are derived again under
+// the flags of the run, so the grants given to exec decide.
+func TestGatherReportFromBytecode(t *testing.T) {
+	f := newGatherFixture(t)
+	src, err := os.ReadFile(gatherReport)
+	if err != nil {
+		t.Fatal(err)
+	}
+	plan := compileTo(t, string(src))
+	m, err := isa.Decode(mustRead(t, plan))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(m.Steps) != 3 || m.Steps[1].Profile == nil || m.Steps[1].Profile.IsolationLevel != host.Isolated {
+		t.Fatalf("step table without the derived profiles: %+v", m.Steps)
+	}
+	granted := runCLI(t, "", append(append(append([]string{"exec"}, f.grants()...), f.params()...), plan)...)
+	if granted.code != 0 || !strings.Contains(granted.stdout, ":input-words 5") {
+		t.Errorf("with the grants: %+v", granted)
+	}
+	controlled := []string{"exec", "--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute"}
+	refused := runCLI(t, "", append(append(controlled, f.params()...), plan)...)
+	if refused.code != 1 || !strings.Contains(refused.stderr, "error[SecurityViolation]") {
+		t.Errorf("without the grants: %+v", refused)
+	}
+}
+
+func mustRead(t *testing.T, path string) []byte {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
 }
 
 func TestGatherReportRefusedWithoutGrants(t *testing.T) {

@@ -16,6 +16,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/compiler/syntax"
+	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -74,14 +75,22 @@ func (in *Input) Parse() (*ast.Program, error) {
 	return prog, nil
 }
 
-// Module returns the input as a verified module: decoded when it is
-// bytecode, compiled when it is source. The program is returned too when
-// the input was source (nil for bytecode).
-func (in *Input) Module() (*isa.Module, *ast.Program, error) {
+// Module returns the input as a verified module with the step profiles
+// the policy gives it: decoded when it is bytecode (its stored profiles
+// derived again under the policy's flags), compiled when it is source. The
+// program is returned too when the input was source (nil for bytecode).
+func (in *Input) Module(policy *Policy) (*isa.Module, *ast.Program, error) {
 	if in.IsBytecode() {
 		m, err := isa.Decode(in.Data)
 		if err != nil {
 			return nil, nil, &BadBytecode{Name: in.Name, Reason: err}
+		}
+		stored := make([]*host.StepProfile, len(m.Steps))
+		for i, s := range m.Steps {
+			stored[i] = s.Profile
+		}
+		for i, p := range policy.Reapply(stored) {
+			m.Steps[i].Profile = p
 		}
 		return m, nil, nil
 	}
@@ -89,15 +98,15 @@ func (in *Input) Module() (*isa.Module, *ast.Program, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	m, err := Compile(in, prog)
+	m, err := in.compile(prog, policy.Profiles(prog))
 	return m, prog, err
 }
 
-// Compile runs the code generator on a parsed program; its errors (a
+// compile runs the code generator on a parsed program; its errors (a
 // function too large for the instruction format, say) are positioned source
 // errors too.
-func Compile(in *Input, prog *ast.Program) (*isa.Module, error) {
-	m, err := codegen.Compile(prog)
+func (in *Input) compile(prog *ast.Program, profiles []*host.StepProfile) (*isa.Module, error) {
+	m, err := codegen.CompileWith(prog, codegen.Options{Profiles: profiles})
 	if err != nil {
 		var verr *value.Error
 		if errors.As(err, &verr) {
