@@ -39,6 +39,10 @@ type Config struct {
 	Chain *chain.Writer
 	// Log receives ccos.io.log lines; nil means standard error.
 	Log io.Writer
+	// Unconfined lets capabilities run in steps whose profile asks for a
+	// syscall filter. No OS sandbox confines them yet, so without this
+	// explicit opt-out such calls are refused rather than run unconfined.
+	Unconfined bool
 }
 
 // PlanHost is the host that runs plans for real. For every call it looks
@@ -62,6 +66,8 @@ type PlanHost struct {
 	log      *lockedWriter
 	runID    string
 	actions  atomic.Int64
+	// unconfined: see Config.Unconfined.
+	unconfined bool
 
 	mu     sync.Mutex
 	plan   string               // the plan's action id, "" before StartPlan
@@ -91,14 +97,15 @@ func NewPlanHost(cfg Config) (*PlanHost, error) {
 	var id [4]byte
 	rand.Read(id[:]) // never fails (crypto/rand since Go 1.24)
 	return &PlanHost{
-		registry: reg,
-		policy:   cfg.Policy,
-		chain:    cfg.Chain,
-		log:      &lockedWriter{w: log},
-		runID:    hex.EncodeToString(id[:]),
-		steps:    map[string]stepEntry{},
-		ioOps:    map[string]int64{},
-		values:   map[string]value.Value{},
+		registry:   reg,
+		policy:     cfg.Policy,
+		unconfined: cfg.Unconfined,
+		chain:      cfg.Chain,
+		log:        &lockedWriter{w: log},
+		runID:      hex.EncodeToString(id[:]),
+		steps:      map[string]stepEntry{},
+		ioOps:      map[string]int64{},
+		values:     map[string]value.Value{},
 	}, nil
 }
 
@@ -290,6 +297,9 @@ func (h *PlanHost) execute(ctx context.Context, id string, args []value.Value, s
 		profile, budget = &h.policy, ""
 	}
 	call := &CallContext{Capability: id, Step: stepName, Policy: profile, Log: h.log}
+	if profile.SecurityFlags.EnableSyscallFilter && !h.unconfined {
+		return value.Nil, call.Violation("%s needs an OS sandbox (its step's profile asks for a syscall filter), which this host does not provide; run with --unconfined to accept running it without one", id)
+	}
 	if err := h.countIO(call, c, budget); err != nil {
 		return value.Nil, err
 	}

@@ -73,6 +73,7 @@ Examples:
 				&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
 				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail calls"},
 				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file"},
+				&cli.BoolFlag{Name: "unconfined", Usage: "run capabilities of sandboxed steps (exec, unresolved calls) without an OS sandbox, which this build does not provide; without it they are refused"},
 				&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
 			}, driver.PolicyFlags()...),
 			Action: execAction,
@@ -158,7 +159,11 @@ func execAction(c *cli.Context) error {
 		}
 		defer record.Close()
 	}
-	h, err := host.NewPlanHost(host.Config{Registry: policy.Registry, Policy: policy.RunPolicy(), Chain: record, Log: c.App.ErrWriter})
+	unconfined := c.Bool("unconfined")
+	if unconfined {
+		fmt.Fprintln(c.App.ErrWriter, "warning: --unconfined: capabilities of sandboxed steps run without an OS sandbox")
+	}
+	h, err := host.NewPlanHost(host.Config{Registry: policy.Registry, Policy: policy.RunPolicy(), Chain: record, Log: c.App.ErrWriter, Unconfined: unconfined})
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}

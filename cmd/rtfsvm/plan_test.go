@@ -48,7 +48,7 @@ func (f gatherFixture) grants() []string {
 	return []string{
 		"--context", "controlled",
 		"--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute",
-		"--fs-read", f.dir, "--net-allow", "127.0.0.1",
+		"--fs-read", f.dir, "--net-allow", "127.0.0.1", "--unconfined",
 	}
 }
 
@@ -60,7 +60,7 @@ func TestGatherReportPlan(t *testing.T) {
 			chainFile := filepath.Join(t.TempDir(), "run.jsonl")
 			args := append([]string{"exec", "--engine", engine, "--chain", chainFile}, f.grants()...)
 			got := runCLI(t, "", append(append(args, f.params()...), gatherReport)...)
-			if got.code != 0 || got.stdout != want {
+			if got.code != 0 || got.stdout != want || !strings.Contains(got.stderr, "warning: --unconfined") {
 				t.Fatalf("with the grants: exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
 			}
 			verify := runCLI(t, "", "chain", "verify", chainFile)
@@ -130,6 +130,7 @@ func TestGatherReportRefusedWithoutGrants(t *testing.T) {
 		{"capability not allowed", []string{"--context", "controlled", "--allow", "ccos.io.read-file", "--fs-read", f.dir}, "ccos.network.http-fetch"},
 		{"directory not granted", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--net-allow", "127.0.0.1"}, "read-input"},
 		{"host not granted", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--fs-read", f.dir}, "fetch-doc"},
+		{"no OS sandbox for the sandboxed step", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--fs-read", f.dir, "--net-allow", "127.0.0.1"}, "needs an OS sandbox"},
 	}
 	for _, tc := range tests {
 		for _, engine := range []string{"vm", "interp"} {

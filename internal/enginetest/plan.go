@@ -32,9 +32,10 @@ var planCapabilities = []string{"ccos.io.read-file", "ccos.network.http-fetch", 
 // grant is what a run of the plan is allowed: the equivalent of the
 // --net-allow, --fs-read and --context flags.
 type grant struct {
-	netAllow []string
-	fsRead   []string
-	allowed  []string // the capability ids of a controlled context
+	netAllow   []string
+	fsRead     []string
+	allowed    []string // the capability ids of a controlled context
+	unconfined bool     // --unconfined: run sandboxed steps without an OS sandbox
 }
 
 // Plan runs a real plan end to end: a file in a temporary directory, an
@@ -57,7 +58,7 @@ func Plan(t *testing.T, engine Engine) {
 	}))
 	defer server.Close()
 	src := strings.NewReplacer("DIR", dir, "URL", server.URL+"/data").Replace(planSource)
-	granted := grant{netAllow: []string{"127.0.0.1"}, fsRead: []string{dir}, allowed: planCapabilities}
+	granted := grant{netAllow: []string{"127.0.0.1"}, fsRead: []string{dir}, allowed: planCapabilities, unconfined: true}
 
 	t.Run("granted", func(t *testing.T) {
 		v, log, err := runPlan(t, engine, src, granted)
@@ -85,11 +86,13 @@ func Plan(t *testing.T, engine Engine) {
 		grant               grant
 	}{
 		{"without network access", "fetch", "ccos.network.http-fetch to 127.0.0.1 is not allowed: network access is denied",
-			grant{fsRead: granted.fsRead, allowed: planCapabilities}},
+			grant{fsRead: granted.fsRead, allowed: planCapabilities, unconfined: true}},
 		{"without file access", "read", "ccos.io.read-file of " + dir + "/input.txt is not allowed: file system access is denied",
-			grant{netAllow: granted.netAllow, allowed: planCapabilities}},
+			grant{netAllow: granted.netAllow, allowed: planCapabilities, unconfined: true}},
 		{"without the capability in the runtime context", "echo", "operation call of capability ccos.system.execute is not allowed",
-			grant{netAllow: granted.netAllow, fsRead: granted.fsRead, allowed: planCapabilities[:2]}},
+			grant{netAllow: granted.netAllow, fsRead: granted.fsRead, allowed: planCapabilities[:2], unconfined: true}},
+		{"without an OS sandbox for the sandboxed step", "echo", "ccos.system.execute needs an OS sandbox",
+			grant{netAllow: granted.netAllow, fsRead: granted.fsRead, allowed: planCapabilities}},
 	}
 	for _, r := range refusals {
 		t.Run(r.name, func(t *testing.T) {
@@ -122,7 +125,7 @@ func runPlan(t *testing.T, engine Engine, src string, g grant) (value.Value, []b
 	if len(g.fsRead) > 0 {
 		policy.FSPolicy = host.FSPolicy{Mode: host.FSReadOnly, Read: g.fsRead}
 	}
-	h, err := host.NewPlanHost(host.Config{Registry: reg, Policy: policy, Chain: chain.NewWriter(&log), Log: io.Discard})
+	h, err := host.NewPlanHost(host.Config{Registry: reg, Policy: policy, Chain: chain.NewWriter(&log), Log: io.Discard, Unconfined: g.unconfined})
 	if err != nil {
 		t.Fatal(err)
 	}
