@@ -49,9 +49,9 @@ func FuzzDifferential(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, seed uint64, depthLimit, nesting uint8) {
 		cfg := DefaultConfig()
-		cfg.MaxDepth = 2 + int(nesting%4)
+		cfg.Nesting = 2 + int(nesting%4)
 		src := Generate(rand.New(rand.NewPCG(seed, 0)), cfg)
-		checkProgram(t, fmt.Sprintf("seed %d, nesting %d", seed, cfg.MaxDepth), src, int(depthLimit%40))
+		checkProgram(t, fmt.Sprintf("seed %d, nesting %d", seed, cfg.Nesting), src, int(depthLimit%40))
 	})
 }
 

@@ -33,8 +33,8 @@ import (
 
 // Config tunes the size of generated programs and how often they fail.
 type Config struct {
-	// MaxDepth bounds the nesting of expressions.
-	MaxDepth int
+	// Nesting bounds the nesting of expressions.
+	Nesting int
 	// Globals, Functions, Loops and Forms bound the number of global
 	// definitions, recursive top-level functions, top-level loop functions
 	// and main forms.
@@ -50,7 +50,7 @@ type Config struct {
 // milliseconds, about a quarter of which end in an uncaught error.
 func DefaultConfig() Config {
 	return Config{
-		MaxDepth:     4,
+		Nesting:      4,
 		Globals:      3,
 		Functions:    4,
 		Loops:        2,
@@ -125,7 +125,7 @@ func (g *generator) program() string {
 	for range g.r.IntN(g.cfg.Globals + 1) {
 		name := g.fresh("g")
 		t := g.randType(2)
-		forms = append(forms, fmt.Sprintf("(def %s%s %s)", name, g.maybeAnnotation(t), g.valueExpr(t, g.cfg.MaxDepth-1)))
+		forms = append(forms, fmt.Sprintf("(def %s%s %s)", name, g.maybeAnnotation(t), g.valueExpr(t, g.cfg.Nesting-1)))
 		g.bind(name, t)
 	}
 	if g.chance(0.3) {
@@ -139,22 +139,22 @@ func (g *generator) program() string {
 		t := g.randType(2)
 		switch g.r.IntN(5) {
 		case 0:
-			forms = append(forms, fmt.Sprintf("(println %s)", g.expr(t, g.cfg.MaxDepth)))
+			forms = append(forms, fmt.Sprintf("(println %s)", g.expr(t, g.cfg.Nesting)))
 		case 1:
 			// Redefine a global: the functions must see the new value.
 			if v, ok := g.pickVar(func(v variable) bool { return v.t.kind != kFn }); ok {
-				forms = append(forms, fmt.Sprintf("(def %s %s)", v.name, g.expr(v.t, g.cfg.MaxDepth)))
+				forms = append(forms, fmt.Sprintf("(def %s %s)", v.name, g.expr(v.t, g.cfg.Nesting)))
 				results = append(results, v.name)
 				continue
 			}
 			fallthrough
 		case 2:
 			name := g.fresh("g")
-			forms = append(forms, fmt.Sprintf("(def %s%s %s)", name, g.maybeAnnotation(t), g.valueExpr(t, g.cfg.MaxDepth)))
+			forms = append(forms, fmt.Sprintf("(def %s%s %s)", name, g.maybeAnnotation(t), g.valueExpr(t, g.cfg.Nesting)))
 			g.bind(name, t)
 			results = append(results, name)
 		default:
-			results = append(results, g.expr(t, g.cfg.MaxDepth))
+			results = append(results, g.expr(t, g.cfg.Nesting))
 		}
 	}
 	forms = append(forms, "["+strings.Join(results, " ")+"]")
@@ -240,9 +240,9 @@ func (g *generator) recursiveDefn(f *function) string {
 	}
 
 	g.mode, g.fuel, g.budget = callNone, "", 0
-	base := g.expr(f.ret, g.cfg.MaxDepth-1)
+	base := g.expr(f.ret, g.cfg.Nesting-1)
 	g.mode, g.fuel, g.budget = callBody, fuel, 2
-	recur := g.block(f.ret, g.cfg.MaxDepth-1)
+	recur := g.block(f.ret, g.cfg.Nesting-1)
 	g.mode, g.fuel, g.budget = callNone, "", 0
 
 	var cond string

@@ -27,6 +27,12 @@ var regressions = []struct {
 		maxDepth: 1,
 	},
 	{
+		// The same at the default limit: f(0) runs 10000 calls deep and
+		// (abs -1) would be the 10001st.
+		name: "folded builtin call at the default depth",
+		src:  "(defn f [n] (match n 0 (+ 1 (abs -1)) _ (+ 1 (f (- n 1))))) (f 9999)",
+	},
+	{
 		// dotimes makes no application, and the interpreter counts none;
 		// the VM charges one at the dotimes form (its counter test), so a
 		// dotimes one level below the limit overflows. VM wrong. Found by
@@ -34,6 +40,10 @@ var regressions = []struct {
 		name:     "dotimes is not a call",
 		src:      "((fn [] (dotimes [i 0] nil)))",
 		maxDepth: 1,
+	},
+	{
+		name: "dotimes is not a call, at the default depth",
+		src:  "(defn f [n] (match n 0 (dotimes [i 1] 0) _ (+ 1 (f (- n 1))))) (f 9999)",
 	},
 }
 
