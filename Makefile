@@ -36,11 +36,15 @@ grammar-check: grammar
 	git diff --exit-code -- grammar/
 	@test -z "$$(git status --porcelain -- grammar/)" || { git status --short -- grammar/; exit 1; }
 
-# Each fuzz target for FUZZTIME: the front end, then the bytecode loader.
+# Each fuzz target for FUZZTIME: the front end, the bytecode loader and
+# verifier, the code generator, the VM on mutated modules, then the two
+# engines against each other on random programs.
 fuzz:
 	$(GO) test ./compiler -run '^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME)
 	$(GO) test ./isa -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME)
 	$(GO) test ./isa -run '^$$' -fuzz=FuzzVerify -fuzztime=$(FUZZTIME)
+	$(GO) test ./compiler/codegen -run '^$$' -fuzz=FuzzCompile -fuzztime=$(FUZZTIME)
+	$(GO) test ./vm -run '^$$' -fuzz=FuzzRun -fuzztime=$(FUZZTIME)
 	$(GO) test ./internal/progen -run '^$$' -fuzz=FuzzDifferential -fuzztime=$(FUZZTIME)
 
 # The interpreter against the VM on bench/programs, and the front end's

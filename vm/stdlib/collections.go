@@ -85,15 +85,21 @@ func hashMap(_ value.Runtime, args []value.Value) (value.Value, error) {
 
 // count counts elements, a string's characters.
 func count(_ value.Runtime, args []value.Value) (value.Value, error) {
-	switch x := args[0]; x.Kind() {
+	return size("count", args[0], charCount)
+}
+
+// size is the number of elements of a collection, or of a string as
+// stringSize measures it (count and length differ only there).
+func size(op string, x value.Value, stringSize func(string) int) (value.Value, error) {
+	switch x.Kind() {
 	case value.KVector, value.KList:
 		return value.Int(int64(len(x.Items()))), nil
 	case value.KMap:
 		return value.Int(int64(x.AsMap().Len())), nil
 	case value.KString:
-		return value.Int(int64(charCount(x.AsString()))), nil
+		return value.Int(int64(stringSize(x.AsString()))), nil
 	default:
-		return value.Nil, value.TypeErr("count", "vector, list, map or string", x)
+		return value.Nil, value.TypeErr(op, "vector, list, map or string", x)
 	}
 }
 

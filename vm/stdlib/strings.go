@@ -103,16 +103,7 @@ func stringLength(_ value.Runtime, args []value.Value) (value.Value, error) {
 // length counts elements like count, except that a string's length is its
 // byte length (reference behaviour).
 func length(_ value.Runtime, args []value.Value) (value.Value, error) {
-	switch x := args[0]; x.Kind() {
-	case value.KVector, value.KList:
-		return value.Int(int64(len(x.Items()))), nil
-	case value.KMap:
-		return value.Int(int64(x.AsMap().Len())), nil
-	case value.KString:
-		return value.Int(int64(len(x.AsString()))), nil
-	default:
-		return value.Nil, value.TypeErr("length", "vector, list, map or string", x)
-	}
+	return size("length", args[0], func(s string) int { return len(s) })
 }
 
 func substring(_ value.Runtime, args []value.Value) (value.Value, error) {
