@@ -34,12 +34,21 @@ func (c *closure) delegatedTo() (string, bool) {
 // depth. The return types of the closures entered that way are checked once
 // the final value is known; each distinct function is remembered once, so a
 // typed tail-recursive loop stays in constant space.
+//
+// Only the application of a closure that runs its body here counts towards
+// MaxDepth: the limit bounds recursion, and nothing else can recurse. A
+// builtin, a keyword or a delegated function runs at its caller's depth, so
+// that folding a builtin call away at compile time changes nothing; a
+// builtin calling a closure back (map, reduce, ...) comes back here, and
+// that application counts.
 func (m *machine) apply(fn value.Value, args []value.Value, pos value.Pos) (value.Value, *value.Error) {
-	if m.depth >= m.maxDepth {
-		return value.Nil, rt.StackOverflow(m.maxDepth).WithPos(pos)
+	if runsBody(fn) {
+		if m.depth >= m.maxDepth {
+			return value.Nil, rt.StackOverflow(m.maxDepth).WithPos(pos)
+		}
+		m.depth++
+		defer func() { m.depth-- }()
 	}
-	m.depth++
-	defer func() { m.depth-- }()
 	var typedReturns []*ast.Fn
 	for {
 		if err := m.poll(pos); err != nil {
@@ -58,6 +67,17 @@ func (m *machine) apply(fn value.Value, args []value.Value, pos value.Pos) (valu
 		fn, args, pos = m.pending.fn, m.pending.args, m.pending.pos
 		m.pending, m.hasPending = pendingCall{}, false
 	}
+}
+
+// runsBody says whether applying fn evaluates the body of a closure, as
+// opposed to handing the call to a builtin, a keyword lookup or the host.
+func runsBody(fn value.Value) bool {
+	c, ok := fn.Ref().(*closure)
+	if !ok {
+		return false
+	}
+	_, delegated := c.delegatedTo()
+	return !delegated
 }
 
 // checkReturns checks v against the return types of fns, innermost first.

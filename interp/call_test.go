@@ -145,10 +145,37 @@ func TestDepthLimit(t *testing.T) {
 	v, err = run(t, Options{MaxDepth: 10000}, sumTo, op("sum-to", num(5000)))
 	checkOutcome(t, v, err, "12502500", "")
 
+	// A builtin calling back does not hide the recursion: each level
+	// applies f's callback, a closure.
+	// (defn f [n] (map (fn [x] (f x)) [n])) (f 1)
+	viaMap := defn("f", params("n"), op("map", fn(params("x"), op("f", sym("x"))), vec(sym("n"))))
+	v, err = run(t, Options{MaxDepth: 10000}, viaMap, op("f", num(1)))
+	checkOutcome(t, v, err, "", value.StackOverflow)
+
 	// The overflow is an ordinary error: a try around the call catches it.
 	v, err = run(t, Options{MaxDepth: 1000}, sumTo, &ast.Try{At: at(1), Body: []ast.Node{op("sum-to", num(5000))},
 		Catches: []ast.Catch{{At: at(1), Kind: value.StackOverflow, Binding: "e", Body: []ast.Node{str("caught")}}}})
 	checkOutcome(t, v, err, `"caught"`, "")
+}
+
+// TestOnlyClosureCallsCount: the depth counts the closures called outside
+// tail position, and no builtin call, so that folding one at compile time
+// cannot change the outcome. Each program calls a closure from the top
+// level, at depth 1, the limit.
+func TestOnlyClosureCallsCount(t *testing.T) {
+	identity := fn(params("x"), sym("x"))
+	for _, c := range []evalCase{
+		{name: "builtin calls", forms: forms(call(fn(nil, op("+", num(1), op("abs", num(-8)))))), want: "9"},
+		{name: "builtin called back", forms: forms(call(fn(nil, op("map", sym("inc"), vec(num(1)))))), want: "[2]"},
+		{name: "closure called back", forms: forms(call(fn(nil, op("map", identity, vec(num(1)))))), wantErr: value.StackOverflow},
+		{name: "closure called in tail position", forms: forms(call(fn(nil, call(identity, num(1))))), want: "1"},
+		{name: "closure called as an operand", forms: forms(call(fn(nil, op("+", num(1), call(identity, num(1)))))), wantErr: value.StackOverflow},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			v, err := run(t, Options{MaxDepth: 1}, c.forms...)
+			checkOutcome(t, v, err, c.want, c.wantErr)
+		})
+	}
 }
 
 func TestDefaultDepthAllowsTenThousandFrames(t *testing.T) {

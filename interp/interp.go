@@ -9,13 +9,19 @@
 //     it the top-level definitions; calls, let, match and catch clauses and
 //     loop iterations push frames. Symbols are looked up when evaluated, so
 //     a function may refer to globals defined after it.
-//   - a call depth, bounded by Options.MaxDepth. Calls in tail position
-//     (the last form of a function body, and through do, let, if and match)
-//     are not made where they are found: evalNode leaves them in
-//     machine.pending and returns, and the loop in apply — the trampoline —
-//     makes them in the caller's frame. A tail-recursive loop therefore runs
-//     in constant Go stack, while non-tail recursion beyond MaxDepth is a
-//     StackOverflow error rather than a Go stack overflow.
+//   - a call depth, bounded by Options.MaxDepth: the closure applications
+//     in progress, each made outside tail position. Builtins, keywords and
+//     delegated functions are not counted: the limit exists to bound
+//     recursion, which only closures can do, and counting builtin calls
+//     would make the limit depend on which of them the compiler folds.
+//     Calls in tail position (the last form of a function body, and
+//     through do, let, if and match) are not made where they are found:
+//     evalNode leaves them in machine.pending and returns, and the loop in
+//     apply — the trampoline — makes them in the caller's frame and at its
+//     depth. A tail-recursive loop therefore runs in constant Go stack,
+//     while non-tail recursion beyond MaxDepth, directly or through a
+//     builtin calling back (map, reduce, ...), is a StackOverflow error
+//     rather than a Go stack overflow.
 //
 // Effects go through the host: capability calls after a check against the
 // RuntimeContext, step notifications, and the host execution context read by
@@ -41,7 +47,7 @@ import (
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
-// DefaultMaxDepth is the non-tail call depth allowed when Options.MaxDepth
+// DefaultMaxDepth is the closure call depth allowed when Options.MaxDepth
 // is zero.
 const DefaultMaxDepth = rt.DefaultMaxDepth
 
@@ -54,7 +60,7 @@ const cancelPollInterval = 1024
 type Options struct {
 	Host     host.Host            // nil: host.NewRecorder()
 	Context  *host.RuntimeContext // nil: host.NewContext(host.Pure)
-	MaxDepth int                  // non-tail call depth; 0: DefaultMaxDepth
+	MaxDepth int                  // nesting of closure calls (see the package doc); 0: DefaultMaxDepth
 	Stdout   io.Writer            // println output; nil: os.Stdout
 	// Profiles are the steps' profiles, indexed by ast.Step.Index as
 	// compiler/effects.Derive returns them. A step runs under its profile
@@ -103,7 +109,7 @@ type machine struct {
 	profiles []*host.StepProfile
 	branches *rt.Parallel // runs the branches of step-parallel; one per run
 
-	depth int  // active non-tail applications
+	depth int  // closure applications in progress (see apply)
 	polls uint // counts calls and iterations towards the next cancellation check
 
 	// pending is the call found in tail position, waiting for the

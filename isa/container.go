@@ -66,7 +66,10 @@ const (
 	// Version is the format version this package writes and reads.
 	// Version 2 added step profiles and the flags byte of instructions
 	// (TailMark) and dropped the opcodes the compiler never emitted.
-	Version = 2
+	// Version 3 dropped TailMark, which builtin calls carried in tail
+	// position when they counted towards the call depth: no flag is
+	// defined now.
+	Version = 3
 	// MaxBodySize bounds the decompressed body.
 	MaxBodySize = 256 << 20
 	// MaxDecodedMemory bounds the memory the decoded module may take.

@@ -13,9 +13,9 @@ import (
 
 // Disassemble prints m for people: the module's tables (a step with its
 // profile summarised), then each function with a header, one line per
-// instruction (pc, source line, opcode, operands, "tail" for an instruction
-// carrying TailMark, and a comment resolving constants, globals, builtins,
-// types, patterns, steps, structs and functions) and its handler table.
+// instruction (pc, source line, opcode, operands, flag bits if any are set,
+// and a comment resolving constants, globals, builtins, types, patterns,
+// steps, structs and functions) and its handler table.
 // Jump operands are printed as absolute pcs ("->12").
 //
 // m need not be verified, so a broken module from a compiler under
@@ -232,12 +232,7 @@ func (d *disassembler) operands(p *Proto, pc int, in Instr) (operands, comments 
 		}
 	}
 	if f := formats[op]; f.hasFlags() {
-		flags := in & flagBits
-		if in.Tail() {
-			operands = append(operands, "tail")
-			flags &^= TailMark
-		}
-		if flags != 0 {
+		if flags := in & flagBits; flags != 0 {
 			operands = append(operands, fmt.Sprintf("flags=%#02x", uint64(flags>>56)))
 		}
 	}

@@ -67,6 +67,7 @@ func TestDisassembleBrokenModule(t *testing.T) {
 					ABC(OpCheckTypeFor, 0, 0, 9),
 					ABx(OpClosure, 0, 1),
 					ABx(OpStepBegin, 0, 0),
+					ABC(OpMove, 0, 0, 0) | 1<<56,
 					Instr(0xff),
 				},
 			},
@@ -82,6 +83,7 @@ func TestDisassembleBrokenModule(t *testing.T) {
 		"type <the type contains itself>",
 		"function ?",
 		"step ?",
+		"flags=0x01",
 		"OP?255",
 		"function 1: missing",
 	} {

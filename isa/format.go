@@ -94,8 +94,6 @@ type format struct {
 	operands []operand
 	window   window
 	flow     flow
-	// tail says whether the instruction may carry TailMark.
-	tail bool
 }
 
 // Operand lists shared by several opcodes.
@@ -136,17 +134,17 @@ var formats = [opCount]format{
 	OpAppend:  {name: "APPEND", operands: regAB},
 	OpStruct:  {name: "STRUCT", operands: []operand{{fieldA, opReg}, {fieldBx, opStruct}}},
 
-	OpAdd: {name: "ADD", operands: binaryRK, tail: true},
-	OpSub: {name: "SUB", operands: binaryRK, tail: true},
-	OpMul: {name: "MUL", operands: binaryRK, tail: true},
-	OpDiv: {name: "DIV", operands: binaryRK, tail: true},
-	OpMod: {name: "MOD", operands: binaryRK, tail: true},
-	OpLt:  {name: "LT", operands: binaryRK, tail: true},
-	OpLe:  {name: "LE", operands: binaryRK, tail: true},
-	OpGt:  {name: "GT", operands: binaryRK, tail: true},
-	OpGe:  {name: "GE", operands: binaryRK, tail: true},
-	OpEq:  {name: "EQ", operands: binaryRK, tail: true},
-	OpNot: {name: "NOT", operands: regAB, tail: true},
+	OpAdd: {name: "ADD", operands: binaryRK},
+	OpSub: {name: "SUB", operands: binaryRK},
+	OpMul: {name: "MUL", operands: binaryRK},
+	OpDiv: {name: "DIV", operands: binaryRK},
+	OpMod: {name: "MOD", operands: binaryRK},
+	OpLt:  {name: "LT", operands: binaryRK},
+	OpLe:  {name: "LE", operands: binaryRK},
+	OpGt:  {name: "GT", operands: binaryRK},
+	OpGe:  {name: "GE", operands: binaryRK},
+	OpEq:  {name: "EQ", operands: binaryRK},
+	OpNot: {name: "NOT", operands: regAB},
 
 	OpJmp:   {name: "JMP", operands: []operand{{fieldSJ, opJump}}, flow: endsPath},
 	OpTest:  {name: "TEST", operands: testJump},
@@ -161,7 +159,7 @@ var formats = [opCount]format{
 
 	OpCall:       {name: "CALL", operands: callArgs, window: calleeAndArgs},
 	OpTailCall:   {name: "TAILCALL", operands: callArgs, window: calleeAndArgs, flow: endsPath},
-	OpCallB:      {name: "CALLB", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opBuiltin}}, window: calleeAndArgs, tail: true},
+	OpCallB:      {name: "CALLB", operands: []operand{{fieldA, opReg}, {fieldB, opImmediate}, {fieldC, opBuiltin}}, window: calleeAndArgs},
 	OpCallCap:    {name: "CALLCAP", operands: callArgs, window: calleeAndArgs},
 	OpReturn:     {name: "RETURN", operands: regA, flow: endsPath},
 	OpReturnType: {name: "RETURNTYPE", operands: []operand{{fieldBx, opType}}},

@@ -24,11 +24,6 @@ func (i Instr) SBx() int { return int(int32(uint32(i >> 24))) }
 // SJ returns the signed 24-bit sJ field.
 func (i Instr) SJ() int { return int(int64(i) >> 40) }
 
-// Tail reports whether the instruction carries TailMark. It is false for
-// every opcode that may not carry the mark, in particular for those with
-// an sJ field, whose offset takes that bit.
-func (i Instr) Tail() bool { return i&TailMark != 0 && i.Op().Valid() && formats[i.Op()].tail }
-
 // ABC encodes an A B C instruction.
 func ABC(op Op, a, b, c int) Instr {
 	return Instr(op) | Instr(uint16(a))<<8 | Instr(uint16(b))<<24 | Instr(uint16(c))<<40

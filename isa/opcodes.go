@@ -25,21 +25,13 @@
 //	bits 24..55  Bx  (32 bits, unsigned: B and C together)
 //	bits 40..63  sJ  (24 bits, signed: a jump offset beside A and B)
 //	bits 24..55  sBx (32 bits, signed)
-//	bits 56..63  flags, in every format but the sJ one
+//	bits 56..63  flags, in every format but the sJ one (none defined: zero)
 //
 // An operand written RK(x) is a register when x < RKConst and the constant
 // K[x-RKConst] otherwise, so binary operations on a literal need no load.
 //
-// The only flag is TailMark (bit 56). The code generator sets it on an
-// arithmetic or comparison instruction (ADD..EQ), NOT or CALLB that
-// applies its builtin in tail position, where a call of a closure would be
-// a TAILCALL (the last form of a function body, and through it the
-// branches of if, the last forms of do and let, match clause bodies). The
-// interpreter makes such an application in its caller's stead, so the VM
-// does not count it towards the call depth. A value returned at once is
-// not enough: in (let [y (+ n 1)] y) the addition is not in tail position.
-// The verifier rejects the mark on any other opcode, and every other flag
-// bit.
+// No flag is defined: the byte is kept for future use, and the verifier
+// rejects any bit set in it.
 //
 // # Values that are not RTFS values
 //
@@ -56,9 +48,6 @@ const RKConst = 1 << 15
 
 // Instr is one encoded instruction.
 type Instr uint64
-
-// TailMark flags an instruction in tail position (see the package doc).
-const TailMark Instr = 1 << 56
 
 // flagBits are the bits of the flags byte, in the formats that have one.
 const flagBits Instr = 0xff << 56
@@ -93,8 +82,7 @@ const (
 
 	// Arithmetic and comparison of RK operands with the semantics of the
 	// builtins of the same name; integers and floats take a fast path, any
-	// other operand goes through the builtin (same errors). Each may carry
-	// TailMark.
+	// other operand goes through the builtin (same errors).
 	OpAdd // A B C     R[A] = RK(B) + RK(C)
 	OpSub // A B C     R[A] = RK(B) - RK(C)
 	OpMul // A B C     R[A] = RK(B) * RK(C)
@@ -105,7 +93,7 @@ const (
 	OpGt  // A B C     R[A] = RK(B) > RK(C)
 	OpGe  // A B C     R[A] = RK(B) >= RK(C)
 	OpEq  // A B C     R[A] = (= RK(B) RK(C))
-	OpNot // A B       R[A] = not R[B]; may carry TailMark
+	OpNot // A B       R[A] = not R[B]
 
 	// Control flow. Fused compare-and-branch: IfLt A B sJ jumps when
 	// RK(A) < RK(B) is false, so `(if (< a b) x y)` is one instruction plus
@@ -124,7 +112,7 @@ const (
 	// Calls. The callee and its arguments sit in consecutive registers.
 	OpCall       // A B       R[A] = R[A](R[A+1..A+B])
 	OpTailCall   // A B       return R[A](R[A+1..A+B]), reusing this frame
-	OpCallB      // A B C     R[A] = Builtins[C](R[A+1..A+B]) (a builtin bound at compile time); may carry TailMark
+	OpCallB      // A B C     R[A] = Builtins[C](R[A+1..A+B]) (a builtin bound at compile time)
 	OpCallCap    // A B       R[A] = capability R[A] called with R[A+1..A+B] through the host
 	OpReturn     // A         return R[A]
 	OpReturnType // Bx        first instruction of a function with a return type: unless this function's check is remembered in the frame already (a tail call may enter it again, as in a typed tail-recursive loop), remember the check of the value the frame finally returns against Types[Bx]; RETURN (of whatever function then runs in the frame) applies the remembered checks, the last remembered first, a failure being rt.ValidationError(Types[Bx], v, rt.ReturnWhat(<the function's name>)) positioned at this instruction. Calls of a delegated function, which do not run its code, are checked the same way: the host's answer against the type its RETURNTYPE declares

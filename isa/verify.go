@@ -16,11 +16,11 @@ import (
 // index outside a register window, a constant pool or one of the module's
 // tables, and no path runs off the end of a function's code. It checks:
 //
-//   - every opcode is defined, the flag bits of an instruction are zero but
-//     for TailMark on an opcode that may carry it, and every operand is in
-//     range for what the opcode's format says it names (registers against NumRegs, RK operands,
-//     constants, globals, builtins, types, patterns, steps, structs, protos,
-//     upvalues), including the register windows of calls, vectors, maps,
+//   - every opcode is defined, the flag bits of an instruction are zero,
+//     and every operand is in range for what the opcode's format says it
+//     names (registers against NumRegs, RK operands, constants, globals,
+//     builtins, types, patterns, steps, structs, protos, upvalues),
+//     including the register windows of calls, vectors, maps,
 //     Iter and Parallel;
 //   - constants an opcode reads as a string (Raise, IfKind, GetVar, CtxRef,
 //     CheckTypeFor) are strings, CheckKind's is a vector of two
@@ -377,11 +377,8 @@ func (v *verifier) instr(index int, p *Proto, pc int, in Instr) error {
 	}
 	f := formats[op]
 	if f.hasFlags() {
-		if unknown := in & flagBits &^ TailMark; unknown != 0 {
+		if unknown := in & flagBits; unknown != 0 {
 			return fmt.Errorf("unknown flag bits %#02x", uint64(unknown>>56))
-		}
-		if in&TailMark != 0 && !f.tail {
-			return fmt.Errorf("%s cannot carry the tail mark", op)
 		}
 	}
 	if op == OpDefGlobal && index != 0 {

@@ -156,8 +156,7 @@ func violations() []violation {
 		{"test bound register", func(m *Module) { code(m, main, 56, ASBx(OpTestBound, 12, 0)) }, "pc 56 (TESTBOUND): register R12 out of range"},
 		{"test bound jump", func(m *Module) { code(m, main, 56, ASBx(OpTestBound, 5, -60)) }, "pc 56 (TESTBOUND): jump target -3 is outside the code"},
 		{"step check", func(m *Module) { code(m, main, 54, ABx(OpStepCheck, 0, 7)) }, "pc 54 (STEPCHECK): step 7 out of range"},
-		{"tail mark on a move", func(m *Module) { code(m, main, 1, ABC(OpMove, 1, 0, 0)|TailMark) }, "pc 1 (MOVE): MOVE cannot carry the tail mark"},
-		{"tail mark on a call", func(m *Module) { code(m, main, 39, ABC(OpCall, 8, 2, 0)|TailMark) }, "pc 39 (CALL): CALL cannot carry the tail mark"},
+		{"former tail mark", func(m *Module) { code(m, main, 40, ABC(OpCallB, 8, 2, 0)|1<<56) }, "pc 40 (CALLB): unknown flag bits 0x01"},
 		{"unknown flags", func(m *Module) { code(m, main, 38, ABC(OpAdd, 0, 0, RKConst+0)|1<<57) }, "pc 38 (ADD): unknown flag bits 0x02"},
 		{"unknown flags beside Bx", func(m *Module) { code(m, main, 2, ABx(OpLoadK, 0, 0)|1<<63) }, "pc 2 (LOADK): unknown flag bits 0x80"},
 		{"global defined in a closure", func(m *Module) { code(m, add, 4, ABx(OpDefGlobal, 2, 0)) }, "proto 1 (\"add\"): pc 4 (DEFGLOBAL): only the top-level function may define globals"},
@@ -234,27 +233,5 @@ func TestVerifyRejects(t *testing.T) {
 	}
 	if err := Verify(nil); err == nil {
 		t.Error("Verify(nil) succeeded")
-	}
-}
-
-// TestTailMark: only the opcodes that may carry the mark report it; in a
-// compare-and-jump the same bit is part of a negative offset.
-func TestTailMark(t *testing.T) {
-	for _, c := range []struct {
-		in   Instr
-		want bool
-	}{
-		{ABC(OpAdd, 0, 1, 2) | TailMark, true},
-		{ABC(OpCallB, 0, 1, 0) | TailMark, true},
-		{ABC(OpNot, 0, 1, 0) | TailMark, true},
-		{ABC(OpAdd, 0, 1, 2), false},
-		{ABC(OpMove, 0, 1, 0) | TailMark, false},
-		{ABJ(OpIfLt, 0, 1, -1), false},
-		{ABJ(OpJmp, 0, 0, -5), false},
-		{Instr(0xff) | TailMark, false},
-	} {
-		if got := c.in.Tail(); got != c.want {
-			t.Errorf("%s %#016x: Tail() = %t, want %t", c.in.Op(), uint64(c.in), got, c.want)
-		}
 	}
 }

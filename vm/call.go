@@ -84,18 +84,20 @@ func (m *machine) stackTop() int {
 
 // apply calls callee from Go: a builtin's callback (value.Runtime.Call,
 // counted: an application of its own, as in the interpreter) or a branch
-// of step-parallel (not counted: it runs at the depth of the step). A
-// closure runs in a nested dispatch loop on top of the running frame.
+// of step-parallel (not counted: it runs at the depth of the step). Only a
+// closure running here counts (see Depth in the package doc); it runs in a
+// nested dispatch loop on top of the running frame.
 func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (value.Value, *value.Error) {
-	if counted && m.depth >= m.maxDepth {
+	cl, runsHere := callee.Ref().(*Closure)
+	runsHere = runsHere && cl.fn.capability == ""
+	if runsHere && counted && m.depth >= m.maxDepth {
 		return value.Nil, rt.StackOverflow(m.maxDepth)
 	}
 	if err := m.tick(); err != nil {
 		return value.Nil, err
 	}
-	cl, ok := callee.Ref().(*Closure)
-	if !ok || cl.fn.capability != "" {
-		return m.callOther(callee, args, counted)
+	if !runsHere {
+		return m.callOther(callee, args)
 	}
 	fn := cl.fn
 	if err := checkArity(fn, len(args)); err != nil {
@@ -124,14 +126,14 @@ func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (v
 }
 
 // callOther calls what is not a closure running here: a builtin, a keyword
-// (§3.7), a delegated function; anything else is not callable. counted
-// says whether the call is an application of its own (see apply).
-func (m *machine) callOther(callee value.Value, args []value.Value, counted bool) (value.Value, *value.Error) {
+// (§3.7), a delegated function; anything else is not callable. None of
+// them counts towards the depth.
+func (m *machine) callOther(callee value.Value, args []value.Value) (value.Value, *value.Error) {
 	switch callee.Kind() {
 	case value.KFunc:
 		switch f := callee.Ref().(type) {
 		case *value.Builtin:
-			return m.callBuiltin(f, args, counted)
+			return m.callBuiltin(f, args)
 		case *Closure:
 			return m.callDelegated(f.fn, args)
 		}
@@ -142,16 +144,11 @@ func (m *machine) callOther(callee value.Value, args []value.Value, counted bool
 }
 
 // callBuiltin checks the argument count of b and calls it.
-func (m *machine) callBuiltin(b *value.Builtin, args []value.Value, counted bool) (value.Value, *value.Error) {
+func (m *machine) callBuiltin(b *value.Builtin, args []value.Value) (value.Value, *value.Error) {
 	if err := b.CheckArity(len(args)); err != nil {
 		return value.Nil, rt.ToError(err)
 	}
-	saved := m.depth
-	if counted {
-		m.depth++
-	}
 	v, err := b.Fn(m, args)
-	m.depth = saved
 	if err != nil {
 		return value.Nil, rt.ToError(err)
 	}
@@ -199,16 +196,10 @@ var operatorBuiltins = [...]*value.Builtin{
 	isa.OpIfGe: stdlib.Lookup(">="), isa.OpIfEq: stdlib.Lookup("="),
 }
 
-// binary is the slow path of the arithmetic and comparison instructions:
-// floats without boxing, anything else through the builtin, which gives
-// the same errors. Like every application in the interpreter, the
-// operation fails at the depth limit unless it is in tail position
-// (isa.TailMark).
-func (m *machine) binary(ins isa.Instr, b, c value.Value) (value.Value, *value.Error) {
-	op := ins.Op()
-	if m.depth >= m.maxDepth && !ins.Tail() {
-		return value.Nil, rt.StackOverflow(m.maxDepth)
-	}
+// binary is the slow path of the arithmetic and comparison instructions
+// op: floats without boxing, anything else through the builtin, which
+// gives the same errors.
+func (m *machine) binary(op isa.Op, b, c value.Value) (value.Value, *value.Error) {
 	if b.Kind() == value.KFloat && c.Kind() == value.KFloat {
 		x, y := b.AsFloat(), c.AsFloat()
 		switch op {
@@ -232,5 +223,5 @@ func (m *machine) binary(ins isa.Instr, b, c value.Value) (value.Value, *value.E
 		return value.Nil, internalError("%s is not an operator", op)
 	}
 	m.operands[0], m.operands[1] = b, c
-	return m.callBuiltin(operatorBuiltins[op], m.operands[:], !ins.Tail())
+	return m.callBuiltin(operatorBuiltins[op], m.operands[:])
 }

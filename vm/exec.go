@@ -37,16 +37,15 @@ const (
 // the frames from stop up (the frames are dropped and the error returned).
 func (m *machine) execute(stop int) (value.Value, *value.Error) {
 	var (
-		cl      *Closure
-		fn      *function
-		code    []isa.Instr
-		consts  []value.Value
-		regs    registers
-		base    int
-		pc      int
-		atLimit bool // a call made here would exceed MaxDepth
-		result  value.Value
-		err     *value.Error
+		cl     *Closure
+		fn     *function
+		code   []isa.Instr
+		consts []value.Value
+		regs   registers
+		base   int
+		pc     int
+		result value.Value
+		err    *value.Error
 	)
 reload:
 	// Take up the frame on top of the frame stack: after a call, a return,
@@ -56,7 +55,6 @@ reload:
 		cl, fn, base, pc = f.cl, f.cl.fn, f.base, f.pc
 		code, consts = fn.code, fn.consts
 		regs = registers(m.stack[base:])
-		atLimit = m.depth >= m.maxDepth
 	}
 	for {
 		ins := code[pc]
@@ -136,55 +134,51 @@ reload:
 		// rest through the builtin.
 		case isa.OpAdd:
 			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
-			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+			if b.Kind() == value.KInt && c.Kind() == value.KInt {
 				regs[ins.A()] = value.Int(b.AsInt() + c.AsInt())
 				continue
 			}
-			if result, err = m.binary(ins, b, c); err != nil {
+			if result, err = m.binary(ins.Op(), b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
 		case isa.OpSub:
 			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
-			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+			if b.Kind() == value.KInt && c.Kind() == value.KInt {
 				regs[ins.A()] = value.Int(b.AsInt() - c.AsInt())
 				continue
 			}
-			if result, err = m.binary(ins, b, c); err != nil {
+			if result, err = m.binary(ins.Op(), b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
 		case isa.OpMul:
 			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
-			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+			if b.Kind() == value.KInt && c.Kind() == value.KInt {
 				regs[ins.A()] = value.Int(b.AsInt() * c.AsInt())
 				continue
 			}
-			if result, err = m.binary(ins, b, c); err != nil {
+			if result, err = m.binary(ins.Op(), b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
 		case isa.OpDiv, isa.OpMod, isa.OpEq:
 			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
-			if result, err = m.binary(ins, b, c); err != nil {
+			if result, err = m.binary(ins.Op(), b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
 		case isa.OpLt, isa.OpLe, isa.OpGt, isa.OpGe:
 			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
-			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+			if b.Kind() == value.KInt && c.Kind() == value.KInt {
 				regs[ins.A()] = value.Bool(intOrder(ins.Op(), b.AsInt(), c.AsInt()))
 				continue
 			}
-			if result, err = m.binary(ins, b, c); err != nil {
+			if result, err = m.binary(ins.Op(), b, c); err != nil {
 				goto fail
 			}
 			regs[ins.A()] = result
 		case isa.OpNot:
-			if atLimit && !ins.Tail() {
-				err = rt.StackOverflow(m.maxDepth)
-				goto fail
-			}
 			regs[ins.A()] = value.Bool(!regs[ins.B()].Truthy())
 
 		// Control flow. Every backward jump counts towards the next poll,
@@ -210,10 +204,10 @@ reload:
 		case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
 			b, c := rk(regs, consts, ins.A()), rk(regs, consts, ins.B())
 			var holds bool
-			if b.Kind() == value.KInt && c.Kind() == value.KInt && !atLimit {
+			if b.Kind() == value.KInt && c.Kind() == value.KInt {
 				holds = intOrder(ins.Op(), b.AsInt(), c.AsInt())
 			} else {
-				if result, err = m.binary(ins, b, c); err != nil {
+				if result, err = m.binary(ins.Op(), b, c); err != nil {
 					goto fail
 				}
 				holds = result.Truthy()
@@ -255,15 +249,17 @@ reload:
 		// Calls.
 		case isa.OpCall:
 			a, n := ins.A(), ins.B()
-			callee := regs[a]
-			if atLimit {
+			next, runsHere := regs[a].Ref().(*Closure)
+			runsHere = runsHere && next.fn.capability == ""
+			// Only a closure running here counts towards the depth.
+			if runsHere && m.depth >= m.maxDepth {
 				err = rt.StackOverflow(m.maxDepth)
 				goto fail
 			}
 			if err = m.tick(); err != nil {
 				goto fail
 			}
-			if next, ok := callee.Ref().(*Closure); ok && next.fn.capability == "" {
+			if runsHere {
 				if err = checkArity(next.fn, n); err != nil {
 					goto fail
 				}
@@ -278,7 +274,7 @@ reload:
 				f.checks = len(m.returnChecks)
 				goto reload
 			}
-			if result, err = m.callOther(callee, regs[a+1:a+1+n], true); err != nil {
+			if result, err = m.callOther(regs[a], regs[a+1:a+1+n]); err != nil {
 				goto fail
 			}
 			regs = registers(m.stack[base:])
@@ -308,20 +304,16 @@ reload:
 				f.cl, f.pc, f.site, f.sitePC = next, 0, fn, pc-1
 				goto reload
 			}
-			if result, err = m.callOther(callee, regs[a+1:a+1+n], false); err != nil {
+			if result, err = m.callOther(callee, regs[a+1:a+1+n]); err != nil {
 				goto fail
 			}
 			goto ret
 		case isa.OpCallB:
 			a, n := ins.A(), ins.B()
-			if atLimit && !ins.Tail() {
-				err = rt.StackOverflow(m.maxDepth)
-				goto fail
-			}
 			if err = m.tick(); err != nil {
 				goto fail
 			}
-			if result, err = m.callBuiltin(m.builtins[ins.C()], regs[a+1:a+1+n], !ins.Tail()); err != nil {
+			if result, err = m.callBuiltin(m.builtins[ins.C()], regs[a+1:a+1+n]); err != nil {
 				goto fail
 			}
 			regs = registers(m.stack[base:])

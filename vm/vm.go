@@ -33,13 +33,14 @@
 //
 // # Depth
 //
-// The call depth is the interpreter's: every application made outside tail
-// position counts, a builtin's as much as a closure's, so that a program
-// overflowing MaxDepth fails with StackOverflow at the same call in both
-// engines. Each frame records the depth it runs at; a tail call keeps it.
-// An operator, NOT or CALLB instruction in tail position carries
-// isa.TailMark, set by the code generator: the interpreter makes that
-// application in its caller's stead, so it does not count either.
+// The call depth is the interpreter's: the frames of closures called
+// outside tail position, whether by CALL or by a builtin calling back
+// (value.Runtime.Call). A closure called so from a frame at MaxDepth
+// fails with StackOverflow. Builtins, keywords and delegated functions do not count,
+// whichever instruction applies them: the limit bounds recursion, which
+// only closures can do, and a builtin call the code generator folds or
+// turns into an operator instruction must behave as one made by CALLB.
+// Each frame records the depth it runs at; a tail call keeps it.
 //
 // # Errors
 //
@@ -91,7 +92,7 @@ import (
 type Options struct {
 	Host     host.Host            // nil: host.NewRecorder()
 	Context  *host.RuntimeContext // nil: host.NewContext(host.Pure)
-	MaxDepth int                  // non-tail call depth; 0: rt.DefaultMaxDepth
+	MaxDepth int                  // nesting of closure calls (see Depth in the package doc); 0: rt.DefaultMaxDepth
 	// MaxMemory is a ceiling on the Go heap in bytes (0: none). The run
 	// stops with MemoryExceeded when the heap approaches it, and the
 	// garbage collector is told to work hard near it (debug.SetMemoryLimit,
@@ -157,7 +158,7 @@ type machine struct {
 	stack  []value.Value
 	frames []frame
 
-	depth    int // applications active: frames and builtins in progress
+	depth    int // the running frame's depth: closure frames entered by non-tail calls
 	maxDepth int
 
 	limits limits

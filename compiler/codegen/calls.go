@@ -78,31 +78,26 @@ func (g *funcGen) callBase(d dest) int {
 }
 
 // builtinCall compiles a call bound to the builtin b: an instruction of
-// its own for an operator or `not`, else CALLB. In tail position the
-// instruction carries isa.TailMark: the interpreter makes that call in its
-// caller's stead, so the VM must not count it towards the call depth.
+// its own for an operator or `not`, else CALLB. None of them counts towards
+// the call depth, in tail position or not, so they need no TAILCALL.
 func (g *funcGen) builtinCall(n *ast.Call, b *value.Builtin, d dest) {
 	top := g.top
 	defer g.finish(d)
 	defer g.release(top)
-	var mark isa.Instr
-	if d.tail {
-		mark = isa.TailMark
-	}
 	if op, ok := binaryOps[b.Name]; ok && len(n.Args) == 2 {
 		x, y := g.rk(n.Args[0]), g.rk(n.Args[1])
-		g.emit(isa.ABC(op, d.reg, x, y) | mark)
+		g.emit(isa.ABC(op, d.reg, x, y))
 		return
 	}
 	if b.Name == "not" {
-		g.emit(isa.ABC(isa.OpNot, d.reg, g.operand(n.Args[0]), 0) | mark)
+		g.emit(isa.ABC(isa.OpNot, d.reg, g.operand(n.Args[0]), 0))
 		return
 	}
 	base := g.callBase(dest{reg: d.reg})
 	for _, a := range n.Args {
 		g.expr(a, g.alloc())
 	}
-	g.emit(isa.ABC(isa.OpCallB, base, len(n.Args), g.m.builtin(b.Name)) | mark)
+	g.emit(isa.ABC(isa.OpCallB, base, len(n.Args), g.m.builtin(b.Name)))
 	if base != d.reg {
 		g.emit(isa.ABC(isa.OpMove, d.reg, base, 0))
 	}

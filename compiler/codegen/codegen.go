@@ -52,9 +52,11 @@
 // Calls in tail position (the last form of a function body and, through
 // them, the branches of if, the last forms of do and let, match clause
 // bodies) become OpTailCall, exactly where interp makes its trampolined
-// calls; an operator or builtin call there carries isa.TailMark, so that
-// the VM counts the call depth as interp does. A function with a return type declares it (OpReturnType) rather
-// than checking its own result, so that it keeps its tail calls: the frame
+// calls. A call bound to a builtin compiles the same wherever it is: only
+// closure calls count towards the call depth, so its position does not
+// matter, and folding it away changes nothing at the depth limit. A
+// function with a return type declares it (OpReturnType) rather than
+// checking its own result, so that it keeps its tail calls: the frame
 // checks the value it finally returns against the return types of every
 // function that ran in it, as interp's trampoline does, and a typed
 // tail-recursive loop still runs in constant space.

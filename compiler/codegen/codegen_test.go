@@ -97,32 +97,6 @@ func TestTailCalls(t *testing.T) {
 	}
 }
 
-// TestTailMarks: an operator, not or a bound builtin call carries
-// isa.TailMark exactly where a call of a closure would be a TAILCALL.
-func TestTailMarks(t *testing.T) {
-	for _, tc := range []struct {
-		src  string
-		op   isa.Op
-		tail bool
-	}{
-		{`(defn f [n] (+ n 1))`, isa.OpAdd, true},
-		{`(defn f [n] (if n (< n 1) :no))`, isa.OpLt, true},
-		{`(defn f [n] (let [m 1] (not m)))`, isa.OpNot, true},
-		{`(defn f [n] (match n 0 (str n) _ 1))`, isa.OpCallB, true},
-		{`(defn f [n] (let [y (+ n 1)] y))`, isa.OpAdd, false},
-		{`(defn f [n] (and (+ n 1)))`, isa.OpAdd, false},
-		{`(defn f [n] (do (str n) 1))`, isa.OpCallB, false},
-		{`(defn f [n] (def y (str n)))`, isa.OpCallB, false},
-		{`(+ (count [1]) 1)`, isa.OpAdd, false},
-	} {
-		m := compile(t, tc.src, Options{NoFold: true})
-		p := m.Protos[len(m.Protos)-1]
-		if got := find(t, p, tc.op).Tail(); got != tc.tail {
-			t.Errorf("%s: %s tail %t, want %t", tc.src, tc.op, got, tc.tail)
-		}
-	}
-}
-
 // TestStepTableFollowsStepIndex: the step table has one entry per step
 // form, at its ast.Step.Index, with the profile given for that index,
 // whatever order the code generator compiles the steps in.

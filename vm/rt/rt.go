@@ -20,11 +20,12 @@ import (
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
-// DefaultMaxDepth is the non-tail call depth an engine allows when its
-// options leave it zero (§3.5).
+// DefaultMaxDepth is the call depth an engine allows when its options
+// leave it zero (§3.5): the nesting of closure calls made outside tail
+// position, builtin calls not counted.
 const DefaultMaxDepth = 10000
 
-// StackOverflow is the error of a call made at the depth limit.
+// StackOverflow is the error of a closure call made at the depth limit.
 func StackOverflow(maxDepth int) *value.Error {
 	return value.Errorf(value.StackOverflow, "Maximum call depth (%d) exceeded", maxDepth)
 }
