@@ -71,7 +71,7 @@ Examples:
    rtfsvm exec --timeout 2s --max-depth 5000 plan.rtfs`,
 			Flags: append([]cli.Flag{
 				&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
-				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail calls"},
+				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
 				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file"},
 				&cli.BoolFlag{Name: "unconfined", Usage: "run capabilities of sandboxed steps (exec, unresolved calls) without an OS sandbox, which this build does not provide; without it they are refused"},
 				&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
