@@ -63,7 +63,7 @@ func (s Signature) check(id string, args []value.Value) error {
 	}
 	m := args[0].AsMap()
 	for _, e := range m.Entries() {
-		if s.find(keyName(e.Key)) == nil {
+		if s.find(e.Key.KeyName()) == nil {
 			return value.Errorf(value.InvalidArguments, "Invalid arguments to %s: unknown option %s (known: %s)", id, e.Key, s.optionNames())
 		}
 	}
@@ -95,18 +95,6 @@ func (s Signature) optionNames() string {
 		names[i] = ":" + o.Name
 	}
 	return strings.Join(names, " ")
-}
-
-// keyName is the option name a map key spells; other key types spell no
-// option.
-func keyName(k value.Value) string {
-	switch k.Kind() {
-	case value.KKeyword:
-		return k.AsKeyword().Name
-	case value.KString:
-		return k.AsString()
-	}
-	return ""
 }
 
 // optionsMap reads a checked options map.

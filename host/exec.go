@@ -50,7 +50,7 @@ func execute(ctx context.Context, call *CallContext, args []value.Value) (value.
 	env := []string{} // not nil: nil would inherit the host's environment
 	if v, ok := opts.get("env"); ok {
 		for _, e := range v.AsMap().Entries() {
-			name := keyName(e.Key)
+			name := e.Key.KeyName()
 			if name == "" || e.Val.Kind() != value.KString {
 				return value.Nil, value.Errorf(value.TypeError, "Type error in %s option :env: expected a map of names to strings, got %s %s", id, e.Key, e.Val)
 			}

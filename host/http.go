@@ -74,7 +74,7 @@ func httpFetch(ctx context.Context, call *CallContext, args []value.Value) (valu
 	}
 	if v, ok := opts.get("headers"); ok {
 		for _, e := range v.AsMap().Entries() {
-			name := keyName(e.Key)
+			name := e.Key.KeyName()
 			if name == "" || e.Val.Kind() != value.KString {
 				return value.Nil, value.Errorf(value.TypeError, "Type error in %s option :headers: expected a map of names to strings, got %s %s", id, e.Key, e.Val)
 			}

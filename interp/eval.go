@@ -1,8 +1,6 @@
 package interp
 
 import (
-	"strings"
-
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/vm/rt"
 	"github.com/rtfs-go/rtfs/vm/value"
@@ -366,7 +364,7 @@ func (m *machine) evalDotimes(node *ast.Dotimes, e *env) (value.Value, *value.Er
 // errors and effects where the language puts them.
 func (m *machine) evalMeta(node *ast.Meta, e *env) (value.Value, *value.Error) {
 	for i, k := range node.Keys {
-		if !strings.HasPrefix(keyName(k), "runtime.") {
+		if !rt.IsRuntimeHint(k) {
 			continue
 		}
 		if _, err := m.eval(node.Vals[i], e); err != nil {
@@ -374,15 +372,4 @@ func (m *machine) evalMeta(node *ast.Meta, e *env) (value.Value, *value.Error) {
 		}
 	}
 	return m.eval(node.Expr, e)
-}
-
-// keyName is the text of a keyword or string map key ("" for integers).
-func keyName(k value.Value) string {
-	switch k.Kind() {
-	case value.KKeyword:
-		return k.AsKeyword().Name
-	case value.KString:
-		return k.AsString()
-	}
-	return ""
 }

@@ -114,7 +114,7 @@ func (g *funcGen) value(n ast.Node, d dest) {
 		g.callCap(n, d.reg)
 	case *ast.Meta:
 		for i, k := range n.Keys {
-			if isRuntimeHint(k) {
+			if rt.IsRuntimeHint(k) {
 				g.effect(n.Vals[i])
 			}
 		}

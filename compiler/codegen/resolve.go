@@ -4,6 +4,7 @@ import (
 	"maps"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/vm/rt"
 )
 
 // The resolver decides, before any code is generated, where every name of
@@ -459,7 +460,7 @@ func (r *resolver) node(n ast.Node) {
 		r.nodes(n.Args)
 	case *ast.Meta:
 		for i, k := range n.Keys {
-			if isRuntimeHint(k) {
+			if rt.IsRuntimeHint(k) {
 				r.node(n.Vals[i])
 			}
 		}
@@ -675,7 +676,7 @@ func frameDefs(nodes []ast.Node, def func(name string)) {
 			frameDefs(n.Args, def)
 		case *ast.Meta:
 			for i, k := range n.Keys {
-				if isRuntimeHint(k) {
+				if rt.IsRuntimeHint(k) {
 					frameDefs([]ast.Node{n.Vals[i]}, def)
 				}
 			}

@@ -2,7 +2,6 @@ package codegen
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
@@ -12,19 +11,6 @@ import (
 
 // paramsName is the variable a step with :params binds its map to.
 const paramsName = "%params"
-
-// isRuntimeHint reports whether a metadata key is a `runtime.` hint, the
-// only entries of `^{...}` that are evaluated.
-func isRuntimeHint(k value.Value) bool {
-	var name string
-	switch k.Kind() {
-	case value.KKeyword:
-		name = k.AsKeyword().Name
-	case value.KString:
-		name = k.AsString()
-	}
-	return strings.HasPrefix(name, "runtime.")
-}
 
 // wellFormedStep checks what the type of ast.Step cannot say, as interp
 // does: a known kind and the body shape step-if and step-loop need. A

@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/vm/value"
@@ -181,3 +182,7 @@ func GoError(e *value.Error) error {
 	}
 	return e
 }
+
+// IsRuntimeHint reports whether a metadata key is a `runtime.` hint, the
+// only entries of `^{...}` that are evaluated (§1, Metadata).
+func IsRuntimeHint(k value.Value) bool { return strings.HasPrefix(k.KeyName(), "runtime.") }

@@ -116,6 +116,18 @@ func (v Value) AsBool() bool { return v.bits != 0 }
 // AsString returns the text of a string or the name of a symbol.
 func (v Value) AsString() string { s, _ := v.ref.(string); return s }
 
+// KeyName is the text of a keyword or string map key: the keyword's name
+// or the string itself; "" for any other value.
+func (v Value) KeyName() string {
+	switch v.kind {
+	case KKeyword:
+		return v.AsKeyword().Name
+	case KString:
+		return v.ref.(string)
+	}
+	return ""
+}
+
 // AsKeyword returns the interned keyword; v must be KKeyword.
 func (v Value) AsKeyword() *Keyword { return v.ref.(*Keyword) }
 
