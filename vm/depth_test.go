@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+
+	"github.com/rtfs-go/rtfs/internal/enginetest"
 )
 
 // TestDepthLimitMatchesInterpreter runs recursions that end just below, at
@@ -90,10 +92,10 @@ func TestOnlyClosureCallsCount(t *testing.T) {
 		vm, in := runVM(t, prog, c.maxDepth), runInterp(prog, c.maxDepth)
 		for _, got := range []struct {
 			engine string
-			outcome
+			enginetest.Outcome
 		}{{"vm", vm}, {"interp", in}} {
-			if !matches(got.outcome, c.want) {
-				t.Errorf("%s with MaxDepth %d: %s gives %s, want %s", c.src, c.maxDepth, got.engine, got.outcome, c.want)
+			if !matches(got.Outcome, c.want) {
+				t.Errorf("%s with MaxDepth %d: %s gives %s, want %s", c.src, c.maxDepth, got.engine, got.Outcome, c.want)
 			}
 		}
 	}
@@ -132,9 +134,9 @@ func TestDeepRecursionOverflows(t *testing.T) {
 
 // matches says whether o is the value printed as want, or an error of
 // kind want.
-func matches(o outcome, want string) bool {
-	if o.err != nil {
+func matches(o enginetest.Outcome, want string) bool {
+	if o.Err != nil {
 		return strings.HasPrefix(o.String(), "error "+want+" ")
 	}
-	return o.value.String() == want
+	return o.Value.String() == want
 }

@@ -7,7 +7,6 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/internal/enginetest"
-	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -17,17 +16,9 @@ import (
 // the VM, which takes the profiles from the decoded module.
 func engine(ctx context.Context, t *testing.T, prog *ast.Program, opts enginetest.Options) (value.Value, error) {
 	t.Helper()
-	compiled, err := codegen.CompileWith(prog, codegen.Options{Profiles: opts.Profiles})
+	m, err := enginetest.Build(prog, codegen.Options{Profiles: opts.Profiles}, true)
 	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	data, err := isa.Encode(compiled)
-	if err != nil {
-		t.Fatalf("encode: %v", err)
-	}
-	m, err := isa.Decode(data)
-	if err != nil {
-		t.Fatalf("decode: %v", err)
+		t.Fatal(err)
 	}
 	return vm.Run(ctx, m, vm.Options{Host: opts.Host, Context: opts.Context, Stdout: opts.Stdout})
 }

@@ -1,18 +1,12 @@
 package codegen_test
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"testing"
 	"time"
 
-	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
-	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/enginetest"
-	"github.com/rtfs-go/rtfs/interp"
-	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
@@ -298,12 +292,10 @@ var differentialPrograms = []string{
 }
 
 func TestDifferential(t *testing.T) {
-	for _, variant := range []codegen.Options{{}, {NoFold: true}} {
-		run := vmEngine(variant)
+	for _, noFold := range []bool{false, true} {
 		for i, src := range differentialPrograms {
-			got := run(t, "d.rtfs", src)
-			if want := runInterp(t, "d.rtfs", src); got.String() != want.String() {
-				t.Errorf("program %d (NoFold %t): VM and interpreter differ:\n vm:     %s\n interp: %s\nprogram: %s", i, variant.NoFold, got, want, src)
+			if got, want := run(t, "d.rtfs", src, noFold); got.String() != want.String() {
+				t.Errorf("program %d (NoFold %t): VM and interpreter differ:\n vm:     %s\n interp: %s\nprogram: %s", i, noFold, got, want, src)
 			}
 		}
 	}
@@ -317,37 +309,32 @@ func FuzzDifferential(f *testing.F) {
 		f.Add(src)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		prog, errs := compiler.Parse("f.rtfs", []byte(src))
-		if len(errs) > 0 {
-			return
-		}
-		m, err := codegen.Compile(prog)
+		prog, err := enginetest.Parse("f.rtfs", src)
 		if err != nil {
 			return
 		}
-		run := func(exec func(context.Context, *host.Recorder, *bytes.Buffer) (value.Value, error)) (outcome, bool) {
-			ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-			defer cancel()
-			rec := host.NewRecorder()
-			var out bytes.Buffer
-			v, err := exec(ctx, rec, &out)
-			var e *value.Error
-			if errors.As(err, &e) && (e.Kind == value.Timeout || e.Kind == value.MemoryExceeded) {
-				return outcome{}, false
-			}
-			return outcome{value: v, err: err, stdout: out.String(), events: enginetest.ComparableEvents(rec.Events())}, true
-		}
-		const depth = 200
-		want, ok := run(func(ctx context.Context, rec *host.Recorder, out *bytes.Buffer) (value.Value, error) {
-			return interp.Run(ctx, prog, interp.Options{Host: rec, Stdout: out, MaxDepth: depth})
-		})
-		if !ok {
+		if _, err := codegen.Compile(prog); err != nil {
+			// Programs the compiler refuses prove nothing; a module that
+			// compiles but does not verify does, so RunVM's error fails.
 			return
 		}
-		got, ok := run(func(ctx context.Context, rec *host.Recorder, out *bytes.Buffer) (value.Value, error) {
-			return vm.Run(ctx, m, vm.Options{Host: rec, Stdout: out, MaxDepth: depth})
-		})
-		if ok && got.String() != want.String() {
+		// Limits of the machine rather than of the program prove nothing
+		// either.
+		inconclusive := func(o enginetest.Outcome) bool { return o.HasKind(value.Timeout, value.MemoryExceeded) }
+		opts := enginetest.RunOptions{MaxDepth: 200}
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		want := enginetest.RunInterp(ctx, prog, opts)
+		cancel()
+		if inconclusive(want) {
+			return
+		}
+		ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		got, err := enginetest.RunVM(ctx, prog, opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !inconclusive(got) && got.String() != want.String() {
 			t.Errorf("VM and interpreter differ:\n vm:     %s\n interp: %s\nprogram: %s", got, want, src)
 		}
 	})

@@ -31,6 +31,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"testing"
 
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -65,6 +66,19 @@ func isLanguageKind(name string) bool {
 		}
 	}
 	return value.IsRuntimeKind(name)
+}
+
+// Each loads the corpus of dir and runs f on every case as a subtest of t
+// named after the case, so that each engine's test walks it the same way.
+func Each(t *testing.T, dir string, f func(t *testing.T, c Case)) {
+	t.Helper()
+	cases, err := Load(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.TestName(), func(t *testing.T) { f(t, c) })
+	}
 }
 
 // Load reads every *.rtfs file of dir, in name order, and returns their cases.

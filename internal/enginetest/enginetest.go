@@ -17,7 +17,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/vm/value"
@@ -38,9 +37,9 @@ type Engine func(ctx context.Context, t *testing.T, prog *ast.Program, opts Opti
 // parse parses src, which must be a valid program.
 func parse(t *testing.T, src string) *ast.Program {
 	t.Helper()
-	prog, errs := compiler.Parse("plan.rtfs", []byte(src))
-	if len(errs) > 0 {
-		t.Fatalf("parse: %v\n%s", errs[0], src)
+	prog, err := Parse("plan.rtfs", src)
+	if err != nil {
+		t.Fatalf("parse: %v\n%s", err, src)
 	}
 	return prog
 }

@@ -1,22 +1,14 @@
 package progen
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"math/rand/v2"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
-	"github.com/rtfs-go/rtfs/compiler"
-	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/compiler/codegen"
-	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/interp"
-	"github.com/rtfs-go/rtfs/vm"
+	"github.com/rtfs-go/rtfs/internal/enginetest"
 	"github.com/rtfs-go/rtfs/vm/value"
 )
 
@@ -75,14 +67,14 @@ func checkProgram(t *testing.T, name, src string, depth int) {
 	switch {
 	case err != nil:
 		t.Errorf("%s: the generated program does not parse: %v\n%s", name, err, src)
-	case in.timedOut || out.timedOut:
+	case timedOut(in) || timedOut(out):
 		// Not a divergence: the machine is too slow for this program.
 		t.Logf("%s: timed out (interp: %s; vm: %s)", name, in, out)
-	case in != out:
+	case in.String() != out.String():
 		sig := signature(in, out)
 		reduced := reduce(src, func(s string) bool {
 			in, out, err := compare(s, runTimeout, depth)
-			return err == nil && !in.timedOut && !out.timedOut && signature(in, out) == sig
+			return err == nil && !timedOut(in) && !timedOut(out) && signature(in, out) == sig
 		})
 		in, out, _ = compare(reduced, runTimeout, depth)
 		t.Errorf("%s (MaxDepth %d): the engines differ\nreduced program:\n%s\ninterp: %s\nvm:     %s\nfull program:\n%s",
@@ -101,103 +93,36 @@ func maxDepthOf(seed uint64) int {
 	return 3 + int(seed/2%30)
 }
 
-// outcome is everything a run shows, in comparable form.
-type outcome struct {
-	result   string // the printed value, or the error with its position
-	kind     string // "value" or the error kind
-	stdout   string
-	events   string
-	timedOut bool
-}
-
-func (o outcome) String() string {
-	return fmt.Sprintf("%s; stdout %q; events %s", o.result, o.stdout, o.events)
-}
+// timedOut says whether a run ran out of time, which says nothing about
+// the engines: the machine is too slow for the program.
+func timedOut(o enginetest.Outcome) bool { return o.HasKind(value.Timeout) }
 
 // signature sums up how two outcomes differ, so that reducing a program
 // keeps the divergence it started with rather than drifting to another.
-func signature(in, out outcome) string {
+func signature(in, out enginetest.Outcome) string {
 	return fmt.Sprintf("%s/%s result:%v stdout:%v events:%v",
-		in.kind, out.kind, in.result != out.result, in.stdout != out.stdout, in.events != out.events)
+		in.Kind(), out.Kind(), in.Result() != out.Result(), in.Stdout != out.Stdout, fmt.Sprint(in.Events) != fmt.Sprint(out.Events))
 }
 
-// compare runs src on both engines. The error is the front end's.
-func compare(src string, timeout time.Duration, maxDepth int) (in, out outcome, err error) {
-	prog, errs := compiler.Parse("gen.rtfs", []byte(src))
-	if len(errs) > 0 {
-		return in, out, errs[0]
-	}
-	in = run(timeout, maxDepth, func(ctx context.Context, opts runOptions) (value.Value, error) {
-		return interp.Run(ctx, prog, interp.Options{Host: opts.host, Stdout: opts.stdout, MaxDepth: opts.maxDepth})
-	})
-	out = run(timeout, maxDepth, func(ctx context.Context, opts runOptions) (value.Value, error) {
-		return runVM(ctx, prog, opts)
-	})
-	return in, out, nil
-}
-
-type runOptions struct {
-	host     *host.Recorder
-	stdout   *bytes.Buffer
-	maxDepth int
-}
-
-func runVM(ctx context.Context, prog *ast.Program, opts runOptions) (value.Value, error) {
-	m, err := codegen.Compile(prog)
+// compare runs src on both engines, each under a deadline of timeout; a
+// panic is an outcome too. The error is the front end's.
+func compare(src string, timeout time.Duration, maxDepth int) (in, out enginetest.Outcome, err error) {
+	prog, err := enginetest.Parse("gen.rtfs", src)
 	if err != nil {
-		return value.Nil, fmt.Errorf("codegen: %w", err)
+		return in, out, err
 	}
-	return vm.Run(ctx, m, vm.Options{Host: opts.host, Stdout: opts.stdout, MaxDepth: opts.maxDepth})
-}
-
-// run makes one run under a deadline and records its outcome; a panic is
-// an outcome too.
-func run(timeout time.Duration, maxDepth int, engine func(context.Context, runOptions) (value.Value, error)) (o outcome) {
+	opts := enginetest.RunOptions{MaxDepth: maxDepth, Recover: true}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	in = enginetest.RunInterp(ctx, prog, opts)
+	cancel()
+	ctx, cancel = context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	opts := runOptions{host: host.NewRecorder(), stdout: &bytes.Buffer{}, maxDepth: maxDepth}
-	defer func() {
-		if p := recover(); p != nil {
-			o = outcome{result: fmt.Sprintf("panic: %v", p), kind: "panic"}
-		}
-		o.stdout = opts.stdout.String()
-		o.events = eventsText(opts.host.Events())
-	}()
-	v, err := engine(ctx, opts)
-	var rerr *value.Error
-	switch {
-	case errors.As(err, &rerr):
-		o.kind = string(rerr.Kind)
-		o.result = fmt.Sprintf("error %s at %s: %s", rerr.Kind, rerr.Pos, rerr.Message)
-		o.timedOut = rerr.Kind == value.Timeout
-	case err != nil:
-		o.kind = "go-error"
-		o.result = "non-RTFS error: " + err.Error()
-	default:
-		o.kind = "value"
-		o.result = "value " + v.String()
+	if out, err = enginetest.RunVM(ctx, prog, opts); err != nil {
+		// A program the compiler refuses and the interpreter runs is a
+		// divergence like any other.
+		out = enginetest.Outcome{Err: err}
 	}
-	return o
-}
-
-// eventsText prints the step events of a run. The branches of a
-// step-parallel run concurrently, so their events interleave in any order
-// and take action ids in any order: when a run has some, its events are
-// compared as a set, without ids.
-func eventsText(events []host.Event) string {
-	concurrent := slices.ContainsFunc(events, func(e host.Event) bool {
-		return strings.HasPrefix(e.Name, "step-parallel/")
-	})
-	if !concurrent {
-		return fmt.Sprint(events)
-	}
-	texts := make([]string, len(events))
-	for i, e := range events {
-		e.ActionID = ""
-		texts[i] = fmt.Sprint(e)
-	}
-	slices.Sort(texts)
-	return "unordered " + strings.Join(texts, " ")
+	return in, out, nil
 }
 
 // TestGeneratedPrograms checks the generator itself: programs are
@@ -217,7 +142,7 @@ func TestGeneratedPrograms(t *testing.T) {
 		if err != nil {
 			t.Fatalf("seed %d does not parse: %v\n%s", 1000+seed, err, src)
 		}
-		if in.kind != "value" {
+		if in.Err != nil {
 			failed++
 		}
 	}

@@ -49,7 +49,7 @@ func TestRegressions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if in != out {
+			if in.String() != out.String() {
 				t.Errorf("the engines differ on %s (MaxDepth %d)\ninterp: %s\nvm:     %s", r.src, r.maxDepth, in, out)
 			}
 		})
