@@ -21,11 +21,16 @@ test: lint grammar-check unit
 unit:
 	$(GO) test ./...
 
+# vet and staticcheck skip the generated parser: vet's unreachable-code
+# check ignores "Code generated" markers, and grammar-check already holds
+# that code to what the grammar generates.
+CHECKED = $$($(GO) list ./... | grep -v '/grammar$$')
+
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed:"; echo "$$unformatted"; exit 1; fi
-	$(GO) vet ./...
-	$(GO) run $(STATICCHECK) ./...
+	$(GO) vet $(CHECKED)
+	$(GO) run $(STATICCHECK) $(CHECKED)
 
 # Regenerate the ANTLR parser from grammar/RTFS.g4.
 grammar:
