@@ -28,8 +28,9 @@ var jsonBuiltins = []*value.Builtin{
 	alias("tool/serialize-json-pretty", prettyJSONBuiltin),
 }
 
-// maxJSONDepth bounds the nesting parse-json follows, so hostile input
-// cannot drive the recursive decoder arbitrarily deep.
+// maxJSONDepth bounds the nesting parse-json and serialize-json follow, so
+// hostile input cannot drive the recursive decoder or encoder arbitrarily
+// deep.
 const maxJSONDepth = 10000
 
 func jsonParseError(format string, args ...any) error {
@@ -167,6 +168,9 @@ type jsonWriter struct {
 }
 
 func (w *jsonWriter) write(v value.Value, depth int) error {
+	if depth >= maxJSONDepth {
+		return value.Errorf(value.Generic, "JSON serialization error: nesting deeper than %d levels", maxJSONDepth)
+	}
 	switch v.Kind() {
 	case value.KNil:
 		w.b.WriteString("null")

@@ -33,6 +33,7 @@ func TestParseJSON(t *testing.T) {
 		{"parse-json", args(text(`]`)), "", value.Generic},
 		{"parse-json", args(text(`1e999`)), "", value.Generic},
 		{"parse-json", args(text(strings.Repeat("[", maxJSONDepth+1) + strings.Repeat("]", maxJSONDepth+1))), "", value.Generic},
+		{"serialize-json", args(deepVector(maxJSONDepth + 1)), "", value.Generic},
 		{"parse-json", args(none), "", value.TypeError},
 		{"parse-json", args(vec()), "", value.TypeError},
 	})
@@ -103,4 +104,13 @@ func TestJSONRoundTrip(t *testing.T) {
 			}
 		}
 	}
+}
+
+// deepVector is [[...[]...]] nested depth levels.
+func deepVector(depth int) value.Value {
+	v := value.EmptyVector
+	for range depth {
+		v = value.NewVector([]value.Value{v})
+	}
+	return v
 }

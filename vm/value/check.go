@@ -303,7 +303,7 @@ func (t *Type) write(b *strings.Builder) {
 		b.WriteString("map")
 		for _, f := range t.Fields {
 			b.WriteString(" [")
-			writeValue(b, f.Key, false)
+			writeValue(b, f.Key)
 			b.WriteByte(' ')
 			f.Type.write(b)
 			if f.Optional {
@@ -315,7 +315,7 @@ func (t *Type) write(b *strings.Builder) {
 		b.WriteString(t.Name)
 		for _, v := range t.Values {
 			b.WriteByte(' ')
-			writeValue(b, v, false)
+			writeValue(b, v)
 		}
 	default:
 		b.WriteString(t.Name)
@@ -349,11 +349,11 @@ func (p TypePred) writeArg(b *strings.Builder) {
 	case p.Op == "in-range" && p.Arg.IsSeq():
 		for _, bound := range p.Arg.Items() {
 			b.WriteByte(' ')
-			writeValue(b, bound, false)
+			writeValue(b, bound)
 		}
 	case p.Op == "non-empty" || p.Op == "is-url" || p.Op == "is-email":
 	default:
 		b.WriteByte(' ')
-		writeValue(b, p.Arg, false)
+		writeValue(b, p.Arg)
 	}
 }

@@ -9,7 +9,7 @@ import (
 // String renders v in its printed form (§2).
 func (v Value) String() string {
 	var b strings.Builder
-	writeValue(&b, v, true)
+	writeValue(&b, v)
 	return b.String()
 }
 
@@ -28,7 +28,7 @@ func AppendStr(b *strings.Builder, v Value) {
 		b.WriteString(v.ref.(string))
 		return
 	}
-	writeValue(b, v, true)
+	writeValue(b, v)
 }
 
 // FormatFloat prints a float as the shortest round-trip decimal without an
@@ -77,7 +77,74 @@ func writeQuoted(b *strings.Builder, s string) {
 	b.WriteByte('"')
 }
 
-func writeValue(b *strings.Builder, v Value, top bool) {
+// writeValue prints v. Collections are walked with an explicit stack rather
+// than Go recursion, so a value nested millions deep prints instead of
+// overflowing the goroutine stack.
+func writeValue(b *strings.Builder, v Value) {
+	var stack []printFrame
+	for {
+		switch v.kind {
+		case KVector, KList:
+			open, close := byte('['), byte(']')
+			if v.kind == KList {
+				open, close = '(', ')'
+			}
+			b.WriteByte(open)
+			stack = append(stack, printFrame{items: v.Items(), close: close})
+		case KMap:
+			b.WriteByte('{')
+			stack = append(stack, printFrame{entries: v.AsMap().entries, close: '}'})
+		default:
+			writeScalar(b, v)
+		}
+		var ok bool
+		if v, ok = nextToPrint(b, &stack); !ok {
+			return
+		}
+	}
+}
+
+// printFrame is a collection being printed: its elements (or entries, each
+// printed as key then value) and how many have been printed.
+type printFrame struct {
+	items   []Value
+	entries []MapEntry
+	next    int
+	close   byte
+}
+
+// nextToPrint closes the collections that are done and returns the next
+// element to print, after its separating space; false when all is printed.
+func nextToPrint(b *strings.Builder, stack *[]printFrame) (Value, bool) {
+	for len(*stack) > 0 {
+		top := &(*stack)[len(*stack)-1]
+		n := len(top.items)
+		if top.entries != nil {
+			n = 2 * len(top.entries)
+		}
+		if top.next == n {
+			b.WriteByte(top.close)
+			*stack = (*stack)[:len(*stack)-1]
+			continue
+		}
+		if top.next > 0 {
+			b.WriteByte(' ')
+		}
+		i := top.next
+		top.next++
+		if top.entries == nil {
+			return top.items[i], true
+		}
+		if e := top.entries[i/2]; i%2 == 0 {
+			return e.Key, true
+		} else {
+			return e.Val, true
+		}
+	}
+	return Nil, false
+}
+
+func writeScalar(b *strings.Builder, v Value) {
 	switch v.kind {
 	case KNil:
 		b.WriteString("nil")
@@ -98,30 +165,6 @@ func writeValue(b *strings.Builder, v Value, top bool) {
 		b.WriteString(v.AsKeyword().Name)
 	case KSymbol:
 		b.WriteString(v.ref.(string))
-	case KVector, KList:
-		open, close := byte('['), byte(']')
-		if v.kind == KList {
-			open, close = '(', ')'
-		}
-		b.WriteByte(open)
-		for i, x := range v.Items() {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			writeValue(b, x, false)
-		}
-		b.WriteByte(close)
-	case KMap:
-		b.WriteByte('{')
-		for i, e := range v.AsMap().entries {
-			if i > 0 {
-				b.WriteByte(' ')
-			}
-			writeValue(b, e.Key, false)
-			b.WriteByte(' ')
-			writeValue(b, e.Val, false)
-		}
-		b.WriteByte('}')
 	case KFunc:
 		b.WriteString("#<function>")
 	case KError:
@@ -133,12 +176,43 @@ func writeValue(b *strings.Builder, v Value, top bool) {
 
 // Equal is RTFS structural, type-strict equality (§3.2): 1 and 1.0 differ,
 // a list equals a vector with equal elements, NaN is not equal to itself,
-// closures are equal only to themselves and builtins by name.
+// closures are equal only to themselves and builtins by name. Nested
+// collections are compared with an explicit stack, not Go recursion.
 func Equal(a, b Value) bool {
-	if a.kind != b.kind {
-		if a.IsSeq() && b.IsSeq() {
-			return seqEqual(a.Items(), b.Items())
+	pending := []MapEntry{{a, b}} // pairs still to compare
+	for len(pending) > 0 {
+		x, y := pending[len(pending)-1].Key, pending[len(pending)-1].Val
+		pending = pending[:len(pending)-1]
+		switch {
+		case x.IsSeq() && y.IsSeq():
+			xs, ys := x.Items(), y.Items()
+			if len(xs) != len(ys) {
+				return false
+			}
+			for i := range xs {
+				pending = append(pending, MapEntry{xs[i], ys[i]})
+			}
+		case x.kind == KMap && y.kind == KMap:
+			xm, ym := x.AsMap().entries, y.AsMap().entries
+			if len(xm) != len(ym) {
+				return false
+			}
+			for i := range xm {
+				if compareKeys(xm[i].Key, ym[i].Key) != 0 {
+					return false
+				}
+				pending = append(pending, MapEntry{xm[i].Val, ym[i].Val})
+			}
+		case !equalScalar(x, y):
+			return false
 		}
+	}
+	return true
+}
+
+// equalScalar compares two values of which at most one is a collection.
+func equalScalar(a, b Value) bool {
+	if a.kind != b.kind {
 		return false
 	}
 	switch a.kind {
@@ -152,19 +226,6 @@ func Equal(a, b Value) bool {
 		return a.ref.(string) == b.ref.(string)
 	case KKeyword:
 		return a.ref == b.ref
-	case KVector, KList:
-		return seqEqual(a.Items(), b.Items())
-	case KMap:
-		x, y := a.AsMap().entries, b.AsMap().entries
-		if len(x) != len(y) {
-			return false
-		}
-		for i := range x {
-			if compareKeys(x[i].Key, y[i].Key) != 0 || !Equal(x[i].Val, y[i].Val) {
-				return false
-			}
-		}
-		return true
 	case KFunc:
 		if na, ok := a.ref.(*Builtin); ok {
 			nb, ok := b.ref.(*Builtin)
@@ -175,18 +236,6 @@ func Equal(a, b Value) bool {
 		return a.ref == b.ref
 	}
 	return false
-}
-
-func seqEqual(x, y []Value) bool {
-	if len(x) != len(y) {
-		return false
-	}
-	for i := range x {
-		if !Equal(x[i], y[i]) {
-			return false
-		}
-	}
-	return true
 }
 
 // kindRank places integers and floats together for the total order.
@@ -218,49 +267,93 @@ func kindRank(k Kind) int {
 
 // Compare is the total order used by `sort` (§5): nil < bool < numbers <
 // strings < keywords < symbols < vectors < lists < maps; within a kind the
-// natural order, collections element by element.
+// natural order, collections element by element (maps entry by entry, key
+// then value). Nested collections are walked with an explicit stack, not
+// Go recursion.
 func Compare(a, b Value) int {
+	var stack []compareFrame
+	for {
+		if c, frame, nested := compareHead(a, b); nested {
+			stack = append(stack, frame)
+		} else if c != 0 {
+			return c
+		}
+		var c int
+		var more bool
+		if a, b, c, more = nextToCompare(&stack); !more {
+			return c
+		}
+	}
+}
+
+// compareFrame is a pair of collections of one kind being compared: their
+// elements or entries, and how many pairs have compared equal so far.
+type compareFrame struct {
+	x, y   []Value
+	xm, ym []MapEntry
+	next   int
+}
+
+// compareHead orders a and b by kind and, for scalars, by value; two
+// collections of the same kind are returned as a frame to walk.
+func compareHead(a, b Value) (int, compareFrame, bool) {
 	ra, rb := kindRank(a.kind), kindRank(b.kind)
 	if ra != rb {
-		return ra - rb
+		return ra - rb, compareFrame{}, false
 	}
 	switch a.kind {
 	case KBool:
-		return int(a.bits) - int(b.bits)
+		return int(a.bits) - int(b.bits), compareFrame{}, false
 	case KInt, KFloat:
 		if a.kind == KInt && b.kind == KInt {
-			return cmpOrdered(a.AsInt(), b.AsInt())
+			return cmpOrdered(a.AsInt(), b.AsInt()), compareFrame{}, false
 		}
 		x, y := a.Num(), b.Num()
 		if math.IsNaN(x) || math.IsNaN(y) {
-			return cmpOrdered(boolInt(!math.IsNaN(x)), boolInt(!math.IsNaN(y)))
+			return cmpOrdered(boolInt(!math.IsNaN(x)), boolInt(!math.IsNaN(y))), compareFrame{}, false
 		}
-		return cmpOrdered(x, y)
+		return cmpOrdered(x, y), compareFrame{}, false
 	case KString, KSymbol:
-		return strings.Compare(a.ref.(string), b.ref.(string))
+		return strings.Compare(a.ref.(string), b.ref.(string)), compareFrame{}, false
 	case KKeyword:
-		return strings.Compare(a.AsKeyword().Name, b.AsKeyword().Name)
+		return strings.Compare(a.AsKeyword().Name, b.AsKeyword().Name), compareFrame{}, false
 	case KVector, KList:
-		x, y := a.Items(), b.Items()
-		for i := 0; i < len(x) && i < len(y); i++ {
-			if c := Compare(x[i], y[i]); c != 0 {
-				return c
-			}
-		}
-		return len(x) - len(y)
+		return 0, compareFrame{x: a.Items(), y: b.Items()}, true
 	case KMap:
-		x, y := a.AsMap().entries, b.AsMap().entries
-		for i := 0; i < len(x) && i < len(y); i++ {
-			if c := compareKeys(x[i].Key, y[i].Key); c != 0 {
-				return c
+		return 0, compareFrame{xm: a.AsMap().entries, ym: b.AsMap().entries}, true
+	}
+	return 0, compareFrame{}, false
+}
+
+// nextToCompare returns the next pair of values to compare, or, when no
+// pair is left, the order the walk ended with (more false). A collection
+// whose elements all compared equal orders by its length.
+func nextToCompare(stack *[]compareFrame) (a, b Value, c int, more bool) {
+	for len(*stack) > 0 {
+		top := &(*stack)[len(*stack)-1]
+		i := top.next
+		top.next++
+		if top.xm == nil && top.ym == nil {
+			if i < len(top.x) && i < len(top.y) {
+				return top.x[i], top.y[i], 0, true
 			}
-			if c := Compare(x[i].Val, y[i].Val); c != 0 {
-				return c
+			if d := len(top.x) - len(top.y); d != 0 {
+				return Nil, Nil, d, false
+			}
+		} else {
+			if i < len(top.xm) && i < len(top.ym) {
+				if d := compareKeys(top.xm[i].Key, top.ym[i].Key); d != 0 {
+					return Nil, Nil, d, false
+				}
+				return top.xm[i].Val, top.ym[i].Val, 0, true
+			}
+			if d := len(top.xm) - len(top.ym); d != 0 {
+				return Nil, Nil, d, false
 			}
 		}
-		return len(x) - len(y)
+		*stack = (*stack)[:len(*stack)-1]
 	}
-	return 0
+	return Nil, Nil, 0, false
 }
 
 func boolInt(b bool) int {
