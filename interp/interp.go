@@ -106,8 +106,10 @@ type machine struct {
 	rc       *host.RuntimeContext
 	stdout   io.Writer
 	maxDepth int
-	profiles []*host.StepProfile
-	branches *rt.Parallel // runs the branches of step-parallel; one per run
+	// callbacks counts the builtin callbacks in progress (see Call).
+	callbacks int
+	profiles  []*host.StepProfile
+	branches  *rt.Parallel // runs the branches of step-parallel; one per run
 
 	depth int  // closure applications in progress (see apply)
 	polls uint // counts calls and iterations towards the next cancellation check
@@ -168,7 +170,15 @@ var _ value.Runtime = (*machine)(nil)
 
 // Call implements value.Runtime: it applies fn with full call semantics.
 func (m *machine) Call(fn value.Value, args []value.Value) (value.Value, error) {
+	// A builtin calling back (apply, map, ...) nests Go calls. Closures
+	// count toward the depth themselves, but a chain of builtins calling
+	// builtins would not, so callbacks in progress are bounded too.
+	if m.callbacks > m.maxDepth {
+		return value.Nil, rt.StackOverflow(m.maxDepth)
+	}
+	m.callbacks++
 	v, err := m.apply(fn, args, value.Pos{})
+	m.callbacks--
 	return v, rt.GoError(err)
 }
 

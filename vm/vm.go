@@ -160,6 +160,8 @@ type machine struct {
 
 	depth    int // the running frame's depth: closure frames entered by non-tail calls
 	maxDepth int
+	// callbacks counts the builtin callbacks in progress (see Call).
+	callbacks int
 
 	limits limits
 	// limit is the first limit error raised: no catch may intercept it
@@ -238,7 +240,15 @@ var _ value.Runtime = (*machine)(nil)
 // Call implements value.Runtime: it applies fn with full call semantics,
 // as a non-tail call made from the running builtin.
 func (m *machine) Call(fn value.Value, args []value.Value) (value.Value, error) {
+	// A builtin calling back (apply, map, ...) nests Go calls. Closures
+	// count toward the depth themselves, but a chain of builtins calling
+	// builtins would not, so callbacks in progress are bounded too.
+	if m.callbacks > m.maxDepth {
+		return value.Nil, rt.StackOverflow(m.maxDepth)
+	}
+	m.callbacks++
 	v, err := m.apply(fn, args, true)
+	m.callbacks--
 	return v, rt.GoError(err)
 }
 
