@@ -2,9 +2,9 @@ package host
 
 import (
 	"context"
+	"io"
 	"math/rand/v2"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/rtfs-go/rtfs/vm/stdlib"
@@ -94,15 +94,7 @@ func applyPure(name string, args ...value.Value) (value.Value, error) {
 }
 
 func logLine(_ context.Context, call *CallContext, args []value.Value) (value.Value, error) {
-	var b strings.Builder
-	for i, a := range args {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		value.AppendStr(&b, a)
-	}
-	b.WriteByte('\n')
-	if _, err := call.Log.Write([]byte(b.String())); err != nil {
+	if _, err := io.WriteString(call.Log, value.StrLine(args)); err != nil {
 		return value.Nil, value.Errorf(value.Generic, "ccos.io.log: %v", err)
 	}
 	return value.Nil, nil

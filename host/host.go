@@ -193,14 +193,39 @@ type Event struct {
 // Recorder is the default host: it has no capabilities (every call is
 // UnknownCapability) and records step events in order.
 type Recorder struct {
-	mu      sync.Mutex
-	events  []Event
-	context map[string]value.Value
-	next    int
+	contextValues
+	mu     sync.Mutex
+	events []Event
+	next   int
 }
 
 // NewRecorder makes an empty recording host.
-func NewRecorder() *Recorder { return &Recorder{context: map[string]value.Value{}} }
+func NewRecorder() *Recorder { return &Recorder{} }
+
+// contextValues is the host execution context of a host: the Get and Set
+// halves of Host, safe for concurrent steps.
+type contextValues struct {
+	mu     sync.Mutex
+	values map[string]value.Value
+}
+
+// GetContextValue implements Host.
+func (c *contextValues) GetContextValue(key string) (value.Value, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	v, ok := c.values[key]
+	return v, ok
+}
+
+// SetContextValue implements Host.
+func (c *contextValues) SetContextValue(key string, v value.Value) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.values == nil {
+		c.values = map[string]value.Value{}
+	}
+	c.values[key] = v
+}
 
 // ExecuteCapability implements Host.
 func (r *Recorder) ExecuteCapability(_ context.Context, id string, _ []value.Value) (value.Value, error) {
@@ -229,21 +254,6 @@ func (r *Recorder) NotifyStepFailed(_ context.Context, actionID string, message 
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	r.events = append(r.events, Event{Type: PlanStepFailed, ActionID: actionID, Message: message})
-}
-
-// GetContextValue implements Host.
-func (r *Recorder) GetContextValue(key string) (value.Value, bool) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	v, ok := r.context[key]
-	return v, ok
-}
-
-// SetContextValue implements Host.
-func (r *Recorder) SetContextValue(key string, v value.Value) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.context[key] = v
 }
 
 // Events returns a copy of the events recorded so far.

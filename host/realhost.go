@@ -69,11 +69,12 @@ type PlanHost struct {
 	// unconfined: see Config.Unconfined.
 	unconfined bool
 
-	mu     sync.Mutex
-	plan   string               // the plan's action id, "" before StartPlan
-	steps  map[string]stepEntry // running steps by action id
-	ioOps  map[string]int64     // I/O operations by the action id of the step whose profile is in force; "" for the run-level budget
-	values map[string]value.Value
+	mu    sync.Mutex
+	plan  string               // the plan's action id, "" before StartPlan
+	steps map[string]stepEntry // running steps by action id
+	ioOps map[string]int64     // I/O operations by the action id of the step whose profile is in force; "" for the run-level budget
+
+	contextValues
 }
 
 // stepEntry is what the host remembers of a running step.
@@ -105,7 +106,6 @@ func NewPlanHost(cfg Config) (*PlanHost, error) {
 		runID:      hex.EncodeToString(id[:]),
 		steps:      map[string]stepEntry{},
 		ioOps:      map[string]int64{},
-		values:     map[string]value.Value{},
 	}, nil
 }
 
@@ -325,21 +325,6 @@ func (h *PlanHost) countIO(call *CallContext, c *Capability, budget string) erro
 	}
 	h.ioOps[budget]++
 	return nil
-}
-
-// GetContextValue implements Host.
-func (h *PlanHost) GetContextValue(key string) (value.Value, bool) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	v, ok := h.values[key]
-	return v, ok
-}
-
-// SetContextValue implements Host.
-func (h *PlanHost) SetContextValue(key string, v value.Value) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.values[key] = v
 }
 
 // printed is a value as the chain records it.

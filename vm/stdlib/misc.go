@@ -2,7 +2,6 @@ package stdlib
 
 import (
 	"io"
-	"strings"
 
 	"github.com/rtfs-go/rtfs/vm/value"
 )
@@ -45,15 +44,7 @@ func deftype(value.Runtime, []value.Value) (value.Value, error) {
 // printLine is println: it writes the str text of its arguments, separated by spaces, and a
 // newline.
 func printLine(rt value.Runtime, args []value.Value) (value.Value, error) {
-	var b strings.Builder
-	for i, x := range args {
-		if i > 0 {
-			b.WriteByte(' ')
-		}
-		value.AppendStr(&b, x)
-	}
-	b.WriteByte('\n')
-	if _, err := io.WriteString(rt.Stdout(), b.String()); err != nil {
+	if _, err := io.WriteString(rt.Stdout(), value.StrLine(args)); err != nil {
 		return value.Nil, value.Errorf(value.Generic, "println: %v", err)
 	}
 	return value.Nil, nil

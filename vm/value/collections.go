@@ -92,14 +92,7 @@ func compareKeys(a, b Value) int {
 	}
 	switch a.kind {
 	case KInt:
-		x, y := a.AsInt(), b.AsInt()
-		switch {
-		case x < y:
-			return -1
-		case x > y:
-			return 1
-		}
-		return 0
+		return cmpOrdered(a.AsInt(), b.AsInt())
 	case KString:
 		return strings.Compare(a.ref.(string), b.ref.(string))
 	default:

@@ -22,6 +22,20 @@ func Str(v Value) string {
 	return v.String()
 }
 
+// StrLine is the line println and ccos.io.log write: the Str text of each
+// value, separated by single spaces, and a newline.
+func StrLine(vs []Value) string {
+	var b strings.Builder
+	for i, v := range vs {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		AppendStr(&b, v)
+	}
+	b.WriteByte('\n')
+	return b.String()
+}
+
 // AppendStr appends Str(v) to b.
 func AppendStr(b *strings.Builder, v Value) {
 	if v.kind == KString {
