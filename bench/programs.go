@@ -25,7 +25,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/vm"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 //go:embed programs/*.rtfs

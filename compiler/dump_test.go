@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // dump renders a node as compact S-expression text, so tests can compare

@@ -3,7 +3,7 @@ package compiler
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/syntax"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // buildLet builds `(let [p1 e1 ...] body+)`.

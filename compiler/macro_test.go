@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 const unless = "(defmacro unless [c & body] `(if ~c nil (do ~@body)))\n"

@@ -3,7 +3,7 @@ package compiler
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/syntax"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Patterns come in two dialects over the same shapes (see ast.Pattern):

@@ -4,7 +4,7 @@ import (
 	"strings"
 
 	"github.com/rtfs-go/rtfs/compiler/syntax"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Type annotations (§3.6) are parsed into *value.Type here; both engines

@@ -7,8 +7,8 @@ import (
 	"os"
 	"time"
 
-	"github.com/rtfs-go/rtfs/vm/stdlib"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/stdlib"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // DefaultMaxBytes bounds what a capability reads into memory when the call

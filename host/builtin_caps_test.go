@@ -5,7 +5,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestBuiltinRegistry(t *testing.T) {

@@ -8,7 +8,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // A Capability is one thing a plan can ask the host to do with

@@ -5,7 +5,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // executeCapability runs a program without a shell. Its environment is

@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestExecute(t *testing.T) {

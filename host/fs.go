@@ -8,7 +8,7 @@ import (
 	"os"
 	"syscall"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // The file capabilities take an options map whose :path is checked against

@@ -8,7 +8,7 @@ import (
 	"testing"
 
 	"github.com/rtfs-go/rtfs/host/chain"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // testHost is a PlanHost under test with its chain and log kept in memory.

@@ -29,7 +29,7 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Host executes capabilities and observes steps.

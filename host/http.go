@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // httpFetchCapability makes one HTTP request. The URL's host, and the host

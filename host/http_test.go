@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // echoServer answers /echo with what it received, /big with 2000 bytes,

@@ -13,7 +13,7 @@ import (
 	"time"
 	"unicode"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // LoadManifest reads a capability manifest: a JSON file declaring external

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // The network policy modes of NetworkPolicy.Mode.

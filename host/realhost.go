@@ -14,7 +14,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host/chain"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // ViolationRecorder is implemented by hosts that record security

@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/rtfs-go/rtfs/host/chain"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func decodeChain(t *testing.T, text string) []chain.Record {

@@ -6,7 +6,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // countdown is (defn name [n] (if (= n 0) done (name (- n 1)))): a loop

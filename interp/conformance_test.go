@@ -6,7 +6,7 @@ import (
 
 	"github.com/rtfs-go/rtfs/internal/conformance"
 	"github.com/rtfs-go/rtfs/internal/enginetest"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // TestConformance runs the corpus of testdata/conformance from source:

@@ -1,6 +1,6 @@
 package interp
 
-import "github.com/rtfs-go/rtfs/vm/value"
+import "github.com/rtfs-go/rtfs/value"
 
 // indexThreshold is the size from which a frame keeps a name index. Call
 // and let frames hold a handful of bindings, for which a backwards scan is

@@ -5,7 +5,7 @@
 // The machine walks compiler/ast nodes with two pieces of state:
 //
 //   - an environment: a chain of mutable frames (env) captured by reference.
-//     The root frame holds the builtins of vm/stdlib, the global frame above
+//     The root frame holds the builtins of stdlib, the global frame above
 //     it the top-level definitions; calls, let, match and catch clauses and
 //     loop iterations push frames. Symbols are looked up when evaluated, so
 //     a function may refer to globals defined after it.
@@ -26,7 +26,7 @@
 // Effects go through the host: capability calls after a check against the
 // RuntimeContext, step notifications, and the host execution context read by
 // @name and symbol fallback. A step runs under its profile (Options.Profiles)
-// and its time limit (see vm/rt's step functions), and the branches of a
+// and its time limit (see internal/rt's step functions), and the branches of a
 // step-parallel run concurrently, each on a machine of its own (fork) and
 // in a frame of its own, so that no branch writes a frame another reads.
 // Cancellation of the context passed to Run, or the end of a step's time
@@ -42,9 +42,9 @@ import (
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/rt"
-	"github.com/rtfs-go/rtfs/vm/stdlib"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/stdlib"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // DefaultMaxDepth is the closure call depth allowed when Options.MaxDepth

@@ -7,7 +7,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/internal/enginetest"
 	"github.com/rtfs-go/rtfs/interp"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func engine(ctx context.Context, _ *testing.T, prog *ast.Program, opts enginetest.Options) (value.Value, error) {

@@ -6,8 +6,8 @@ import (
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/rt"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // evalCallCap implements `(call id arg*)` (§7): the id and the arguments are

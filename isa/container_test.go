@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtfs-go/rtfs/vm/stdlib"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/stdlib"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestRoundTrip(t *testing.T) {

@@ -7,7 +7,7 @@ import (
 	"math"
 	"reflect"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // The body decoder reads the grammar documented beside Magic from

@@ -8,7 +8,7 @@ import (
 	"strings"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Disassemble prints m for people: the module's tables (a step with its

@@ -7,7 +7,7 @@ import (
 	"math"
 	"slices"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // The body encoder writes the grammar documented beside Magic. Writes do

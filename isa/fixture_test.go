@@ -4,7 +4,7 @@ import (
 	"flag"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files and the bad bytecode files from the fixtures")

@@ -3,7 +3,7 @@ package isa
 import (
 	"strconv"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // The operand format of every opcode: which instruction fields it reads and

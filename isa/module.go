@@ -2,7 +2,7 @@ package isa
 
 import (
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Module is a compiled program: what a .rtfsb file holds.

@@ -122,7 +122,7 @@ const (
 	// interpreter's do.
 	OpDestruct     // A B       destructure R[A] with Patterns[B] (let, parameters); a mismatch raises TypeError
 	OpMatch        // A B       if R[A] matches Patterns[B]: bind and skip the next instruction (usually a Jmp to the next clause)
-	OpCheckTypeFor // A B C     unless R[A] satisfies Types[B], raise rt.ValidationError(Types[B], R[A], K[C]): TypeValidationError "Type validation failed for K[C]: expected Types[B], got <type-name of R[A]>" (K[C] a string from the *What helpers of vm/rt, e.g. "parameter 1 of f")
+	OpCheckTypeFor // A B C     unless R[A] satisfies Types[B], raise rt.ValidationError(Types[B], R[A], K[C]): TypeValidationError "Type validation failed for K[C]: expected Types[B], got <type-name of R[A]>" (K[C] a string from the *What helpers of internal/rt, e.g. "parameter 1 of f")
 	OpCheckKind    // A B C     unless the kind of R[A] is in the bit set B (1<<value.Kind), raise value.TypeErr(K[C][0], K[C][1], R[A]): TypeError "Type error in OP: expected E, got <type-name of R[A]>" (K[C] a vector of two strings [OP E])
 
 	// Errors. A handler of the prototype's handler table catches errors
@@ -133,7 +133,7 @@ const (
 	OpRaise  // A B       raise an error of the kind named by K[A] with the message K[B]
 
 	// Steps (§4.14). Steps[Bx] holds the step's name, kind, options and
-	// profile (see vm/rt for what an engine does on step entry and exit).
+	// profile (see internal/rt for what an engine does on step entry and exit).
 	OpStepCheck // Bx      raise the SecurityViolation of StepBegin if the runtime context denies the isolation step Steps[Bx] needs (its kind's, or its profile's), without notifying the host (a step with :params checks before evaluating them)
 	OpStepBegin // A Bx    check isolation as StepCheck does, notify the host that step Steps[Bx] starts and run what follows under its profile and time limit; R[A] = its action handle
 	OpStepEnd   // A B     notify the host that the step R[A] completed with R[B]

@@ -7,8 +7,8 @@ import (
 	"testing"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/stdlib"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/stdlib"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestVerifyAcceptsFixtures(t *testing.T) {

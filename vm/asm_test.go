@@ -2,7 +2,7 @@ package vm
 
 import (
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // A tiny assembler for tests written before, and independently of, the

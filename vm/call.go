@@ -4,9 +4,9 @@ import (
 	"slices"
 
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/rt"
-	"github.com/rtfs-go/rtfs/vm/stdlib"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/stdlib"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // maxStack bounds the value stack (512 MiB of values): deep recursion

@@ -10,7 +10,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/vm"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // echoHost records step events like host.Recorder and answers every

@@ -8,8 +8,8 @@ import (
 	"runtime/metrics"
 	"time"
 
-	"github.com/rtfs-go/rtfs/vm/rt"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // How a run is stopped from outside the language.

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // spinModule loops forever on one backward jump.

@@ -2,8 +2,8 @@ package vm
 
 import (
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/rt"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // bindPattern binds the registers of p to the parts of v, with the rules

@@ -1,8 +1,8 @@
 package vm
 
 import (
-	"github.com/rtfs-go/rtfs/vm/rt"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // locate positions e, raised by the instruction at pc of fn running in

@@ -84,8 +84,8 @@ import (
 
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/rt"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Options configure a run.

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // runErr runs m, which must fail, and returns its error.

@@ -24,7 +24,7 @@ import (
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/vm"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 	"github.com/urfave/cli/v2"
 )
 

@@ -5,7 +5,7 @@
 // lowers them to bytecode.
 package ast
 
-import "github.com/rtfs-go/rtfs/vm/value"
+import "github.com/rtfs-go/rtfs/value"
 
 // Node is an expression.
 type Node interface {

@@ -1,6 +1,6 @@
 package ast
 
-import "github.com/rtfs-go/rtfs/vm/value"
+import "github.com/rtfs-go/rtfs/value"
 
 // Pattern is a binding pattern (let, fn parameters) or a match pattern. The
 // same shapes serve both; the rules differ and are the engines' to apply:

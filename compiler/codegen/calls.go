@@ -3,9 +3,9 @@ package codegen
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/rt"
-	"github.com/rtfs-go/rtfs/vm/stdlib"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/stdlib"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // binaryOps are the builtins with an instruction of their own for two

@@ -10,7 +10,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func compile(t *testing.T, src string, opts Options) *isa.Module {

@@ -7,7 +7,7 @@ import (
 
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/internal/enginetest"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // differentialPrograms exercise what the corpus covers thinly: scoping

@@ -4,7 +4,7 @@ import (
 	"maps"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/vm/rt"
+	"github.com/rtfs-go/rtfs/internal/rt"
 )
 
 // The resolver decides, before any code is generated, where every name of

@@ -6,7 +6,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // paramsName is the variable a step with :params binds its map to.

@@ -33,7 +33,7 @@
 //
 // That a mention, not a call, is enough is what keeps the analysis sound
 // without tracking values: every function value comes from a function
-// literal of the plan or is a builtin (pure, vm/stdlib), and wherever a
+// literal of the plan or is a builtin (pure, stdlib), and wherever a
 // literal goes (passed to map, stored in a map of handlers, returned by
 // another function) the place that let it go mentions it. A parameter or
 // any other untraceable value that is called therefore reaches nothing by

@@ -6,7 +6,7 @@
 // does that on the forms, so malformed ones get precise errors.
 package syntax
 
-import "github.com/rtfs-go/rtfs/vm/value"
+import "github.com/rtfs-go/rtfs/value"
 
 // FormKind says what a Form is.
 type FormKind uint8

@@ -9,7 +9,7 @@ import (
 
 	"github.com/antlr4-go/antlr/v4"
 	"github.com/rtfs-go/rtfs/grammar"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Read parses src (named file in positions) into its top-level forms. It

@@ -33,7 +33,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Case is one program of the corpus and what running it must produce.

@@ -19,7 +19,7 @@ import (
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Options are what a scenario sets for a run.

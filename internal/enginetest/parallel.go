@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Parallel holds an engine to the semantics of step-parallel: branches

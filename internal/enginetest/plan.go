@@ -16,7 +16,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/effects"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/host/chain"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // planSource reads a file, fetches a URL and runs /bin/echo, one step

@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // profile returns a profile for the step called name at isolation level,

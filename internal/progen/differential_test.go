@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/internal/enginetest"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // differentialSeed and differentialPrograms fix the programs CI runs: a

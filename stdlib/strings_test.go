@@ -3,7 +3,7 @@ package stdlib
 import (
 	"testing"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestStrings(t *testing.T) {

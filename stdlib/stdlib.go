@@ -24,7 +24,7 @@ package stdlib
 import (
 	"sort"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // variadic is the MaxArgs of a builtin without an upper bound.

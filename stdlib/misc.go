@@ -3,7 +3,7 @@ package stdlib
 import (
 	"io"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 var miscBuiltins = []*value.Builtin{

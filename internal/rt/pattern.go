@@ -3,7 +3,7 @@ package rt
 import (
 	"fmt"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // The engines represent patterns differently (AST nodes binding names,

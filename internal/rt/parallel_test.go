@@ -10,7 +10,7 @@ import (
 	"testing"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestBranchOutputComesInBranchOrder(t *testing.T) {

@@ -3,7 +3,7 @@ package stdlib
 import (
 	"slices"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 var predicateBuiltins = []*value.Builtin{

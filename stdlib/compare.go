@@ -3,7 +3,7 @@ package stdlib
 import (
 	"strings"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 var notEqualBuiltin = &value.Builtin{Name: "not=", MinArgs: 2, MaxArgs: 2, Pure: true, Fn: notEqual}

@@ -8,7 +8,7 @@ import (
 	"sync"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // MaxConcurrentBranches bounds how many branches of step-parallel forms

@@ -18,7 +18,7 @@ import (
 	"strings"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // DefaultMaxDepth is the call depth an engine allows when its options

@@ -3,7 +3,7 @@ package stdlib
 import (
 	"slices"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // The higher-order builtins call their function argument through the

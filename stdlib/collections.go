@@ -4,7 +4,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // Lists are accepted wherever vectors are and results are vectors (⚠ A18),

@@ -6,7 +6,7 @@ import (
 	"sync"
 	"unicode/utf8"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 var joinBuiltin = &value.Builtin{Name: "join", MinArgs: 2, MaxArgs: 2, Pure: true, Fn: join}

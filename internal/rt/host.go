@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // CapabilityID reads the id of `(call id ...)` (§7): a keyword's name

@@ -6,7 +6,7 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/rtfs-go/rtfs/vm/value"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestTypePredicates(t *testing.T) {
