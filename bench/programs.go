@@ -24,8 +24,8 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/interp"
-	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/value"
+	"github.com/rtfs-go/rtfs/vm"
 )
 
 //go:embed programs/*.rtfs

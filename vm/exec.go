@@ -3,8 +3,8 @@ package vm
 import (
 	"slices"
 
-	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
 

@@ -8,8 +8,8 @@ import (
 
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/value"
+	"github.com/rtfs-go/rtfs/vm"
 )
 
 // fuzzPrograms are compiled to the modules FuzzRun mutates: together they

@@ -9,8 +9,8 @@ import (
 
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/value"
+	"github.com/rtfs-go/rtfs/vm"
 )
 
 // echoHost records step events like host.Recorder and answers every

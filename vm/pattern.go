@@ -1,8 +1,8 @@
 package vm
 
 import (
-	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
 

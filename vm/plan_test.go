@@ -7,8 +7,8 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/internal/enginetest"
-	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/value"
+	"github.com/rtfs-go/rtfs/vm"
 )
 
 // engine runs a program the way rtfsvm runs a plan: compiled with its

@@ -83,8 +83,8 @@ import (
 	"os"
 
 	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
 

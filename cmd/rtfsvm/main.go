@@ -23,8 +23,8 @@ import (
 	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/interp"
-	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/value"
+	"github.com/rtfs-go/rtfs/vm"
 	"github.com/urfave/cli/v2"
 )
 

@@ -2,8 +2,8 @@ package codegen
 
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
 

@@ -12,8 +12,8 @@ import (
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/isa"
-	"github.com/rtfs-go/rtfs/vm"
 	"github.com/rtfs-go/rtfs/value"
+	"github.com/rtfs-go/rtfs/vm"
 )
 
 // Outcome is everything a run shows. The differential tests compare two
