@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rtfs-go/rtfs/compiler/parse"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -61,8 +62,8 @@ func TestGenerate(t *testing.T) {
 	if n := strings.Count(string(src), "\n"); n < lines {
 		t.Fatalf("generated %d lines, want at least %d", n, lines)
 	}
-	prog, err := parse(generatedFile, src)
-	if err != nil {
+	prog, errs := parse.Source(generatedFile, src)
+	if err := firstError(errs); err != nil {
 		t.Fatal(err)
 	}
 	var results []value.Value

@@ -5,7 +5,8 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/rtfs-go/rtfs/compiler/codegen"
+	"github.com/rtfs-go/rtfs/compiler"
+	"github.com/rtfs-go/rtfs/compiler/parse"
 )
 
 // CompileLines is the size of the generated program the compile-time
@@ -23,8 +24,8 @@ type Phase struct {
 var ParseOnly = Phase{
 	Name: "parse",
 	Run: func(src []byte) error {
-		_, err := parse(generatedFile, src)
-		return err
+		_, errs := parse.Source(generatedFile, src)
+		return firstError(errs)
 	},
 }
 
@@ -32,11 +33,7 @@ var ParseOnly = Phase{
 var ParseCompile = Phase{
 	Name: "parse+compile",
 	Run: func(src []byte) error {
-		prog, err := parse(generatedFile, src)
-		if err != nil {
-			return err
-		}
-		_, err = codegen.Compile(prog)
+		_, err := compiler.Compile(generatedFile, src)
 		return err
 	},
 }

@@ -20,9 +20,9 @@ import (
 	"path"
 	"strings"
 
-	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
+	"github.com/rtfs-go/rtfs/compiler/parse"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/rtfs-go/rtfs/vm"
@@ -94,16 +94,16 @@ func (p Program) check(v value.Value, err error) error {
 
 // Parse parses p's source.
 func (p Program) Parse() (*ast.Program, error) {
-	return parse(p.Name+".rtfs", p.Source)
+	prog, errs := parse.Source(p.Name+".rtfs", p.Source)
+	return prog, firstError(errs)
 }
 
-// parse runs the front end on src, failing on its first error.
-func parse(file string, src []byte) (*ast.Program, error) {
-	prog, errs := compiler.Parse(file, src)
+// firstError is the first of the front end's errors, or nil.
+func firstError(errs []*value.Error) error {
 	if len(errs) > 0 {
-		return nil, errs[0]
+		return errs[0]
 	}
-	return prog, nil
+	return nil
 }
 
 // A Run runs a prepared program once and returns its value.

@@ -43,15 +43,15 @@ type Option struct {
 	Required bool
 }
 
-// positional is the signature of a capability taking min to max positional
+// Positional is the signature of a capability taking min to max positional
 // arguments.
-func positional(min, max int) Signature { return Signature{MinArgs: min, MaxArgs: max} }
+func Positional(min, max int) Signature { return Signature{MinArgs: min, MaxArgs: max} }
 
-// options is the signature of a capability taking one options map.
-func options(opts ...Option) Signature { return Signature{MinArgs: 1, MaxArgs: 1, Options: opts} }
+// OptionsOf is the signature of a capability taking one options map.
+func OptionsOf(opts ...Option) Signature { return Signature{MinArgs: 1, MaxArgs: 1, Options: opts} }
 
 // check validates args against the signature of capability id.
-func (s Signature) check(id string, args []value.Value) error {
+func (s Signature) Check(id string, args []value.Value) error {
 	if len(args) < s.MinArgs || (s.MaxArgs >= 0 && len(args) > s.MaxArgs) {
 		return value.ArityErr(id, value.ArityText(s.MinArgs, s.MaxArgs), len(args))
 	}
@@ -67,9 +67,9 @@ func (s Signature) check(id string, args []value.Value) error {
 			return value.Errorf(value.InvalidArguments, "Invalid arguments to %s: unknown option %s (known: %s)", id, e.Key, s.optionNames())
 		}
 	}
-	opts := optionsMap{m}
+	opts := OptionsMap{M: m}
 	for _, o := range s.Options {
-		v, ok := opts.get(o.Name)
+		v, ok := opts.Get(o.Name)
 		switch {
 		case !ok && o.Required:
 			return value.Errorf(value.InvalidArguments, "Invalid arguments to %s: missing required option :%s", id, o.Name)
@@ -97,28 +97,28 @@ func (s Signature) optionNames() string {
 	return strings.Join(names, " ")
 }
 
-// optionsMap reads a checked options map.
-type optionsMap struct{ m *value.Map }
+// OptionsMap reads a checked options map.
+type OptionsMap struct{ M *value.Map }
 
 // get returns the value of option name, written as a keyword or a string;
 // nil counts as absent.
-func (o optionsMap) get(name string) (value.Value, bool) {
-	v, ok := o.m.Get(value.Kw(name))
+func (o OptionsMap) Get(name string) (value.Value, bool) {
+	v, ok := o.M.Get(value.Kw(name))
 	if !ok || v.IsNil() {
-		v, ok = o.m.Get(value.String(name))
+		v, ok = o.M.Get(value.String(name))
 	}
 	return v, ok && !v.IsNil()
 }
 
-func (o optionsMap) str(name, def string) string {
-	if v, ok := o.get(name); ok {
+func (o OptionsMap) Str(name, def string) string {
+	if v, ok := o.Get(name); ok {
 		return v.AsString()
 	}
 	return def
 }
 
-func (o optionsMap) int(name string, def int64) int64 {
-	if v, ok := o.get(name); ok {
+func (o OptionsMap) Int(name string, def int64) int64 {
+	if v, ok := o.Get(name); ok {
 		return v.AsInt()
 	}
 	return def
@@ -158,11 +158,11 @@ func effectNames() string {
 	return strings.Join(names, ", ")
 }
 
-// countsAsIO reports whether a call with this effect is one of the I/O
+// CountsAsIO reports whether a call with this effect is one of the I/O
 // operations max_io_operations limits: file system, network and process
 // execution. Reading the clock, the environment or the random source is
 // not I/O in that sense.
-func (e Effect) countsAsIO() bool {
+func (e Effect) CountsAsIO() bool {
 	return e == EffectFSRead || e == EffectFSWrite || e == EffectNetwork || e == EffectExec
 }
 
@@ -195,12 +195,6 @@ func NewRegistry(caps ...Capability) (*Registry, error) {
 	return r, nil
 }
 
-// BuiltinRegistry is the registry of the built-in capabilities and those
-// loaded from manifests (see LoadManifest).
-func BuiltinRegistry(user ...Capability) (*Registry, error) {
-	return NewRegistry(append(Builtins(), user...)...)
-}
-
 // Lookup returns capability id.
 func (r *Registry) Lookup(id string) (*Capability, bool) {
 	c, ok := r.byID[id]
@@ -219,4 +213,11 @@ func (r *Registry) Effects(id string) (effects []Effect, ok bool) {
 		return nil, false
 	}
 	return slices.Clone(c.Effects), true
+}
+
+// Reach is r with the effects this registry declares for its capabilities
+// (see ResolveReach). This is how a run re-derives a compiled step's reach
+// under its own capability manifest.
+func (r *Registry) Reach(reach Reach) Reach {
+	return ResolveReach(reach, r.Effects)
 }

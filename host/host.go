@@ -9,17 +9,14 @@
 // capabilities implement the same interface, so engines never change when
 // capabilities are added.
 //
-// PlanHost is that real host. Its Registry holds Capabilities: the built-in
-// manifest (Builtins) plus external programs declared in a JSON manifest
-// (LoadManifest). Each capability declares its effects, which the compiler
-// unions into a step's StepProfile, and the shape of its arguments, which
-// the host checks before running it. A call then runs under the profile of
-// its step (WithProfile), or the host's run-level policy outside steps: the
-// capability itself asks the CallContext whether a URL's host
-// (CheckHost) or a path (ResolvePath, symbolic links resolved) is allowed,
-// and the host counts I/O operations against max_io_operations. Every
-// step event, call and refusal is appended to the causal chain (package
-// chain), a hash-linked JSON Lines log whose tampering Verify detects.
+// This package holds what the boundary is made of, as data and pure
+// checks: the Host interface, runtime contexts, the capabilities' declared
+// effects and signatures (Registry), what a step can reach (Reach) and the
+// profile a run derives from it under its grants (ProfileFor), and the
+// policy checks a capability asks of its CallContext (CheckHost). It
+// touches neither the file system, the network nor processes: the
+// capabilities that do, and the host that runs plans for real, live in
+// package caps.
 package host
 
 import (
@@ -60,6 +57,16 @@ func WithStep(ctx context.Context, actionID string) context.Context {
 func StepFromContext(ctx context.Context) string {
 	id, _ := ctx.Value(stepKey{}).(string)
 	return id
+}
+
+// ViolationRecorder is implemented by hosts that record security
+// violations. The RuntimeContext check runs in the engine, before the host
+// sees the call; an engine whose host implements this interface reports
+// the violations it raises there (and only those: a SecurityViolation that
+// ExecuteCapability returns is already recorded), so they reach the causal
+// chain too.
+type ViolationRecorder interface {
+	RecordViolation(ctx context.Context, capability string, err error)
 }
 
 // Level is how much of the host a run may use.
@@ -193,7 +200,7 @@ type Event struct {
 // Recorder is the default host: it has no capabilities (every call is
 // UnknownCapability) and records step events in order.
 type Recorder struct {
-	contextValues
+	ContextValues
 	mu     sync.Mutex
 	events []Event
 	next   int
@@ -202,15 +209,15 @@ type Recorder struct {
 // NewRecorder makes an empty recording host.
 func NewRecorder() *Recorder { return &Recorder{} }
 
-// contextValues is the host execution context of a host: the Get and Set
+// ContextValues is the host execution context of a host: the Get and Set
 // halves of Host, safe for concurrent steps.
-type contextValues struct {
+type ContextValues struct {
 	mu     sync.Mutex
 	values map[string]value.Value
 }
 
 // GetContextValue implements Host.
-func (c *contextValues) GetContextValue(key string) (value.Value, bool) {
+func (c *ContextValues) GetContextValue(key string) (value.Value, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	v, ok := c.values[key]
@@ -218,7 +225,7 @@ func (c *contextValues) GetContextValue(key string) (value.Value, bool) {
 }
 
 // SetContextValue implements Host.
-func (c *contextValues) SetContextValue(key string, v value.Value) {
+func (c *ContextValues) SetContextValue(key string, v value.Value) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.values == nil {

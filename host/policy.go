@@ -3,38 +3,10 @@ package host
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
 	"github.com/rtfs-go/rtfs/value"
-)
-
-// The network policy modes of NetworkPolicy.Mode.
-const (
-	// NetworkDenied (or an empty mode) allows no network access.
-	NetworkDenied = "denied"
-	// NetworkAllowList allows only the hosts listed.
-	NetworkAllowList = "allow-list"
-	// NetworkDenyList allows every host except those listed.
-	NetworkDenyList = "deny-list"
-	// NetworkFull allows every host.
-	NetworkFull = "full"
-)
-
-// The file system policy modes of FSPolicy.Mode.
-const (
-	// FSNone (or an empty mode) allows no file access.
-	FSNone = "none"
-	// FSReadOnly allows reading below the Read directories, no writing.
-	FSReadOnly = "read-only"
-	// FSReadWrite allows reading below the Read and Write directories and
-	// writing below the Write directories.
-	FSReadWrite = "read-write"
-	// FSFull allows any file access (ReadOnlyFS still forbids writes).
-	FSFull = "full"
 )
 
 type profileKey struct{}
@@ -64,9 +36,9 @@ func ProfileFromContext(ctx context.Context) *StepProfile {
 	return p.profile
 }
 
-// budgetFromContext returns the action id of the step whose I/O budget a
+// BudgetFromContext returns the action id of the step whose I/O budget a
 // call made under ctx spends: the step the profile in force belongs to.
-func budgetFromContext(ctx context.Context) string {
+func BudgetFromContext(ctx context.Context) string {
 	p, _ := ctx.Value(profileKey{}).(profileInForce)
 	return p.step
 }
@@ -115,6 +87,11 @@ func (c *CallContext) CheckHost(host string) error {
 	return c.checkHost("to", host)
 }
 
+// CheckRedirect is CheckHost for the host a response redirects to.
+func (c *CallContext) CheckRedirect(host string) error {
+	return c.checkHost("redirected to", host)
+}
+
 // checkHost is CheckHost with the verb that introduces the host in the
 // message ("to", "redirected to").
 func (c *CallContext) checkHost(verb, host string) error {
@@ -157,122 +134,4 @@ func matchHost(list []string, host string) string {
 func normalizeHost(h string) string {
 	h = strings.TrimSuffix(strings.TrimPrefix(h, "["), "]")
 	return strings.ToLower(strings.TrimSuffix(h, "."))
-}
-
-// ResolvePath checks path against the file system policy in force, for
-// writing when write is set, and returns the path the capability must then
-// use: absolute, cleaned, with every symbolic link resolved. Checking and
-// using the same resolved path is what keeps `..` and links from leading
-// outside the allowed directories. Under FSFull the path is returned as
-// given.
-//
-// Resolution follows links the way the kernel does (a link's target is
-// resolved before a later `..` applies), including links whose target does
-// not exist yet, so a dangling link cannot point a write outside; missing
-// components (a file about to be created) are kept as written. A link
-// swapped in between this check and the operation is not caught here: that
-// race is the OS sandbox's to close.
-func (c *CallContext) ResolvePath(path string, write bool) (string, error) {
-	if path == "" || strings.ContainsRune(path, 0) {
-		return "", value.Errorf(value.InvalidArguments, "Invalid arguments to %s: bad path %q", c.Capability, path)
-	}
-	fsp := c.Policy.FSPolicy
-	if write && c.Policy.SecurityFlags.ReadOnlyFS {
-		return "", c.Violation("%s of %s is not allowed: the file system is read-only (read_only_fs)", c.Capability, path)
-	}
-	var dirs []string
-	switch fsp.Mode {
-	case FSFull:
-		return path, nil
-	case FSReadOnly:
-		if write {
-			return "", c.Violation("%s of %s is not allowed: the file system policy is read-only", c.Capability, path)
-		}
-		dirs = slices.Concat(fsp.Read, fsp.Write)
-	case FSReadWrite:
-		dirs = fsp.Write
-		if !write {
-			dirs = slices.Concat(fsp.Read, fsp.Write)
-		}
-	case FSNone, "":
-		return "", c.Violation("%s of %s is not allowed: file system access is denied", c.Capability, path)
-	default:
-		return "", c.Violation("%s of %s is not allowed: unknown file system policy mode %q", c.Capability, path, fsp.Mode)
-	}
-	real, err := resolvePath(path)
-	if err != nil {
-		return "", value.Errorf(value.Generic, "%s: cannot resolve %s: %v", c.Capability, path, err)
-	}
-	for _, dir := range dirs {
-		if dir == "" {
-			continue // not the working directory by accident
-		}
-		if realDir, err := resolvePath(dir); err == nil && within(real, realDir) {
-			return real, nil
-		}
-	}
-	shown := path
-	if real != path {
-		shown = fmt.Sprintf("%s (resolved to %s)", path, real)
-	}
-	which := "readable"
-	if write {
-		which = "writable"
-	}
-	return "", c.Violation("%s of %s is outside the %s directories [%s]", c.Capability, shown, which, strings.Join(dirs, " "))
-}
-
-// within reports whether path is dir or below it; both are clean and
-// absolute.
-func within(path, dir string) bool {
-	return dir == "/" || path == dir || strings.HasPrefix(path, dir+"/")
-}
-
-// maxLinks bounds the symbolic links one resolution follows, like the
-// kernel's ELOOP limit.
-const maxLinks = 40
-
-// resolvePath makes path absolute and resolves it one component at a time:
-// `..` goes up from the real directory reached so far, a symbolic link is
-// replaced by its target (resolved in turn), and a component that does not
-// exist is kept as written.
-func resolvePath(path string) (string, error) {
-	if !filepath.IsAbs(path) {
-		wd, err := os.Getwd()
-		if err != nil {
-			return "", err
-		}
-		path = wd + "/" + path
-	}
-	pending := strings.Split(path, "/")
-	cur := "/"
-	for links := 0; len(pending) > 0; {
-		name := pending[0]
-		pending = pending[1:]
-		switch name {
-		case "", ".":
-			continue
-		case "..":
-			cur = filepath.Dir(cur)
-			continue
-		}
-		next := filepath.Join(cur, name)
-		info, err := os.Lstat(next)
-		if err != nil || info.Mode()&os.ModeSymlink == 0 {
-			cur = next
-			continue
-		}
-		if links++; links > maxLinks {
-			return "", fmt.Errorf("too many levels of symbolic links at %s", next)
-		}
-		target, err := os.Readlink(next)
-		if err != nil {
-			return "", err
-		}
-		if filepath.IsAbs(target) {
-			cur = "/"
-		}
-		pending = append(strings.Split(target, "/"), pending...)
-	}
-	return cur, nil
 }

@@ -35,16 +35,48 @@ type StepProfile struct {
 
 // NetworkPolicy is what network access a step has.
 type NetworkPolicy struct {
-	Mode  string   `json:"mode"`            // "denied", "allow-list", "deny-list" or "full"
+	Mode NetworkMode `json:"mode"`
+
 	Hosts []string `json:"hosts,omitempty"` // exact host names or "*.suffix"
 }
 
 // FSPolicy is what file system access a step has.
 type FSPolicy struct {
-	Mode  string   `json:"mode"`            // "none", "read-only", "read-write" or "full"
+	Mode  FSMode   `json:"mode"`
 	Read  []string `json:"read,omitempty"`  // directories readable (read-only and read-write)
 	Write []string `json:"write,omitempty"` // directories writable (read-write)
 }
+
+// NetworkMode is how a NetworkPolicy decides which hosts a step reaches.
+type NetworkMode string
+
+// The network policy modes.
+const (
+	// NetworkDenied (or an empty mode) allows no network access.
+	NetworkDenied NetworkMode = "denied"
+	// NetworkAllowList allows only the hosts listed.
+	NetworkAllowList NetworkMode = "allow-list"
+	// NetworkDenyList allows every host except those listed.
+	NetworkDenyList NetworkMode = "deny-list"
+	// NetworkFull allows every host.
+	NetworkFull NetworkMode = "full"
+)
+
+// FSMode is how an FSPolicy decides which files a step reaches.
+type FSMode string
+
+// The file system policy modes.
+const (
+	// FSNone (or an empty mode) allows no file access.
+	FSNone FSMode = "none"
+	// FSReadOnly allows reading below the Read directories, no writing.
+	FSReadOnly FSMode = "read-only"
+	// FSReadWrite allows reading below the Read and Write directories and
+	// writing below the Write directories.
+	FSReadWrite FSMode = "read-write"
+	// FSFull allows any file access (ReadOnlyFS still forbids writes).
+	FSFull FSMode = "full"
+)
 
 // ResourceLimits bound a step's resources; zero means no limit.
 type ResourceLimits struct {

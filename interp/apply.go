@@ -105,6 +105,9 @@ func (m *machine) applyOnce(fn value.Value, args []value.Value, pos value.Pos) (
 			if err != nil {
 				return value.Nil, rt.ToError(err).WithPos(pos)
 			}
+			if err := m.memory.NoteResult(v); err != nil {
+				return value.Nil, err.WithPos(pos)
+			}
 			return v, nil
 		}
 	case value.KKeyword:

@@ -61,7 +61,10 @@ type Options struct {
 	Host     host.Host            // nil: host.NewRecorder()
 	Context  *host.RuntimeContext // nil: host.NewContext(host.Pure)
 	MaxDepth int                  // nesting of closure calls (see the package doc); 0: DefaultMaxDepth
-	Stdout   io.Writer            // println output; nil: os.Stdout
+	// MaxMemory is a ceiling on the Go heap in bytes (0: none): the run
+	// stops with MemoryExceeded when the heap approaches it (rt.MemoryLimit).
+	MaxMemory int64
+	Stdout    io.Writer // println output; nil: os.Stdout
 	// Profiles are the steps' profiles, indexed by ast.Step.Index as
 	// compiler/effects.Derive returns them. A step runs under its profile
 	// (isolation level, network, file system and I/O limits enforced by the
@@ -75,6 +78,7 @@ type Options struct {
 // run; it is a *value.Error positioned at the node that raised it.
 func Run(ctx context.Context, prog *ast.Program, opts Options) (value.Value, error) {
 	m := newMachine(ctx, opts)
+	defer rt.LimitGC(opts.MaxMemory)()
 	globals := newEnv(builtinFrame())
 	result := value.Nil
 	for _, form := range prog.Forms {
@@ -111,8 +115,9 @@ type machine struct {
 	profiles  []*host.StepProfile
 	branches  *rt.Parallel // runs the branches of step-parallel; one per run
 
-	depth int  // closure applications in progress (see apply)
-	polls uint // counts calls and iterations towards the next cancellation check
+	depth  int  // closure applications in progress (see apply)
+	polls  uint // counts calls and iterations towards the next cancellation check
+	memory rt.MemoryLimit
 
 	// pending is the call found in tail position, waiting for the
 	// trampoline in apply; hasPending says whether it is set.
@@ -128,7 +133,7 @@ type pendingCall struct {
 
 func newMachine(ctx context.Context, opts Options) *machine {
 	m := &machine{ctx: ctx, host: opts.Host, rc: opts.Context, stdout: opts.Stdout, maxDepth: opts.MaxDepth,
-		profiles: opts.Profiles, branches: rt.NewParallel()}
+		profiles: opts.Profiles, branches: rt.NewParallel(), memory: rt.NewMemoryLimit(opts.MaxMemory)}
 	if m.host == nil {
 		m.host = host.NewRecorder()
 	}
@@ -149,11 +154,12 @@ func newMachine(ctx context.Context, opts Options) *machine {
 // context and output, and a call depth of its own starting at m's.
 func (m *machine) fork(ctx context.Context, stdout io.Writer) *machine {
 	return &machine{ctx: ctx, host: m.host, rc: m.rc, stdout: stdout, maxDepth: m.maxDepth,
-		profiles: m.profiles, branches: m.branches, depth: m.depth}
+		profiles: m.profiles, branches: m.branches, depth: m.depth, memory: rt.NewMemoryLimit(m.memory.Max())}
 }
 
-// poll returns a Timeout error once the run's context is done. It looks at
-// the context only every cancelPollInterval calls.
+// poll returns a Timeout error once the run's context is done, and a
+// MemoryExceeded error once the heap nears the ceiling. It looks only
+// every cancelPollInterval calls.
 func (m *machine) poll(pos value.Pos) *value.Error {
 	m.polls++
 	if m.polls%cancelPollInterval != 0 {
@@ -161,6 +167,9 @@ func (m *machine) poll(pos value.Pos) *value.Error {
 	}
 	if err := m.ctx.Err(); err != nil {
 		return rt.TimeoutError(err).WithPos(pos)
+	}
+	if err := m.memory.Poll(); err != nil {
+		return err.WithPos(pos)
 	}
 	return nil
 }

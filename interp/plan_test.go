@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/internal/enginetest"
 	"github.com/rtfs-go/rtfs/interp"
@@ -14,7 +15,7 @@ func engine(ctx context.Context, _ *testing.T, prog *ast.Program, opts enginetes
 	return interp.Run(ctx, prog, interp.Options{Host: opts.Host, Context: opts.Context, Stdout: opts.Stdout, Profiles: opts.Profiles})
 }
 
-func TestPlan(t *testing.T)         { enginetest.Plan(t, engine) }
+func TestPlan(t *testing.T)         { enginetest.Plan(t, rtfs.Interp) }
 func TestStepProfiles(t *testing.T) { enginetest.StepProfiles(t, engine) }
 func TestViolations(t *testing.T)   { enginetest.Violations(t, engine) }
 func TestParallel(t *testing.T)     { enginetest.Parallel(t, engine) }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+
+	"github.com/rtfs-go/rtfs/stdlib"
 )
 
 // bytecodeDir holds hand-made .rtfsb files, bad ones and one good one, for
@@ -67,7 +69,7 @@ func TestBytecodeFiles(t *testing.T) {
 			if err != nil {
 				t.Fatalf("%v (run the test with -update to create it)", err)
 			}
-			m, err := Decode(data)
+			m, err := Decode(data, stdlib.Has)
 			if f.reason == "" {
 				if err != nil {
 					t.Fatalf("Decode: %v", err)

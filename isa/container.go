@@ -47,13 +47,7 @@ import (
 //	pattern  = kind:byte flags:byte (1 cell, 2 rest cell, 4 has rest) reg:int rest-reg:int
 //	           lit:value keys:value* elems:pattern* [rest:pattern]
 //	step     = name:str kind:byte expose-context:byte (int8) context-keys:str* merge-policy:str
-//	           (0 (no profile) | 1 profile)
-//	profile  = id:str step-name:str isolation:str network-mode:str hosts:str* fs-mode:str
-//	           read:str* write:str* deterministic:bool time-ms:varint memory:varint
-//	           cpu:8 bytes (IEEE-754 bits) io-ops:varint bandwidth:varint
-//	           security-flags:byte (1 syscall filter, 2 network ACL, 4 fs ACL, 8 memory
-//	           protection, 16 CPU monitoring, 32 log syscalls, 64 read-only fs)
-//	           effects:str* unresolved:bool
+//	           reach:(capabilities:str* unresolved:bool)
 //	struct   = name:str type:int
 //
 // Sections are written sorted by name. Types, patterns and values nest at
@@ -68,8 +62,9 @@ const (
 	// (TailMark) and dropped the opcodes the compiler never emitted.
 	// Version 3 dropped TailMark, which builtin calls carried in tail
 	// position when they counted towards the call depth: no flag is
-	// defined now.
-	Version = 3
+	// defined now. Version 4 stores what each step reaches (capability
+	// ids) instead of a profile, which the run derives itself.
+	Version = 4
 	// MaxBodySize bounds the decompressed body.
 	MaxBodySize = 256 << 20
 	// MaxDecodedMemory bounds the memory the decoded module may take.
@@ -118,10 +113,18 @@ func Encode(m *Module) ([]byte, error) {
 	return append(out, sum[:]...), nil
 }
 
+// HasMagic reports whether data starts like a .rtfsb file.
+func HasMagic(data []byte) bool { return bytes.HasPrefix(data, []byte(Magic)) }
+
+// BuiltinSet reports whether name is a builtin the reader of a module can
+// bind. The instruction format names builtins but does not define them, so
+// whoever will run the module says which names are good.
+type BuiltinSet func(name string) bool
+
 // Decode reads a .rtfsb file and verifies the module it holds (see Verify).
 // Its errors say what is wrong with the file, in words meant to follow
 // "not a valid rtfs bytecode file: ".
-func Decode(data []byte) (*Module, error) {
+func Decode(data []byte, builtins BuiltinSet) (*Module, error) {
 	body, err := openContainer(data)
 	if err != nil {
 		return nil, err
@@ -130,7 +133,7 @@ func Decode(data []byte) (*Module, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := Verify(m); err != nil {
+	if err := Verify(m, builtins); err != nil {
 		return nil, err
 	}
 	return m, nil

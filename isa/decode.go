@@ -25,7 +25,7 @@ const (
 	minTypeField = minValue + minType + 1
 	minTypePred  = minStr + minValue
 	minPattern   = 2 + 1 + 1 + minValue + 1 + 1 // kind, flags, reg, rest-reg, lit, no keys, no elems
-	minStep      = minStr + 2 + 1 + minStr + 1
+	minStep      = minStr + 2 + 1 + minStr + 1 + 1
 	minStruct    = minStr + 1
 	minProto     = 11 // a count or one-byte field for each of its parts
 	minSection   = minStr + minStr
@@ -339,11 +339,11 @@ func (d *decoder) pattern(depth int) *Pattern {
 func (d *decoder) step() Step {
 	return Step{
 		Name:          d.str(),
-		Kind:          d.byte(),
+		Kind:          StepKind(d.byte()),
 		ExposeContext: int8(d.byte()),
 		ContextKeys:   d.strs(),
 		MergePolicy:   d.str(),
-		Profile:       d.profile(),
+		Reach:         d.reach(),
 	}
 }
 

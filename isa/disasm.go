@@ -7,12 +7,11 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/value"
 )
 
 // Disassemble prints m for people: the module's tables (a step with its
-// profile summarised), then each function with a header, one line per
+// reach summarised), then each function with a header, one line per
 // instruction (pc, source line, opcode, operands, flag bits if any are set,
 // and a comment resolving constants, globals, builtins, types, patterns,
 // steps, structs and functions) and its handler table.
@@ -49,14 +48,6 @@ func (d *disassembler) printf(format string, args ...any) {
 	}
 }
 
-// stepKindNames names the step forms of the step table's kinds.
-var stepKindNames = [...]string{
-	ast.StepPlain:    "step",
-	ast.StepIf:       "step-if",
-	ast.StepLoop:     "step-loop",
-	ast.StepParallel: "step-parallel",
-}
-
 // maxConstText bounds how much of a constant a comment shows.
 const maxConstText = 48
 
@@ -69,12 +60,8 @@ func (d *disassembler) tables() {
 	d.table("patterns", len(m.Patterns), d.patternText)
 	d.table("steps", len(m.Steps), func(i int) string {
 		s := m.Steps[i]
-		kind := "kind " + strconv.Itoa(int(s.Kind))
-		if int(s.Kind) < len(stepKindNames) {
-			kind = stepKindNames[s.Kind]
-		}
 		return fmt.Sprintf("%s %s expose-context %d context-keys %q merge-policy %q %s",
-			strconv.Quote(s.Name), kind, s.ExposeContext, s.ContextKeys, s.MergePolicy, profileText(s.Profile))
+			strconv.Quote(s.Name), s.Kind, s.ExposeContext, s.ContextKeys, s.MergePolicy, reachText(s.Reach))
 	})
 	d.table("structs", len(m.Structs), func(i int) string {
 		return fmt.Sprintf("%s type %d", nameText(m.Structs[i].Name), m.Structs[i].Type)

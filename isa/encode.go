@@ -281,11 +281,11 @@ func (e *encoder) pattern(p *Pattern, depth int) {
 
 func (e *encoder) step(s Step) {
 	e.str(s.Name)
-	e.byte(s.Kind)
+	e.byte(byte(s.Kind))
 	e.byte(byte(s.ExposeContext))
 	e.strs(s.ContextKeys)
 	e.str(s.MergePolicy)
-	e.profile(s.Profile)
+	e.reach(s.Reach)
 }
 
 func (e *encoder) proto(p *Proto) {

@@ -3,7 +3,6 @@ package isa
 import (
 	"flag"
 
-	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -113,7 +112,7 @@ func fullModule() *Module {
 			{Kind: PatAs, Reg: 0, RestReg: -1, Elems: []*Pattern{{Kind: PatIgnore, Reg: -1, RestReg: -1}}},
 		},
 		Steps: []Step{
-			{Name: "fetch", Kind: 0, ExposeContext: 1, ContextKeys: []string{"user", "plan"}, Profile: fullProfile()},
+			{Name: "fetch", Kind: 0, ExposeContext: 1, ContextKeys: []string{"user", "plan"}, Reach: Reach{Capabilities: []string{"ccos.io.read-file", "ccos.network.http-fetch"}, Unresolved: true}},
 			{Name: "step-parallel", Kind: 3, ExposeContext: -1, MergePolicy: "merge"},
 		},
 		Structs: []Struct{{Name: "Point", Type: 2}},
@@ -177,23 +176,6 @@ func fullModule() *Module {
 }
 
 // fullProfile returns a step profile with every field set.
-func fullProfile() *host.StepProfile {
-	return &host.StepProfile{
-		ProfileID:      "profile-0-fetch",
-		StepName:       "fetch",
-		IsolationLevel: host.Isolated,
-		NetworkPolicy:  host.NetworkPolicy{Mode: host.NetworkAllowList, Hosts: []string{"api.example.com", "*.cdn.example.com"}},
-		FSPolicy:       host.FSPolicy{Mode: host.FSReadWrite, Read: []string{"/data"}, Write: []string{"/tmp/out"}},
-		Deterministic:  true,
-		ResourceLimits: host.ResourceLimits{MaxExecutionTimeMS: 30000, MaxMemoryBytes: 512 << 20, MaxCPUUsage: 0.5,
-			MaxIOOperations: 10000, MaxNetworkBandwidth: 1 << 20},
-		SecurityFlags: host.SecurityFlags{EnableSyscallFilter: true, EnableNetworkACL: true, EnableFSACL: true,
-			EnableMemoryProtection: true, EnableCPUMonitoring: true, LogSyscalls: true, ReadOnlyFS: true},
-		Effects:    []host.Effect{host.EffectFSRead, host.EffectNetwork},
-		Unresolved: true,
-	}
-}
-
 // smallModule returns a minimal valid module: (+ 1 2).
 func smallModule() *Module {
 	return &Module{

@@ -5,6 +5,8 @@ import (
 	"io"
 	"reflect"
 	"testing"
+
+	"github.com/rtfs-go/rtfs/stdlib"
 )
 
 // The fuzz targets. FuzzLoad feeds whole files to Decode; since the
@@ -32,11 +34,11 @@ func FuzzLoad(f *testing.F) {
 		}
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		m, err := Decode(data)
+		m, err := Decode(data, stdlib.Has)
 		if err != nil {
 			return
 		}
-		checkRoundTrip(t, m, Encode, Decode)
+		checkRoundTrip(t, m, Encode, decodeStd)
 	})
 }
 
@@ -65,7 +67,7 @@ func FuzzVerify(f *testing.F) {
 		if err := Disassemble(io.Discard, m); err != nil {
 			t.Fatalf("disassembling an unverified module: %v", err)
 		}
-		if Verify(m) != nil {
+		if Verify(m, stdlib.Has) != nil {
 			return
 		}
 		checkRoundTrip(t, m, encodeBody, decodeBody)
@@ -91,3 +93,6 @@ func checkRoundTrip(t *testing.T, m *Module, encode func(*Module) ([]byte, error
 		t.Fatalf("the module changed in a round trip:\n got %#v\nwant %#v", again, m)
 	}
 }
+
+// decodeStd decodes against the standard library's builtins.
+func decodeStd(data []byte) (*Module, error) { return Decode(data, stdlib.Has) }

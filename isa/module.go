@@ -1,9 +1,6 @@
 package isa
 
-import (
-	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/value"
-)
+import "github.com/rtfs-go/rtfs/value"
 
 // Module is a compiled program: what a .rtfsb file holds.
 type Module struct {
@@ -15,8 +12,8 @@ type Module struct {
 	Patterns []*Pattern
 	Steps    []Step
 	Structs  []Struct
-	// Sections are opaque named blobs carried for later stages (step
-	// profiles, WebAssembly modules); the VM ignores those it does not know.
+	// Sections are opaque named blobs carried for later stages (WebAssembly
+	// modules); the VM ignores those it does not know.
 	Sections map[string][]byte
 }
 
@@ -93,18 +90,17 @@ type Pattern struct {
 
 // Step is one entry of the step table: a step form's static description.
 // The code generator makes one entry per step form of the program, in the
-// order of ast.Step.Index, so that the table lines up with the profiles the
-// effect analysis derives.
+// order of ast.Step.Index, so that the table lines up with what the effect
+// analysis derives.
 type Step struct {
 	Name          string
-	Kind          uint8 // ast.StepKind
-	ExposeContext int8  // -1 unset, 0 false, 1 true
+	Kind          StepKind
+	ExposeContext int8 // -1 unset, 0 false, 1 true
 	ContextKeys   []string
 	MergePolicy   string
-	// Profile is the security profile the step runs under (its effects
-	// and Unresolved included); nil when the module carries none, and the
-	// step then runs under the host's run-level policy.
-	Profile *host.StepProfile
+	// Reach is what the step's code can reach; the run derives the step's
+	// profile from it.
+	Reach Reach
 }
 
 // Struct is a defstruct: its name and the map type its constructor checks

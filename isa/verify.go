@@ -6,8 +6,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/stdlib"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -38,10 +36,9 @@ import (
 //     exactly one enclosing proto, all of them are reachable from Protos[0],
 //     and each upvalue descriptor names a register or an upvalue that its
 //     enclosing proto has (a captured upvalue keeps its cell flag);
-//   - steps have a known kind and, when they carry a profile, a known
-//     isolation level, network and file system modes and effects, and no
-//     negative resource limit;
-//   - builtins exist in the standard library; types and patterns have no
+//   - steps have a known kind, and their reach names capabilities by
+//     sorted, unique, non-empty ids;
+//   - builtins are names the caller's BuiltinSet knows; types and patterns have no
 //     cycles and nest at most MaxNesting deep, and a pattern's registers
 //     fit in every function that uses it; constants are nil, booleans,
 //     numbers, strings, keywords, or vectors and maps of those.
@@ -52,7 +49,7 @@ import (
 // Verify does not track what registers hold: the VM still checks at run
 // time that a register read as a cell is one, that Iter's index is an
 // integer, and the like.
-func Verify(m *Module) error {
+func Verify(m *Module, builtins BuiltinSet) error {
 	if m == nil {
 		return errors.New("no module")
 	}
@@ -61,6 +58,7 @@ func Verify(m *Module) error {
 	}
 	v := &verifier{
 		m:        m,
+		builtins: builtins,
 		types:    map[*value.Type]int{},
 		patterns: map[*Pattern]*patternFacts{},
 		parent:   make([]int, len(m.Protos)),
@@ -72,7 +70,8 @@ func Verify(m *Module) error {
 }
 
 type verifier struct {
-	m *Module
+	m        *Module
+	builtins BuiltinSet
 	// types holds the height of every type node checked so far, and 0 for
 	// a node being checked (so reaching it again is a cycle).
 	types map[*value.Type]int
@@ -92,7 +91,7 @@ type patternFacts struct {
 func (v *verifier) module() error {
 	m := v.m
 	for i, name := range m.Builtins {
-		if stdlib.Lookup(name) == nil {
+		if v.builtins == nil || !v.builtins(name) {
 			return fmt.Errorf("builtin %d: unknown builtin %q", i, name)
 		}
 	}
@@ -139,13 +138,13 @@ func aKind(k value.Kind) string {
 }
 
 func checkStep(s Step) error {
-	if s.Kind > uint8(ast.StepParallel) {
+	if s.Kind > StepParallel {
 		return fmt.Errorf("unknown step kind %d", s.Kind)
 	}
 	if s.ExposeContext < -1 || s.ExposeContext > 1 {
 		return fmt.Errorf("expose-context must be -1, 0 or 1, not %d", s.ExposeContext)
 	}
-	return checkProfile(s.Profile)
+	return checkReach(s.Reach)
 }
 
 // checkConstant accepts the values a constant pool, a literal pattern or a

@@ -2,18 +2,16 @@ package isa
 
 import (
 	"fmt"
-	"math"
 	"strings"
 	"testing"
 
-	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/stdlib"
 	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestVerifyAcceptsFixtures(t *testing.T) {
 	for name, m := range map[string]*Module{"full": fullModule(), "small": smallModule()} {
-		if err := Verify(m); err != nil {
+		if err := Verify(m, stdlib.Has); err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
 	}
@@ -75,13 +73,9 @@ func violations() []violation {
 		{"struct type", func(m *Module) { m.Structs[0].Type = 5 }, "struct 0 (\"Point\"): type 5 out of range (5 types)"},
 		{"step kind", func(m *Module) { m.Steps[1].Kind = 4 }, `step 1 ("step-parallel"): unknown step kind 4`},
 		{"expose context", func(m *Module) { m.Steps[0].ExposeContext = 2 }, "expose-context must be -1, 0 or 1, not 2"},
-		{"profile isolation", func(m *Module) { m.Steps[0].Profile.IsolationLevel = "jailed" }, `step 0 ("fetch"): profile: unknown isolation level "jailed"`},
-		{"profile without isolation", func(m *Module) { m.Steps[0].Profile.IsolationLevel = "" }, `profile: unknown isolation level ""`},
-		{"profile network mode", func(m *Module) { m.Steps[0].Profile.NetworkPolicy.Mode = "open" }, `profile: unknown network policy mode "open"`},
-		{"profile fs mode", func(m *Module) { m.Steps[0].Profile.FSPolicy.Mode = "" }, `profile: unknown file system policy mode ""`},
-		{"profile time limit", func(m *Module) { m.Steps[0].Profile.ResourceLimits.MaxExecutionTimeMS = -1 }, "profile: bad resource limits"},
-		{"profile CPU share", func(m *Module) { m.Steps[0].Profile.ResourceLimits.MaxCPUUsage = math.NaN() }, "profile: bad resource limits"},
-		{"profile effect", func(m *Module) { m.Steps[0].Profile.Effects = []host.Effect{"telepathy"} }, `profile: unknown effect "telepathy"`},
+		{"reach unsorted", func(m *Module) { m.Steps[0].Reach.Capabilities = []string{"b", "a"} }, "reach: capability ids are not sorted and unique"},
+		{"reach duplicate", func(m *Module) { m.Steps[0].Reach.Capabilities = []string{"a", "a"} }, "reach: capability ids are not sorted and unique"},
+		{"reach empty id", func(m *Module) { m.Steps[0].Reach.Capabilities = []string{""} }, "reach: capability 0 has an empty id"},
 
 		// Types.
 		{"type cycle", func(m *Module) { m.Types[1].Elems[0] = m.Types[1] }, "type 1: the type contains itself"},
@@ -214,7 +208,7 @@ func violations() []violation {
 func TestVerifyAcceptsDelegationWithoutID(t *testing.T) {
 	m := fullModule()
 	m.Protos[1].DelegateID = ""
-	if err := Verify(m); err != nil {
+	if err := Verify(m, stdlib.Has); err != nil {
 		t.Error(err)
 	}
 }
@@ -225,13 +219,13 @@ func TestVerifyRejects(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			m := fullModule()
 			tt.mutate(m)
-			err := Verify(m)
+			err := Verify(m, stdlib.Has)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("Verify error = %v\nwant one containing %q", err, tt.want)
 			}
 		})
 	}
-	if err := Verify(nil); err == nil {
-		t.Error("Verify(nil) succeeded")
+	if err := Verify(nil, stdlib.Has); err == nil {
+		t.Error("Verify(nil, stdlib.Has) succeeded")
 	}
 }

@@ -56,6 +56,9 @@ func init() {
 // Lookup returns the builtin called name, or nil.
 func Lookup(name string) *value.Builtin { return registry[name] }
 
+// Has reports whether a builtin is called name (an isa.BuiltinSet).
+func Has(name string) bool { return registry[name] != nil }
+
 // All returns every builtin sorted by name. The slice is shared: callers
 // must not modify it.
 func All() []*value.Builtin { return sortedBuiltins }

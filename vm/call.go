@@ -152,10 +152,8 @@ func (m *machine) callBuiltin(b *value.Builtin, args []value.Value) (value.Value
 	if err != nil {
 		return value.Nil, rt.ToError(err)
 	}
-	if m.limits.maxMemory > 0 {
-		if err := m.noteResult(v); err != nil {
-			return value.Nil, err
-		}
+	if err := m.limits.memory.NoteResult(v); err != nil {
+		return value.Nil, err
 	}
 	return v, nil
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/stdlib"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/rtfs-go/rtfs/vm"
 )
@@ -46,7 +47,7 @@ func FuzzRun(f *testing.F) {
 	f.Add(uint8(5), uint8(1), uint16(0), uint64(isa.ABC(isa.OpGetCell, 0, 0, 0)))
 	f.Fuzz(func(t *testing.T, module, proto uint8, pc uint16, word uint64) {
 		m := mutate(modules[int(module)%len(modules)], int(proto), int(pc), isa.Instr(word))
-		if isa.Verify(m) != nil {
+		if isa.Verify(m, stdlib.Has) != nil {
 			return
 		}
 		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)

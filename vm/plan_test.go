@@ -4,6 +4,7 @@ import (
 	"context"
 	"testing"
 
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/internal/enginetest"
@@ -11,19 +12,18 @@ import (
 	"github.com/rtfs-go/rtfs/vm"
 )
 
-// engine runs a program the way rtfsvm runs a plan: compiled with its
-// step profiles into the step table, through a .rtfsb container, and on
-// the VM, which takes the profiles from the decoded module.
+// engine runs a program through a .rtfsb container on the VM, with the
+// scenario's step profiles.
 func engine(ctx context.Context, t *testing.T, prog *ast.Program, opts enginetest.Options) (value.Value, error) {
 	t.Helper()
-	m, err := enginetest.Build(prog, codegen.Options{Profiles: opts.Profiles}, true)
+	m, err := enginetest.Build(prog, codegen.Options{}, true)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return vm.Run(ctx, m, vm.Options{Host: opts.Host, Context: opts.Context, Stdout: opts.Stdout})
+	return vm.Run(ctx, m, vm.Options{Host: opts.Host, Context: opts.Context, Stdout: opts.Stdout, Profiles: opts.Profiles})
 }
 
-func TestPlan(t *testing.T)         { enginetest.Plan(t, engine) }
+func TestPlan(t *testing.T)         { enginetest.Plan(t, rtfs.VM) }
 func TestStepProfiles(t *testing.T) { enginetest.StepProfiles(t, engine) }
 func TestViolations(t *testing.T)   { enginetest.Violations(t, engine) }
 func TestParallel(t *testing.T)     { enginetest.Parallel(t, engine) }

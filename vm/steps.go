@@ -6,7 +6,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/rt"
 	"github.com/rtfs-go/rtfs/value"
@@ -17,12 +16,9 @@ import (
 // sees the steps in the order they begin and end; the body of a step runs
 // with the step's context (rt.BeginStep: action id, profile, deadline).
 
-// profile returns the profile step index runs under: from Options.Profiles
-// when given, else from the module's step table; nil for none.
+// profile returns the profile step index runs under (Options.Profiles);
+// nil for none.
 func (m *machine) profile(index int) *host.StepProfile {
-	if m.profiles == nil {
-		return m.module.Steps[index].Profile
-	}
 	if index < len(m.profiles) {
 		return m.profiles[index]
 	}
@@ -33,7 +29,7 @@ func (m *machine) profile(index int) *host.StepProfile {
 // context denies the isolation its kind or its profile needs.
 func (m *machine) checkStep(index int) *value.Error {
 	s := &m.module.Steps[index]
-	return rt.CheckStep(m.rc, ast.StepKind(s.Kind), s.Name, m.profile(index))
+	return rt.CheckStep(m.rc, s.Kind, s.Name, m.profile(index))
 }
 
 // activeStep is a step between its STEPBEGIN and its STEPEND or STEPFAIL,
@@ -187,7 +183,7 @@ func (m *machine) fork(ctx context.Context, stdout io.Writer) *machine {
 	b.stdout = stdout
 	b.stack, b.frames, b.steps, b.returnChecks, b.limit = nil, nil, nil, nil, nil
 	b.ctx, b.done = ctx, ctx.Done()
-	b.limits.init(ctx, m.limits.maxMemory)
+	b.limits.init(ctx, m.limits.memory.Max())
 	return &b
 }
 

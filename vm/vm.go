@@ -85,6 +85,7 @@ import (
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/rt"
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/stdlib"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -99,11 +100,12 @@ type Options struct {
 	// which is process-wide: concurrent runs share the lowest ceiling).
 	MaxMemory int64
 	Stdout    io.Writer // println output; nil: os.Stdout
-	// Profiles, when not nil, replace the profiles of the module's step
-	// table (isa.Step.Profile), indexed like it: a step runs under its
-	// profile (isolation level, network, file system and I/O limits
-	// enforced by the host, time limit); a step without one under the
-	// host's run-level policy.
+	// Profiles are the steps' profiles, indexed like the module's step
+	// table: a step runs under its profile (isolation level, network, file
+	// system and I/O limits enforced by the host, time limit); a step
+	// without one under the host's run-level policy. The profiles come
+	// from the run's grants and the reach of each step (host.ProfileFor),
+	// never from the module alone.
 	Profiles []*host.StepProfile
 }
 
@@ -112,13 +114,11 @@ type Options struct {
 // positioned in m.File, or an InternalError for a module that does not
 // verify.
 func Run(ctx context.Context, m *isa.Module, opts Options) (result value.Value, err error) {
-	if verr := isa.Verify(m); verr != nil {
+	if verr := isa.Verify(m, stdlib.Has); verr != nil {
 		return value.Nil, value.Errorf(value.InternalError, "invalid module: %v", verr)
 	}
 	mc := newMachine(ctx, m, opts)
-	if opts.MaxMemory > 0 {
-		defer mc.limitMemory(opts.MaxMemory)()
-	}
+	defer rt.LimitGC(opts.MaxMemory)()
 	// A verified module cannot make the machine index out of range; this is
 	// the last line of defence should the verifier and the machine ever
 	// disagree, so that a bad module is an error and never a crash.

@@ -16,7 +16,8 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/rtfs-go/rtfs/compiler/effects"
+	"github.com/rtfs-go/rtfs"
+	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/urfave/cli/v2"
@@ -49,28 +50,28 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 				Name:      "build",
 				Usage:     "compile a plan to a .rtfsb bytecode file",
 				ArgsUsage: "FILE.rtfs",
-				Description: `Compiles FILE.rtfs and writes the module to FILE.rtfsb (or -o), with each
-step's security profile derived under the policy flags in its step table.
+				Description: `Compiles FILE.rtfs and writes the module to FILE.rtfsb (or -o), with what
+each step reaches (the capabilities it may call) in its step table; the run
+derives each step's profile from it under its own flags.
 
 Examples:
    rtfsc build plan.rtfs
    rtfsc build -o /tmp/plan.rtfsb plan.rtfs`,
-				Flags: append([]cli.Flag{
+				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file (default: FILE with the extension .rtfsb)"},
-				}, driver.PolicyFlags()...),
+				},
 				Action: buildAction,
 			},
 			{
 				Name:      "check",
 				Usage:     "compile only and report every error",
 				ArgsUsage: "FILE.rtfs",
-				Flags:     driver.PolicyFlags(),
 				Action:    checkAction,
 			},
 			{
 				Name:      "profile",
 				Usage:     "print the security profile derived for each step",
-				ArgsUsage: "FILE.rtfs",
+				ArgsUsage: "FILE.rtfs | FILE.rtfsb",
 				Description: `Derives each step's profile from the declared effects of the capabilities
 it can reach (following calls through the plan's own functions) and the
 policy flags, and prints them as a table, or with --json as a JSON array.
@@ -85,45 +86,53 @@ Examples:
 				Name:      "disasm",
 				Usage:     "print the bytecode of a plan (source or .rtfsb)",
 				ArgsUsage: "FILE",
-				Flags:     driver.PolicyFlags(),
 				Action:    disasmAction,
 			},
 		},
 	}
 }
 
-// source reads the single file argument of a command and its policy flags.
-func source(c *cli.Context) (*driver.Input, *driver.Policy, error) {
+// source reads the single file argument of a command.
+func source(c *cli.Context) (*driver.Input, error) {
 	if c.NArg() != 1 {
-		return nil, nil, cli.Exit(fmt.Sprintf("error: %s takes exactly one file", c.Command.Name), exitError)
+		return nil, cli.Exit(fmt.Sprintf("error: %s takes exactly one file", c.Command.Name), exitError)
 	}
 	in, err := driver.Read(c.Args().First(), c.App.Reader)
 	if err != nil {
-		return nil, nil, cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+		return nil, cli.Exit(fmt.Sprintf("error: %v", err), exitError)
 	}
-	policy, err := driver.PolicyFromFlags(c)
+	return in, nil
+}
+
+// program compiles or loads the single file argument of a command.
+func program(c *cli.Context) (*rtfs.Program, error) {
+	in, err := source(c)
 	if err != nil {
-		return nil, nil, cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+		return nil, err
 	}
-	return in, policy, nil
+	p, err := in.Program()
+	if err != nil {
+		return nil, failure(err)
+	}
+	return p, nil
 }
 
 // failure turns a driver error into the CLI's exit error.
 func failure(err error) error { return cli.Exit(err.Error(), exitError) }
 
 func buildAction(c *cli.Context) error {
-	in, policy, err := source(c)
+	in, err := source(c)
 	if err != nil {
 		return err
 	}
 	if in.IsBytecode() {
 		return cli.Exit(fmt.Sprintf("error: %s is already bytecode", in.Name), exitError)
 	}
-	m, _, err := in.Module(policy)
+	p, err := in.Program()
 	if err != nil {
 		return failure(err)
 	}
-	data, err := isa.Encode(m)
+	data, err := p.Bytecode()
 	if err != nil {
 		return failure(err)
 	}
@@ -138,41 +147,37 @@ func buildAction(c *cli.Context) error {
 }
 
 func checkAction(c *cli.Context) error {
-	in, policy, err := source(c)
+	p, err := program(c)
 	if err != nil {
 		return err
 	}
-	if _, _, err := in.Module(policy); err != nil {
-		return failure(err)
-	}
-	fmt.Fprintf(c.App.Writer, "%s: ok\n", in.Name)
+	fmt.Fprintf(c.App.Writer, "%s: ok\n", p.Name())
 	return nil
 }
 
 func disasmAction(c *cli.Context) error {
-	in, policy, err := source(c)
+	p, err := program(c)
 	if err != nil {
 		return err
 	}
-	m, _, err := in.Module(policy)
-	if err != nil {
-		return failure(err)
-	}
-	return isa.Disassemble(c.App.Writer, m)
+	return isa.Disassemble(c.App.Writer, p.Module())
 }
 
 func profileAction(c *cli.Context) error {
-	in, policy, err := source(c)
+	opts, err := driver.OptionsFromFlags(c)
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+	}
+	p, err := program(c)
 	if err != nil {
 		return err
 	}
-	prog, err := in.Parse()
+	profiles, err := p.Profiles(opts)
 	if err != nil {
 		return failure(err)
 	}
-	profiles := policy.Profiles(prog)
 	if c.Bool("json") {
-		return effects.WriteJSON(c.App.Writer, profiles)
+		return host.WriteJSON(c.App.Writer, profiles)
 	}
-	return effects.WriteTable(c.App.Writer, profiles)
+	return host.WriteTable(c.App.Writer, profiles)
 }

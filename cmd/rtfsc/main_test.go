@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/stdlib"
 )
 
 func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
@@ -36,7 +37,7 @@ func TestBuildWritesAVerifiedModule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := isa.Decode(data)
+	m, err := isa.Decode(data, stdlib.Has)
 	if err != nil {
 		t.Fatal(err)
 	}

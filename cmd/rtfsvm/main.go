@@ -19,12 +19,10 @@ import (
 	"os"
 	"strings"
 
-	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/internal/driver"
-	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/value"
-	"github.com/rtfs-go/rtfs/vm"
 	"github.com/urfave/cli/v2"
 )
 
@@ -141,62 +139,36 @@ func execAction(c *cli.Context) error {
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}
-	policy, err := driver.PolicyFromFlags(c)
+	opts, err := driver.OptionsFromFlags(c)
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}
-	if policy.Context.CrossPlanParams, err = params(c.StringSlice("param")); err != nil {
+	if opts.Context.Params, err = params(c.StringSlice("param")); err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}
-	p, err := prepare(in, c.String("engine"), policy)
+	opts.Engine = rtfs.Engine(c.String("engine"))
+	opts.Limits.MaxDepth = c.Int("max-depth")
+	opts.Unconfined = c.Bool("unconfined")
+	prog, err := in.Program()
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
 	}
-	var record *chain.Writer
+	if opts.Engine == rtfs.Interp && !prog.HasSource() {
+		return cli.Exit(fmt.Sprintf("error: %s: the interpreter runs source files; use --engine vm for bytecode", in.Name), exitUsage)
+	}
+	if opts.Engine != rtfs.VM && opts.Engine != rtfs.Interp {
+		return cli.Exit(fmt.Sprintf("error: unknown engine %q (available: vm, interp)", opts.Engine), exitUsage)
+	}
 	if path := c.String("chain"); path != "" {
-		if record, err = chain.OpenFile(path); err != nil {
+		if opts.Chain, err = chain.OpenFile(path); err != nil {
 			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 		}
-		defer record.Close()
-	}
-	unconfined := c.Bool("unconfined")
-	if unconfined {
-		fmt.Fprintln(c.App.ErrWriter, "warning: --unconfined: capabilities of sandboxed steps run without an OS sandbox")
-	}
-	h, err := host.NewPlanHost(host.Config{Registry: policy.Registry, Policy: policy.RunPolicy(), Chain: record, Log: c.App.ErrWriter, Unconfined: unconfined})
-	if err != nil {
-		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
-	}
-	ctx := context.Background()
-	if policy.Timeout > 0 {
-		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, policy.Timeout)
-		defer cancel()
+		defer opts.Chain.Close()
 	}
 	out := bufio.NewWriter(c.App.Writer)
 	defer out.Flush()
-	h.StartPlan(ctx, in.Name)
-	for _, profile := range p.profiles {
-		if err := h.RecordStepProfile(ctx, profile); err != nil {
-			return cli.Exit(fmt.Sprintf("error: %v", err), exitRuntime)
-		}
-	}
-	result, err := p.run(ctx, runOptions{
-		host:      h,
-		context:   policy.Context,
-		maxDepth:  c.Int("max-depth"),
-		maxMemory: policy.MaxMemory,
-		stdout:    out,
-	})
-	if err != nil {
-		h.AbortPlan(ctx, err)
-	} else {
-		h.CompletePlan(ctx, result)
-	}
-	if herr := h.Err(); herr != nil {
-		out.Flush()
-		return cli.Exit(fmt.Sprintf("error: causal chain: %v", herr), exitRuntime)
-	}
+	opts.Stdout, opts.Stderr = out, c.App.ErrWriter
+	result, err := prog.Run(context.Background(), opts)
 	if err != nil {
 		out.Flush()
 		return cli.Exit(runtimeMessage(err), exitRuntime)
@@ -216,53 +188,6 @@ func params(pairs []string) (map[string]value.Value, error) {
 		out[name] = value.String(val)
 	}
 	return out, nil
-}
-
-type runOptions struct {
-	host      host.Host
-	context   *host.RuntimeContext
-	maxDepth  int
-	maxMemory int64
-	stdout    io.Writer
-}
-
-// plan is a program made ready for one engine, with the profiles of its
-// steps under the run's policy.
-type plan struct {
-	run      func(context.Context, runOptions) (value.Value, error)
-	profiles []*host.StepProfile
-}
-
-// prepare loads the input for the chosen engine: the VM runs source
-// (compiled in memory) and bytecode; the interpreter needs source.
-func prepare(in *driver.Input, engine string, policy *driver.Policy) (*plan, error) {
-	switch engine {
-	case "vm":
-		m, _, err := in.Module(policy)
-		if err != nil {
-			return nil, err
-		}
-		profiles := make([]*host.StepProfile, 0, len(m.Steps))
-		for _, s := range m.Steps {
-			profiles = append(profiles, s.Profile)
-		}
-		return &plan{profiles: profiles, run: func(ctx context.Context, o runOptions) (value.Value, error) {
-			return vm.Run(ctx, m, vm.Options{Host: o.host, Context: o.context, MaxDepth: o.maxDepth, MaxMemory: o.maxMemory, Stdout: o.stdout})
-		}}, nil
-	case "interp":
-		if in.IsBytecode() {
-			return nil, fmt.Errorf("error: %s: the interpreter runs source files; use --engine vm for bytecode", in.Name)
-		}
-		prog, err := in.Parse()
-		if err != nil {
-			return nil, err
-		}
-		profiles := policy.Profiles(prog)
-		return &plan{profiles: profiles, run: func(ctx context.Context, o runOptions) (value.Value, error) {
-			return interp.Run(ctx, prog, interp.Options{Host: o.host, Context: o.context, MaxDepth: o.maxDepth, Stdout: o.stdout, Profiles: profiles})
-		}}, nil
-	}
-	return nil, fmt.Errorf("error: unknown engine %q (available: vm, interp)", engine)
 }
 
 func runtimeMessage(err error) string {

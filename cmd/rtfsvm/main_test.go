@@ -7,8 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtfs-go/rtfs/host"
-	"github.com/rtfs-go/rtfs/internal/driver"
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/isa"
 )
 
@@ -33,20 +32,15 @@ func writeFile(t *testing.T, name string, data []byte) string {
 	return path
 }
 
-// compileTo compiles src as rtfsc build does, with default policy flags,
-// and writes the module to a .rtfsb file.
+// compileTo compiles src as rtfsc build does and writes the module to a
+// .rtfsb file.
 func compileTo(t *testing.T, src string) string {
 	t.Helper()
-	registry, err := host.BuiltinRegistry()
+	p, err := rtfs.Compile("p.rtfs", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	policy := &driver.Policy{Context: host.NewContext(host.Pure), Registry: registry}
-	m, _, err := (&driver.Input{Name: "p.rtfs", Data: []byte(src)}).Module(policy)
-	if err != nil {
-		t.Fatal(err)
-	}
-	data, err := isa.Encode(m)
+	data, err := p.Bytecode()
 	if err != nil {
 		t.Fatal(err)
 	}

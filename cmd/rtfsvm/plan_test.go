@@ -7,11 +7,12 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
-	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/stdlib"
 )
 
 const gatherReport = "../../testdata/plans/gather-report.rtfs"
@@ -83,8 +84,8 @@ func TestGatherReportPlan(t *testing.T) {
 }
 
 // TestGatherReportFromBytecode runs the plan compiled to a .rtfsb file: the
-// profiles stored at build time (without grants) are derived again under
-// the flags of the run, so the grants given to exec decide.
+// step table stores what each step reaches, and the profiles are derived
+// under the flags of the run, so the grants given to exec decide.
 func TestGatherReportFromBytecode(t *testing.T) {
 	f := newGatherFixture(t)
 	src, err := os.ReadFile(gatherReport)
@@ -92,12 +93,12 @@ func TestGatherReportFromBytecode(t *testing.T) {
 		t.Fatal(err)
 	}
 	plan := compileTo(t, string(src))
-	m, err := isa.Decode(mustRead(t, plan))
+	m, err := isa.Decode(mustRead(t, plan), stdlib.Has)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Steps) != 3 || m.Steps[1].Profile == nil || m.Steps[1].Profile.IsolationLevel != host.Isolated {
-		t.Fatalf("step table without the derived profiles: %+v", m.Steps)
+	if len(m.Steps) != 3 || !slices.Equal(m.Steps[1].Reach.Capabilities, []string{"ccos.network.http-fetch"}) {
+		t.Fatalf("step table without what the steps reach: %+v", m.Steps)
 	}
 	granted := runCLI(t, "", append(append(append([]string{"exec"}, f.grants()...), f.params()...), plan)...)
 	if granted.code != 0 || !strings.Contains(granted.stdout, ":input-words 5") {

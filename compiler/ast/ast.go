@@ -5,7 +5,10 @@
 // lowers them to bytecode.
 package ast
 
-import "github.com/rtfs-go/rtfs/value"
+import (
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/value"
+)
 
 // Node is an expression.
 type Node interface {
@@ -221,15 +224,16 @@ type Meta struct {
 	Expr Node
 }
 
-// StepKind says which step form a Step node is.
-type StepKind uint8
+// StepKind says which step form a Step node is: the kinds of the bytecode
+// step table, so that both engines name a form the same way.
+type StepKind = isa.StepKind
 
 // The step forms.
 const (
-	StepPlain    StepKind = iota // (step "name" opts body*)
-	StepIf                       // (step-if opts cond then [else])
-	StepLoop                     // (step-loop opts cond body)
-	StepParallel                 // (step-parallel opts e1 e2 ...)
+	StepPlain    = isa.StepPlain
+	StepIf       = isa.StepIf
+	StepLoop     = isa.StepLoop
+	StepParallel = isa.StepParallel
 )
 
 // Step is one of the CCOS plan forms (§4.14).

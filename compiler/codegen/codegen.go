@@ -62,7 +62,7 @@
 // tail-recursive loop still runs in constant space.
 //
 // Steps are numbered by ast.Step.Index in the module's step table, which
-// carries their profiles (Options.Profiles). Each branch of a step-parallel
+// carries what they reach (Options.Reach). Each branch of a step-parallel
 // is a closure with a frame of its own, run by OpParallel.
 //
 // try/catch/finally and steps use the prototype's handler table; a finally
@@ -83,7 +83,6 @@ import (
 	"fmt"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
@@ -93,11 +92,12 @@ type Options struct {
 	// NoFold disables constant folding of builtin calls, so that tests can
 	// observe the instructions a call compiles to.
 	NoFold bool
-	// Profiles are the step profiles to store in the step table, indexed
-	// by ast.Step.Index as compiler/effects.Derive returns them; nil
-	// stores none, and the steps then run under the host's run-level
-	// policy.
-	Profiles []*host.StepProfile
+	// Reach is what each step reaches, indexed by ast.Step.Index as
+	// compiler/effects.Analyze returns it, to store in the step table; a
+	// step without one is stored as unresolved, so that a module compiled
+	// without the analysis never runs a step less confined than it might
+	// need.
+	Reach []isa.Reach
 }
 
 // Compile compiles prog with the default options.
@@ -118,7 +118,7 @@ func CompileWith(prog *ast.Program, opts Options) (*isa.Module, error) {
 		types:    map[*value.Type]int{},
 		folded:   map[ast.Node]folding{},
 	}
-	m.mod.Steps = m.stepTable(m.res.steps, opts.Profiles)
+	m.mod.Steps = m.stepTable(m.res.steps, opts.Reach)
 	m.mod.Protos = []*isa.Proto{nil} // Protos[0], the top level, is filled last
 	g := m.newFunc(m.res.main, "main")
 	result := g.alloc()

@@ -7,15 +7,15 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtfs-go/rtfs/compiler"
-	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/compiler/parse"
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/stdlib"
 	"github.com/rtfs-go/rtfs/value"
 )
 
 func compile(t *testing.T, src string, opts Options) *isa.Module {
 	t.Helper()
-	prog, errs := compiler.Parse("t.rtfs", []byte(src))
+	prog, errs := parse.Source("t.rtfs", []byte(src))
 	if len(errs) > 0 {
 		t.Fatalf("parse %q: %v", src, errs[0])
 	}
@@ -23,7 +23,7 @@ func compile(t *testing.T, src string, opts Options) *isa.Module {
 	if err != nil {
 		t.Fatalf("compile %q: %v", src, err)
 	}
-	if err := isa.Verify(m); err != nil {
+	if err := isa.Verify(m, stdlib.Has); err != nil {
 		t.Fatalf("compile %q: the module does not verify: %v", src, err)
 	}
 	return m
@@ -104,28 +104,28 @@ func TestStepTableFollowsStepIndex(t *testing.T) {
 	src := `(defn f [] (step "in-f" (step-if true 1)))
 (step-parallel (step "a" 1) (step-loop false 2))
 (step "last" :params {"k" 1} (f))`
-	prog, errs := compiler.Parse("t.rtfs", []byte(src))
+	prog, errs := parse.Source("t.rtfs", []byte(src))
 	if len(errs) > 0 {
 		t.Fatal(errs[0])
 	}
-	var profiles []*host.StepProfile
-	for i, name := range []string{"in-f", "step-if", "step-parallel", "a", "step-loop", "last"} {
-		profiles = append(profiles, &host.StepProfile{ProfileID: fmt.Sprint(i), StepName: name, IsolationLevel: host.Inherit,
-			NetworkPolicy: host.NetworkPolicy{Mode: host.NetworkDenied}, FSPolicy: host.FSPolicy{Mode: host.FSNone}})
+	names := []string{"in-f", "step-if", "step-parallel", "a", "step-loop", "last"}
+	var reach []isa.Reach
+	for i := range names {
+		reach = append(reach, isa.Reach{Capabilities: []string{fmt.Sprint("cap.", i)}})
 	}
-	m, err := CompileWith(prog, Options{Profiles: profiles})
+	m, err := CompileWith(prog, Options{Reach: reach})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := isa.Verify(m); err != nil {
+	if err := isa.Verify(m, stdlib.Has); err != nil {
 		t.Fatal(err)
 	}
-	if len(m.Steps) != len(profiles) {
-		t.Fatalf("%d steps in the table, want %d", len(m.Steps), len(profiles))
+	if len(m.Steps) != len(names) {
+		t.Fatalf("%d steps in the table, want %d", len(m.Steps), len(names))
 	}
 	for i, s := range m.Steps {
-		if s.Name != profiles[i].StepName || s.Profile != profiles[i] {
-			t.Errorf("step %d is %q with profile %v, want %q with profile %s", i, s.Name, s.Profile, profiles[i].StepName, profiles[i].ProfileID)
+		if s.Name != names[i] || !slices.Equal(s.Reach.Capabilities, reach[i].Capabilities) {
+			t.Errorf("step %d is %q reaching %v, want %q reaching %v", i, s.Name, s.Reach, names[i], reach[i])
 		}
 	}
 	begun := map[int]bool{}
@@ -139,8 +139,8 @@ func TestStepTableFollowsStepIndex(t *testing.T) {
 	if len(begun) != len(m.Steps) {
 		t.Errorf("STEPBEGIN names steps %v of %d", begun, len(m.Steps))
 	}
-	if m, err := CompileWith(prog, Options{}); err != nil || m.Steps[0].Profile != nil {
-		t.Errorf("without profiles: %v, %+v", err, m.Steps)
+	if m, err := CompileWith(prog, Options{}); err != nil || !m.Steps[0].Reach.Unresolved {
+		t.Errorf("without the analysis, steps must be stored as unresolved: %v, %+v", err, m.Steps)
 	}
 }
 
@@ -373,7 +373,7 @@ func TestStepParallelBranchesAreClosures(t *testing.T) {
 
 func TestTooManyRegistersIsAPositionedError(t *testing.T) {
 	src := "(defn f [x]\n [" + strings.Repeat("(inc x) ", isa.RKConst+1) + "])"
-	prog, errs := compiler.Parse("big.rtfs", []byte(src))
+	prog, errs := parse.Source("big.rtfs", []byte(src))
 	if len(errs) > 0 {
 		t.Fatal(errs[0])
 	}
@@ -400,12 +400,12 @@ func FuzzCompile(f *testing.F) {
 		f.Add(seed)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
-		prog, _ := compiler.Parse("fuzz.rtfs", []byte(src))
+		prog, _ := parse.Source("fuzz.rtfs", []byte(src))
 		m, err := Compile(prog)
 		if err != nil {
 			return
 		}
-		if err := isa.Verify(m); err != nil {
+		if err := isa.Verify(m, stdlib.Has); err != nil {
 			t.Fatalf("%q: the module does not verify: %v", src, err)
 		}
 	})

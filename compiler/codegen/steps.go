@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
@@ -69,12 +68,11 @@ func (g *funcGen) step(n *ast.Step, dst int) {
 }
 
 // stepTable builds the module's step table: one entry per step form, at
-// its ast.Step.Index, with the profile derived for it when profiles are
-// given. A slot no step form of steps claims (the front end leaves one
+// its ast.Step.Index, with what it reaches. A slot no step form of steps claims (the front end leaves one
 // where it dropped a malformed step) holds an unnamed entry that no
 // instruction names. Two steps with one index, or a negative one, would
-// misalign the profiles: that is an error.
-func (m *moduleGen) stepTable(steps []*ast.Step, profiles []*host.StepProfile) []isa.Step {
+// misalign the reach: that is an error.
+func (m *moduleGen) stepTable(steps []*ast.Step, reach []isa.Reach) []isa.Step {
 	size := 0
 	for _, n := range steps {
 		size = max(size, n.Index+1)
@@ -88,7 +86,7 @@ func (m *moduleGen) stepTable(steps []*ast.Step, profiles []*host.StepProfile) [
 		}
 		filled[n.Index] = true
 		s := &table[n.Index]
-		*s = isa.Step{Name: n.Name, Kind: uint8(n.Kind), ExposeContext: -1, ContextKeys: n.ContextKeys, MergePolicy: n.MergePolicy}
+		*s = isa.Step{Name: n.Name, Kind: n.Kind, ExposeContext: -1, ContextKeys: n.ContextKeys, MergePolicy: n.MergePolicy}
 		if n.ExposeContext != nil {
 			s.ExposeContext = int8(boolOperand(*n.ExposeContext))
 		}
@@ -97,8 +95,9 @@ func (m *moduleGen) stepTable(steps []*ast.Step, profiles []*host.StepProfile) [
 		if !filled[i] {
 			table[i].ExposeContext = -1
 		}
-		if i < len(profiles) {
-			table[i].Profile = profiles[i]
+		table[i].Reach = isa.Reach{Unresolved: true}
+		if i < len(reach) {
+			table[i].Reach = reach[i]
 		}
 	}
 	return table

@@ -22,7 +22,7 @@ const (
 // comment). Before the fixpoint, effects and unresolved describe the node's
 // own calls; after it, everything the node reaches.
 type node struct {
-	effects    map[host.Effect]bool
+	caps       map[string]bool
 	unresolved bool
 	succ, pred []*node
 	queued     bool
@@ -39,20 +39,25 @@ func (n *node) link(to *node) {
 func (n *node) absorb(from *node) bool {
 	changed := from.unresolved && !n.unresolved
 	n.unresolved = n.unresolved || from.unresolved
-	for e := range from.effects {
-		if !n.effects[e] {
-			n.addEffect(e)
+	for id := range from.caps {
+		if !n.caps[id] {
+			n.addCapability(id)
 			changed = true
 		}
 	}
 	return changed
 }
 
-func (n *node) addEffect(e host.Effect) {
-	if n.effects == nil {
-		n.effects = map[host.Effect]bool{}
+func (n *node) addCapability(id string) {
+	if n.caps == nil {
+		n.caps = map[string]bool{}
 	}
-	n.effects[e] = true
+	n.caps[id] = true
+}
+
+// reach is what n reaches once the fixpoint is solved.
+func (n *node) reach(step string) host.Reach {
+	return host.Reach{Step: step, Capabilities: slices.Sorted(maps.Keys(n.caps)), Unresolved: n.unresolved}
 }
 
 // frame is the static image of a scope and of the names it binds for
@@ -108,28 +113,22 @@ type stepEntry struct {
 	node *node
 }
 
-// reached is what one step reaches.
-type reached struct {
-	name       string
-	effects    []host.Effect // sorted
-	unresolved bool
-}
-
 type analyzer struct {
-	effectsOf   func(string) ([]host.Effect, bool)
 	nodes       []*node
 	steps       []*stepEntry // by ast.Step.Index
 	globals     map[string][]*node
 	hostContext *node
+	topLevel    *node
 	refs        []reference
 }
 
-// analyze returns what each step of prog reaches, by step index.
-func analyze(prog *ast.Program, effectsOf func(string) ([]host.Effect, bool)) []reached {
-	a := &analyzer{effectsOf: effectsOf, globals: map[string][]*node{}}
+// analyze returns what each step of prog and its top level reach.
+func analyze(prog *ast.Program) Analysis {
+	a := &analyzer{globals: map[string][]*node{}}
 	a.hostContext = a.newNode()
+	a.topLevel = a.newNode()
 	if prog != nil {
-		a.exprs(prog.Forms, site{})
+		a.exprs(prog.Forms, site{exec: a.topLevel})
 	}
 	for _, r := range a.refs {
 		targets := a.resolve(r)
@@ -140,13 +139,13 @@ func analyze(prog *ast.Program, effectsOf func(string) ([]host.Effect, bool)) []
 		}
 	}
 	solve(a.nodes)
-	out := make([]reached, len(a.steps))
+	out := Analysis{Steps: make([]host.Reach, len(a.steps)), TopLevel: a.topLevel.reach("")}
 	for i, st := range a.steps {
 		if st == nil {
-			out[i] = reached{unresolved: true}
+			out.Steps[i] = host.Reach{Unresolved: true}
 			continue
 		}
-		out[i] = reached{name: st.name, effects: slices.Sorted(maps.Keys(st.node.effects)), unresolved: st.node.unresolved}
+		out.Steps[i] = st.node.reach(st.name)
 	}
 	return out
 }
@@ -448,20 +447,9 @@ func literalID(n ast.Node) (string, bool) {
 	return id, err == nil
 }
 
-// callCapability gives n the declared effects of capability id, or makes
-// it unresolved when the registry does not know id.
+// callCapability records that n calls capability id.
 func (a *analyzer) callCapability(n *node, id string) {
-	var effects []host.Effect
-	known := false
-	if a.effectsOf != nil {
-		effects, known = a.effectsOf(id)
-	}
-	if !known {
-		n.unresolved = true
-	}
-	for _, e := range effects {
-		n.addEffect(e)
-	}
+	n.addCapability(id)
 }
 
 // step walks a step form. Its :params values are evaluated before the step
@@ -470,7 +458,7 @@ func (a *analyzer) callCapability(n *node, id string) {
 // but what its body yields may.
 func (a *analyzer) step(n *ast.Step, s site) {
 	st := a.stepNode(n)
-	if s.exec != nil {
+	if s.exec != a.topLevel {
 		s.exec.link(st)
 	}
 	body := site{exec: st, values: s.values, scope: s.scope}

@@ -2,29 +2,30 @@ package effects
 
 import (
 	"fmt"
-	"reflect"
 	"regexp"
+	"slices"
 	"testing"
 	"time"
 
-	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/parse"
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/host/caps"
 )
 
 // builtinEffects is the declared effects of the built-in capabilities.
 func builtinEffects(t testing.TB) func(string) ([]host.Effect, bool) {
 	t.Helper()
-	reg, err := host.BuiltinRegistry()
+	reg, err := caps.BuiltinRegistry()
 	if err != nil {
 		t.Fatal(err)
 	}
 	return reg.Effects
 }
 
-func parse(t testing.TB, src string) *ast.Program {
+func mustParse(t testing.TB, src string) *ast.Program {
 	t.Helper()
-	prog, errs := compiler.Parse("test.rtfs", []byte(src))
+	prog, errs := parse.Source("test.rtfs", []byte(src))
 	if len(errs) > 0 {
 		t.Fatalf("parse %q: %v", src, errs)
 	}
@@ -38,7 +39,7 @@ func outline(p *host.StepProfile) string {
 	if p.Deterministic {
 		det = "det"
 	}
-	return fmt.Sprintf("%s %s %s net=%s fs=%s", p.IsolationLevel, effectsText(p), det, networkText(p.NetworkPolicy), fsText(p.FSPolicy))
+	return fmt.Sprintf("%s %s %s net=%s fs=%s", p.IsolationLevel, host.EffectsText(p), det, host.NetworkText(p.NetworkPolicy), host.FSText(p.FSPolicy))
 }
 
 // The capability calls the tests use, by effect.
@@ -57,12 +58,12 @@ func TestDerive(t *testing.T) {
 		network   = "isolated network nondet net=allow-list api.example.com fs=none"
 		clock     = "inherit clock nondet net=denied fs=none"
 	)
-	dirs := func(o *Options) { o.FSRead = []string{"/data"} }
-	hosts := func(o *Options) { o.NetAllow = []string{"api.example.com"} }
+	dirs := func(o *options) { o.FSRead = []string{"/data"} }
+	hosts := func(o *options) { o.NetAllow = []string{"api.example.com"} }
 	tests := []struct {
 		name string
 		src  string
-		opts func(*Options) // nil: the built-in registry and no grants
+		opts func(*options) // nil: the built-in registry and no grants
 		want []string       // outline of each step, by index
 	}{
 		{name: "pure step", src: `(step "s" (+ 1 2))`, want: []string{pure}},
@@ -72,16 +73,16 @@ func TestDerive(t *testing.T) {
 		{name: "file read without --fs-read", src: `(step "s" ` + readFile + `)`,
 			want: []string{"isolated fs-read nondet net=denied fs=none"}},
 		{name: "file write with --fs-write", src: `(step "s" ` + writeFile + `)`,
-			opts: func(o *Options) { o.FSRead, o.FSWrite = []string{"/data"}, []string{"/out"} },
+			opts: func(o *options) { o.FSRead, o.FSWrite = []string{"/data"}, []string{"/out"} },
 			want: []string{"isolated fs-write nondet net=denied fs=read-write read=/data,/out write=/out"}},
 		{name: "file write without --fs-write is read-only", src: `(step "s" ` + writeFile + `)`, opts: dirs,
 			want: []string{"isolated fs-write nondet net=denied fs=read-only read=/data"}},
 		{name: "--fs-write dirs are readable", src: `(step "s" ` + readFile + `)`,
-			opts: func(o *Options) { o.FSWrite = []string{"/out", "", "/out"} },
+			opts: func(o *options) { o.FSWrite = []string{"/out", "", "/out"} },
 			want: []string{"isolated fs-read nondet net=denied fs=read-only read=/out"}},
 		{name: "network with --net-allow", src: `(step "s" ` + fetch + `)`, opts: hosts, want: []string{network}},
 		{name: "network hosts are sorted and deduplicated", src: `(step "s" ` + fetch + `)`,
-			opts: func(o *Options) { o.NetAllow = []string{"b.example.com", " *.a.example.com", "b.example.com"} },
+			opts: func(o *options) { o.NetAllow = []string{"b.example.com", " *.a.example.com", "b.example.com"} },
 			want: []string{"isolated network nondet net=allow-list *.a.example.com,b.example.com fs=none"}},
 		{name: "network without --net-allow", src: `(step "s" ` + fetch + `)`,
 			want: []string{"isolated network nondet net=denied fs=none"}},
@@ -93,21 +94,21 @@ func TestDerive(t *testing.T) {
 		{name: "unknown id", src: `(step "s" (call :ccos.nowhere.thing))`, want: []string{sandboxed}},
 		{name: "llm-execute unknown to the registry", src: `(step "s" (llm-execute "echo-model" "hi"))`, want: []string{sandboxed}},
 		{name: "llm-execute declared by the registry", src: `(step "s" (llm-execute "m" "hi"))`,
-			opts: func(o *Options) {
+			opts: func(o *options) {
 				o.Effects = func(id string) ([]host.Effect, bool) {
 					return []host.Effect{host.EffectNetwork}, id == "ccos.ai.llm-execute"
 				}
 			},
 			want: []string{"isolated network nondet net=denied fs=none"}},
 		{name: "no registry: every call is unresolved", src: `(step "s" (call :ccos.math.add 1 2))`,
-			opts: func(o *Options) { o.Effects = nil }, want: []string{sandboxed}},
+			opts: func(o *options) { o.Effects = nil }, want: []string{sandboxed}},
 		{name: "ids are never classified by their spelling", src: `(step "s" (call :http.data.process "http://x/data"))`,
-			opts: func(o *Options) {
+			opts: func(o *options) {
 				o.Effects = func(id string) ([]host.Effect, bool) { return nil, id == "http.data.process" }
 			},
 			want: []string{pure}},
 		{name: "mixed effects", src: `(step "s" ` + readFile + fetch + `(call :ccos.system.get-env "HOME"))`,
-			opts: func(o *Options) { dirs(o); hosts(o) },
+			opts: func(o *options) { dirs(o); hosts(o) },
 			want: []string{"isolated env,fs-read,network nondet net=allow-list api.example.com fs=read-only read=/data"}},
 		{name: "exec and unresolved together", src: `(step "s" ` + execute + ` (call :nope))`,
 			want: []string{"sandboxed exec,unresolved nondet net=denied fs=none"}},
@@ -115,7 +116,7 @@ func TestDerive(t *testing.T) {
 		{name: "random", src: `(step "s" (call :ccos.random.int 1 6))`, want: []string{"inherit random nondet net=denied fs=none"}},
 		{name: "env", src: `(step "s" (call :ccos.system.get-env "HOME"))`, want: []string{"inherit env nondet net=denied fs=none"}},
 		{name: "effect unknown to this package", src: `(step "s" (call :x.gpu))`,
-			opts: func(o *Options) { o.Effects = func(string) ([]host.Effect, bool) { return []host.Effect{"gpu"}, true } },
+			opts: func(o *options) { o.Effects = func(string) ([]host.Effect, bool) { return []host.Effect{"gpu"}, true } },
 			want: []string{"sandboxed gpu nondet net=denied fs=none"}},
 
 		// What a step reaches.
@@ -217,7 +218,7 @@ func TestDerive(t *testing.T) {
 		{name: "a step inside a function the step calls", opts: hosts,
 			src:  `(defn f [] (step "inner" ` + fetch + `)) (step "outer" (f))`,
 			want: []string{network, network}},
-		{name: "a step-parallel", opts: func(o *Options) { dirs(o); hosts(o) },
+		{name: "a step-parallel", opts: func(o *options) { dirs(o); hosts(o) },
 			src:  `(step-parallel ` + readFile + ` ` + fetch + `)`,
 			want: []string{"isolated fs-read,network nondet net=allow-list api.example.com fs=read-only read=/data"}},
 		{name: "step-if and step-loop", src: `(step-if true (call :ccos.time.now) (call :ccos.random.int 1 2)) (step-loop false (call :nope))`,
@@ -225,11 +226,11 @@ func TestDerive(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := Options{Effects: builtinEffects(t)}
+			opts := options{Effects: builtinEffects(t)}
 			if tt.opts != nil {
 				tt.opts(&opts)
 			}
-			profiles := Derive(parse(t, tt.src), opts)
+			profiles := derive(mustParse(t, tt.src), opts)
 			if len(profiles) != len(tt.want) {
 				t.Fatalf("got %d profiles, want %d", len(profiles), len(tt.want))
 			}
@@ -261,7 +262,7 @@ func TestFlagsAndLimitsByLevel(t *testing.T) {
 				EnableMemoryProtection: true, EnableCPUMonitoring: true, LogSyscalls: true, ReadOnlyFS: true}},
 	}
 	for _, tt := range tests {
-		p := Derive(parse(t, tt.src), Options{Effects: builtinEffects(t)})[0]
+		p := derive(mustParse(t, tt.src), options{Effects: builtinEffects(t)})[0]
 		if p.ResourceLimits != tt.limits {
 			t.Errorf("%s: limits %+v, want %+v", tt.src, p.ResourceLimits, tt.limits)
 		}
@@ -295,7 +296,7 @@ func TestContextAdjustment(t *testing.T) {
 			for _, l := range tt.denied {
 				rc.DeniedIsolation[l] = true
 			}
-			for i, p := range Derive(parse(t, src), Options{Effects: builtinEffects(t), Context: rc}) {
+			for i, p := range derive(mustParse(t, src), options{Effects: builtinEffects(t), Context: rc}) {
 				if p.IsolationLevel != tt.want[i] {
 					t.Errorf("%s: isolation %s, want %s", p.StepName, p.IsolationLevel, tt.want[i])
 				}
@@ -305,7 +306,7 @@ func TestContextAdjustment(t *testing.T) {
 
 	// A level moved up brings that level's limits and flags with it.
 	rc := &host.RuntimeContext{DeniedIsolation: map[host.Isolation]bool{host.Isolated: true}}
-	p := Derive(parse(t, src), Options{Effects: builtinEffects(t), Context: rc})[1]
+	p := derive(mustParse(t, src), options{Effects: builtinEffects(t), Context: rc})[1]
 	if p.ResourceLimits.MaxExecutionTimeMS != 10_000 || !p.SecurityFlags.EnableSyscallFilter || !p.SecurityFlags.EnableNetworkACL {
 		t.Errorf("isolated step moved to sandboxed: limits %+v, flags %+v", p.ResourceLimits, p.SecurityFlags)
 	}
@@ -332,8 +333,8 @@ func TestClamping(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			opts := Options{Effects: builtinEffects(t), MaxExecutionTime: tt.timeout, MaxMemoryBytes: tt.memory}
-			for i, p := range Derive(parse(t, src), opts) {
+			opts := options{Effects: builtinEffects(t), MaxExecutionTime: tt.timeout, MaxMemoryBytes: tt.memory}
+			for i, p := range derive(mustParse(t, src), opts) {
 				got := limits{p.ResourceLimits.MaxExecutionTimeMS, p.ResourceLimits.MaxMemoryBytes}
 				if got != tt.want[i] {
 					t.Errorf("%s: limits %v, want %v", p.StepName, got, tt.want[i])
@@ -350,8 +351,8 @@ func TestNamesIndicesAndIDs(t *testing.T) {
 		(step-loop false 1)
 		(step-parallel 1 2)
 		(step "first" (call :ccos.time.now))`
-	opts := Options{Effects: builtinEffects(t)}
-	profiles := Derive(parse(t, src), opts)
+	opts := options{Effects: builtinEffects(t)}
+	profiles := derive(mustParse(t, src), opts)
 	names := []string{"first", "nested", "step-if", "step-loop", "step-parallel", "first"}
 	if len(profiles) != len(names) {
 		t.Fatalf("got %d profiles, want %d", len(profiles), len(names))
@@ -371,7 +372,7 @@ func TestNamesIndicesAndIDs(t *testing.T) {
 		}
 		seen[p.ProfileID] = true
 	}
-	again := Derive(parse(t, src), opts)
+	again := derive(mustParse(t, src), opts)
 	for i := range profiles {
 		if again[i].ProfileID != profiles[i].ProfileID {
 			t.Errorf("step %d: profile id %q, then %q", i, profiles[i].ProfileID, again[i].ProfileID)
@@ -385,11 +386,11 @@ func TestNamesIndicesAndIDs(t *testing.T) {
 func TestMalformedPrograms(t *testing.T) {
 	// A step inside a malformed def is built, numbered and then discarded
 	// with the def: its slot gets a sandboxed profile.
-	prog, errs := compiler.Parse("bad.rtfs", []byte(`(def 1 (step "lost" 1)) (step "kept" 1)`))
+	prog, errs := parse.Source("bad.rtfs", []byte(`(def 1 (step "lost" 1)) (step "kept" 1)`))
 	if len(errs) == 0 {
 		t.Fatal("the program parsed without errors")
 	}
-	profiles := Derive(prog, Options{Effects: builtinEffects(t)})
+	profiles := derive(prog, options{Effects: builtinEffects(t)})
 	var got []string
 	for _, p := range profiles {
 		got = append(got, fmt.Sprintf("%q %s", p.StepName, p.IsolationLevel))
@@ -405,7 +406,7 @@ func TestMalformedPrograms(t *testing.T) {
 		{Forms: []ast.Node{nil, &ast.If{}, &ast.Let{Bindings: []ast.Binding{{}}}, &ast.Match{Clauses: []ast.MatchClause{{}}}}},
 		{Forms: []ast.Node{&ast.Step{Index: -1, Body: []ast.Node{&ast.CallCap{}}}, &ast.Fn{Params: []ast.Param{{}}, Rest: &ast.RestParam{}}}},
 	} {
-		if got := Derive(prog, Options{}); len(got) != 0 {
+		if got := derive(prog, options{}); len(got) != 0 {
 			t.Errorf("%v: got %d profiles, want none", prog, len(got))
 		}
 	}
@@ -425,8 +426,8 @@ func FuzzDerive(f *testing.F) {
 	}
 	effects := builtinEffects(f)
 	f.Fuzz(func(t *testing.T, src string) {
-		prog, _ := compiler.Parse("fuzz.rtfs", []byte(src))
-		profiles := Derive(prog, Options{Effects: effects})
+		prog, _ := parse.Source("fuzz.rtfs", []byte(src))
+		profiles := derive(prog, options{Effects: effects})
 		for i, p := range profiles {
 			if p == nil {
 				t.Fatalf("step %d has no profile", i)
@@ -435,23 +436,36 @@ func FuzzDerive(f *testing.F) {
 	})
 }
 
-func TestReapplyFollowsNewFlags(t *testing.T) {
-	prog, errs := compiler.Parse("p.rtfs", []byte(`(step "fetch" (call :ccos.network.http-fetch {:url "http://a.example/"}))`))
-	if len(errs) > 0 {
-		t.Fatal(errs)
+func TestTopLevelReach(t *testing.T) {
+	prog := mustParse(t, `(defn log [] (call :ccos.io.log "x"))
+(call :ccos.time.now)
+(log)
+(step "fetch" `+fetch+`)`)
+	a := Analyze(prog)
+	top := host.ResolveReach(a.TopLevel, builtinEffects(t))
+	if got, want := top.Capabilities, []string{"ccos.io.log", "ccos.time.now"}; !slices.Equal(got, want) {
+		t.Errorf("top-level capabilities = %q, want %q (a step called from the top level runs under its own profile)", got, want)
 	}
-	registry, err := host.BuiltinRegistry()
-	if err != nil {
-		t.Fatal(err)
+	if !slices.Equal(top.Effects, []host.Effect{host.EffectClock}) || top.Unresolved {
+		t.Errorf("top-level reach = %+v", top)
 	}
-	built := Derive(prog, Options{Effects: registry.Effects})[0]
-	if built.NetworkPolicy.Mode != "denied" {
-		t.Fatalf("built without --net-allow: network %+v", built.NetworkPolicy)
+	if got := a.Steps[0].Capabilities; !slices.Equal(got, []string{"ccos.network.http-fetch"}) {
+		t.Errorf("step capabilities = %q", got)
 	}
-	opts := Options{Effects: registry.Effects, NetAllow: []string{"a.example"}}
-	again := Reapply(0, built, opts)
-	want := Derive(prog, opts)[0]
-	if !reflect.DeepEqual(again, want) {
-		t.Errorf("Reapply = %+v\nDerive  = %+v", again, want)
-	}
+}
+
+// options are a test's derivation inputs: the registry's declarations and
+// the run's grants.
+type options struct {
+	Effects          func(string) ([]host.Effect, bool)
+	NetAllow         []string
+	FSRead, FSWrite  []string
+	Context          *host.RuntimeContext
+	MaxExecutionTime time.Duration
+	MaxMemoryBytes   int64
+}
+
+func derive(prog *ast.Program, o options) []*host.StepProfile {
+	return Derive(prog, o.Effects, host.Grants{Context: o.Context, NetAllow: o.NetAllow, FSRead: o.FSRead, FSWrite: o.FSWrite,
+		MaxExecutionTime: o.MaxExecutionTime, MaxMemoryBytes: o.MaxMemoryBytes})
 }

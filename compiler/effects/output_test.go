@@ -21,7 +21,7 @@ const outputPlan = `
 (step "dynamic" (call (str "ccos." "x")))`
 
 func outputProfiles(t *testing.T) []*host.StepProfile {
-	return Derive(parse(t, outputPlan), Options{
+	return derive(mustParse(t, outputPlan), options{
 		Effects:          builtinEffects(t),
 		NetAllow:         []string{"api.example.com", "*.cdn.example.com"},
 		FSRead:           []string{"/data"},
@@ -32,7 +32,7 @@ func outputProfiles(t *testing.T) []*host.StepProfile {
 
 func TestWriteTable(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteTable(&b, outputProfiles(t)); err != nil {
+	if err := host.WriteTable(&b, outputProfiles(t)); err != nil {
 		t.Fatal(err)
 	}
 	want := `#  STEP             ISOLATION  NETWORK                                       FS                                     DETERMINISTIC  LIMITS                             FLAGS               EFFECTS
@@ -49,7 +49,7 @@ func TestWriteTable(t *testing.T) {
 
 func TestWriteTableOfNothing(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteTable(&b, nil); err != nil {
+	if err := host.WriteTable(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := b.String(); !strings.HasPrefix(got, "#  STEP") || strings.Count(got, "\n") != 1 {
@@ -59,7 +59,7 @@ func TestWriteTableOfNothing(t *testing.T) {
 
 func TestWriteJSON(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteJSON(&b, outputProfiles(t)[1:2]); err != nil {
+	if err := host.WriteJSON(&b, outputProfiles(t)[1:2]); err != nil {
 		t.Fatal(err)
 	}
 	want := `[
@@ -111,7 +111,7 @@ func TestWriteJSON(t *testing.T) {
 // are checked over all the profiles, which between them set every one.
 func TestJSONFieldNames(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteJSON(&b, outputProfiles(t)); err != nil {
+	if err := host.WriteJSON(&b, outputProfiles(t)); err != nil {
 		t.Fatal(err)
 	}
 	var profiles []map[string]json.RawMessage
@@ -154,7 +154,7 @@ func TestJSONFieldNames(t *testing.T) {
 
 func TestWriteJSONOfNothing(t *testing.T) {
 	var b bytes.Buffer
-	if err := WriteJSON(&b, nil); err != nil {
+	if err := host.WriteJSON(&b, nil); err != nil {
 		t.Fatal(err)
 	}
 	if got := b.String(); got != "[]\n" {
@@ -168,10 +168,10 @@ func (failingWriter) Write([]byte) (int, error) { return 0, errors.New("disk ful
 
 func TestWriteErrors(t *testing.T) {
 	profiles := outputProfiles(t)
-	if err := WriteTable(failingWriter{}, profiles); err == nil {
+	if err := host.WriteTable(failingWriter{}, profiles); err == nil {
 		t.Error("WriteTable: no error from a failing writer")
 	}
-	if err := WriteJSON(failingWriter{}, profiles); err == nil {
+	if err := host.WriteJSON(failingWriter{}, profiles); err == nil {
 		t.Error("WriteJSON: no error from a failing writer")
 	}
 }

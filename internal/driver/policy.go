@@ -3,32 +3,16 @@ package driver
 import (
 	"fmt"
 	"path/filepath"
-	"slices"
 	"strings"
-	"time"
 
-	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/compiler/effects"
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/urfave/cli/v2"
 )
 
-// Policy is what the security flags of both CLIs say: the runtime context,
-// the capabilities known, and what steps may touch.
-type Policy struct {
-	Context      *host.RuntimeContext
-	Registry     *host.Registry
-	NetAllow     []string // hosts: exact names or *.suffix
-	FSRead       []string // absolute directories
-	FSWrite      []string
-	Timeout      time.Duration
-	MaxMemory    int64
-	Capabilities string // the manifest the registry was loaded from, if any
-}
-
-// PolicyFlags are the flags that make a Policy, shared by `rtfsc build`,
-// `rtfsc profile` and `rtfsvm exec` so that a plan is judged the same way
-// wherever it is compiled or run.
+// PolicyFlags are the flags that say what a run may do, shared by `rtfsc
+// build`, `rtfsc profile` and `rtfsvm exec` so that a plan is judged the
+// same way wherever it is compiled or run.
 func PolicyFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "context", Value: "pure", Usage: "runtime context: pure (no capability), controlled (only --allow ids) or full"},
@@ -43,104 +27,38 @@ func PolicyFlags() []cli.Flag {
 	}
 }
 
-// PolicyFromFlags reads the flags of PolicyFlags.
-func PolicyFromFlags(c *cli.Context) (*Policy, error) {
+// OptionsFromFlags reads the flags of PolicyFlags into run options.
+func OptionsFromFlags(c *cli.Context) (rtfs.Options, error) {
+	var o rtfs.Options
 	level, err := host.ParseLevel(c.String("context"))
 	if err != nil {
-		return nil, err
+		return o, err
 	}
-	allow := splitList(c.StringSlice("allow"))
-	if len(allow) > 0 && level != host.Controlled {
-		return nil, fmt.Errorf("--allow needs --context controlled (the context is %s)", level)
+	o.Context.Level = level
+	o.Context.Allow = splitList(c.StringSlice("allow"))
+	if len(o.Context.Allow) > 0 && level != host.Controlled {
+		return o, fmt.Errorf("--allow needs --context controlled (the context is %s)", level)
 	}
-	rc := host.NewContext(level, allow...)
-	if levels := splitList(c.StringSlice("isolation")); len(levels) > 0 {
-		rc.DeniedIsolation = map[host.Isolation]bool{host.Inherit: true, host.Isolated: true, host.Sandboxed: true}
-		for _, l := range levels {
-			iso := host.Isolation(l)
-			if _, known := rc.DeniedIsolation[iso]; !known {
-				return nil, fmt.Errorf("unknown isolation level %q (want inherit, isolated or sandboxed)", l)
-			}
-			delete(rc.DeniedIsolation, iso)
+	for _, l := range splitList(c.StringSlice("isolation")) {
+		iso := host.Isolation(l)
+		if iso != host.Inherit && iso != host.Isolated && iso != host.Sandboxed {
+			return o, fmt.Errorf("unknown isolation level %q (want inherit, isolated or sandboxed)", l)
 		}
+		o.Context.Isolation = append(o.Context.Isolation, iso)
 	}
-	p := &Policy{
-		Context:      rc,
-		NetAllow:     splitList(c.StringSlice("net-allow")),
-		Timeout:      c.Duration("timeout"),
-		MaxMemory:    int64(c.Uint64("max-memory")),
-		Capabilities: c.String("capabilities"),
+	o.Grants.NetAllow = splitList(c.StringSlice("net-allow"))
+	if o.Grants.FSRead, err = absolute(c.StringSlice("fs-read")); err != nil {
+		return o, err
 	}
-	if p.FSRead, err = absolute(c.StringSlice("fs-read")); err != nil {
-		return nil, err
+	if o.Grants.FSWrite, err = absolute(c.StringSlice("fs-write")); err != nil {
+		return o, err
 	}
-	if p.FSWrite, err = absolute(c.StringSlice("fs-write")); err != nil {
-		return nil, err
-	}
-	var user []host.Capability
-	if p.Capabilities != "" {
-		if user, err = host.LoadManifest(p.Capabilities); err != nil {
-			return nil, err
-		}
-	}
-	if p.Registry, err = host.BuiltinRegistry(user...); err != nil {
-		return nil, err
-	}
-	return p, nil
-}
-
-// EffectsOptions are the options of the step-profile derivation.
-func (p *Policy) EffectsOptions() effects.Options {
-	return effects.Options{
-		Effects:          p.Registry.Effects,
-		NetAllow:         p.NetAllow,
-		FSRead:           p.FSRead,
-		FSWrite:          p.FSWrite,
-		Context:          p.Context,
-		MaxExecutionTime: p.Timeout,
-		MaxMemoryBytes:   p.MaxMemory,
-	}
-}
-
-// Profiles derives the profile of every step of prog.
-func (p *Policy) Profiles(prog *ast.Program) []*host.StepProfile {
-	return effects.Derive(prog, p.EffectsOptions())
-}
-
-// Reapply derives the profiles stored in a compiled module again under this
-// policy: the module says what each step reaches, the flags of this run say
-// what it may touch.
-func (p *Policy) Reapply(stored []*host.StepProfile) []*host.StepProfile {
-	out := make([]*host.StepProfile, len(stored))
-	for i, s := range stored {
-		if s != nil {
-			out[i] = effects.Reapply(i, s, p.EffectsOptions())
-		}
-	}
-	return out
-}
-
-// RunPolicy is the policy of calls made outside any step: what the flags
-// grant, with the access-control flags on.
-func (p *Policy) RunPolicy() host.StepProfile {
-	network := host.NetworkPolicy{Mode: "denied"}
-	if len(p.NetAllow) > 0 {
-		network = host.NetworkPolicy{Mode: "allow-list", Hosts: p.NetAllow}
-	}
-	fs := host.FSPolicy{Mode: "none"}
-	switch {
-	case len(p.FSWrite) > 0:
-		fs = host.FSPolicy{Mode: "read-write", Read: append(slices.Clone(p.FSRead), p.FSWrite...), Write: p.FSWrite}
-	case len(p.FSRead) > 0:
-		fs = host.FSPolicy{Mode: "read-only", Read: p.FSRead}
-	}
-	return host.StepProfile{
-		ProfileID:      "run",
-		IsolationLevel: host.Inherit,
-		NetworkPolicy:  network,
-		FSPolicy:       fs,
-		SecurityFlags:  host.SecurityFlags{EnableNetworkACL: true, EnableFSACL: true},
-	}
+	o.Manifest = c.String("capabilities")
+	o.Limits.Timeout = c.Duration("timeout")
+	o.Limits.MaxMemory = int64(c.Uint64("max-memory"))
+	// A manifest that does not load is a usage error, reported before
+	// anything runs.
+	return o, o.Validate()
 }
 
 // splitList flattens repeated and comma-separated flag values.

@@ -34,8 +34,8 @@ type Options struct {
 // module through its container, as rtfsvm does.
 type Engine func(ctx context.Context, t *testing.T, prog *ast.Program, opts Options) (value.Value, error)
 
-// parse parses src, which must be a valid program.
-func parse(t *testing.T, src string) *ast.Program {
+// mustParse parses src, which must be a valid program.
+func mustParse(t *testing.T, src string) *ast.Program {
 	t.Helper()
 	prog, err := Parse("plan.rtfs", src)
 	if err != nil {
@@ -50,7 +50,7 @@ func run(t *testing.T, engine Engine, src string, opts Options) (value.Value, er
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	return engine(ctx, t, parse(t, src), opts)
+	return engine(ctx, t, mustParse(t, src), opts)
 }
 
 // wantValue fails t unless the run succeeded with a value printing as want.

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
+	"github.com/rtfs-go/rtfs/compiler/parse"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/stdlib"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/rtfs-go/rtfs/vm"
 )
@@ -97,7 +98,7 @@ type RunOptions struct {
 
 // Parse parses src, returning the first error.
 func Parse(file, src string) (*ast.Program, error) {
-	prog, errs := compiler.Parse(file, []byte(src))
+	prog, errs := parse.Source(file, []byte(src))
 	if len(errs) > 0 {
 		return nil, errs[0]
 	}
@@ -114,7 +115,7 @@ func Build(prog *ast.Program, opts codegen.Options, throughContainer bool) (*isa
 	if !throughContainer {
 		// vm.Run verifies too, but as a run error; a build error says
 		// plainly that the compiler is at fault.
-		if err := isa.Verify(m); err != nil {
+		if err := isa.Verify(m, stdlib.Has); err != nil {
 			return nil, fmt.Errorf("the module does not verify: %w", err)
 		}
 		return m, nil
@@ -123,7 +124,7 @@ func Build(prog *ast.Program, opts codegen.Options, throughContainer bool) (*isa
 	if err != nil {
 		return nil, fmt.Errorf("encode: %w", err)
 	}
-	m, err = isa.Decode(data) // which verifies
+	m, err = isa.Decode(data, stdlib.Has) // which verifies
 	if err != nil {
 		return nil, fmt.Errorf("decode: %w", err)
 	}

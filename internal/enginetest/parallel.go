@@ -75,7 +75,7 @@ func Parallel(t *testing.T, engine Engine) {
 	t.Run("a limit error wins over the others", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 		defer cancel()
-		_, err := engine(ctx, t, parse(t, `(defn spin [] (spin))
+		_, err := engine(ctx, t, mustParse(t, `(defn spin [] (spin))
 (try (step-parallel (/ 1 0) (spin)) (catch e :caught))`), Options{})
 		wantError(t, err, value.Timeout)
 	})

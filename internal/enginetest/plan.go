@@ -13,8 +13,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/rtfs-go/rtfs/compiler/effects"
-	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/value"
 )
@@ -38,14 +37,14 @@ type grant struct {
 	unconfined bool     // --unconfined: run sandboxed steps without an OS sandbox
 }
 
-// Plan runs a real plan end to end: a file in a temporary directory, an
-// HTTP server on 127.0.0.1 and /bin/echo, through a host.PlanHost with
-// the built-in registry, step profiles derived by compiler/effects and a
-// causal chain. With the right grant it succeeds; without network access,
+// Plan runs a real plan end to end through the rtfs API: a file in a
+// temporary directory, an HTTP server on 127.0.0.1 and /bin/echo, with the
+// built-in capabilities, step profiles derived from what the steps reach
+// and a causal chain. With the right grant it succeeds; without network access,
 // file access or the capabilities in the runtime context it fails with a
 // SecurityViolation; every chain it writes verifies, and tampering with
 // one is detected.
-func Plan(t *testing.T, engine Engine) {
+func Plan(t *testing.T, engine rtfs.Engine) {
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -106,39 +105,38 @@ func Plan(t *testing.T, engine Engine) {
 	}
 }
 
-// runPlan runs src under g with a PlanHost writing the causal chain, and
-// returns the plan's value, the chain and the plan's error.
-func runPlan(t *testing.T, engine Engine, src string, g grant) (value.Value, []byte, error) {
+// runPlan runs src under g through the rtfs API, writing the causal chain,
+// and returns the plan's value, the chain and the plan's error. On the VM
+// the plan goes through a .rtfsb container first, as `rtfsc build` and
+// `rtfsvm exec` take it.
+func runPlan(t *testing.T, engine rtfs.Engine, src string, g grant) (value.Value, []byte, error) {
 	t.Helper()
-	reg, err := host.BuiltinRegistry()
+	p, err := rtfs.Compile("plan.rtfs", []byte(src))
 	if err != nil {
 		t.Fatal(err)
 	}
-	rc := host.NewContext(host.Controlled, g.allowed...)
-	prog := parse(t, src)
-	profiles := effects.Derive(prog, effects.Options{Effects: reg.Effects, NetAllow: g.netAllow, FSRead: g.fsRead, Context: rc})
+	if engine == rtfs.VM {
+		data, err := p.Bytecode()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p, err = rtfs.Load(data); err != nil {
+			t.Fatal(err)
+		}
+	}
 	var log bytes.Buffer
-	policy := host.StepProfile{NetworkPolicy: host.NetworkPolicy{Mode: host.NetworkDenied}, FSPolicy: host.FSPolicy{Mode: host.FSNone}}
-	if len(g.netAllow) > 0 {
-		policy.NetworkPolicy = host.NetworkPolicy{Mode: host.NetworkAllowList, Hosts: g.netAllow}
-	}
-	if len(g.fsRead) > 0 {
-		policy.FSPolicy = host.FSPolicy{Mode: host.FSReadOnly, Read: g.fsRead}
-	}
-	h, err := host.NewPlanHost(host.Config{Registry: reg, Policy: policy, Chain: chain.NewWriter(&log), Log: io.Discard, Unconfined: g.unconfined})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx := context.Background()
-	h.StartPlan(ctx, "plan.rtfs")
-	v, runErr := engine(ctx, t, prog, Options{Host: h, Context: rc, Profiles: profiles, Stdout: io.Discard})
-	if runErr != nil {
-		h.AbortPlan(ctx, runErr)
-	} else {
-		h.CompletePlan(ctx, v)
-	}
-	if err := h.Err(); err != nil {
-		t.Fatalf("writing the chain: %v", err)
+	v, runErr := p.Run(context.Background(), rtfs.Options{
+		Engine:     engine,
+		Context:    rtfs.Context{Level: rtfs.Controlled, Allow: g.allowed},
+		Grants:     rtfs.Grants{NetAllow: g.netAllow, FSRead: g.fsRead},
+		Chain:      chain.NewWriter(&log),
+		Stdout:     io.Discard,
+		Stderr:     io.Discard,
+		Unconfined: g.unconfined,
+	})
+	var verr *value.Error
+	if runErr != nil && !errors.As(runErr, &verr) {
+		t.Fatalf("the run failed outside the plan: %v", runErr)
 	}
 	return v, log.Bytes(), runErr
 }

@@ -93,7 +93,7 @@ func StepProfiles(t *testing.T, engine Engine) {
 	t.Run("the run's deadline stays uncatchable", func(t *testing.T) {
 		ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 		defer cancel()
-		_, err := engine(ctx, t, parse(t, `(defn spin [] (spin)) (try (step "slow" (spin)) (catch e :caught))`),
+		_, err := engine(ctx, t, mustParse(t, `(defn spin [] (spin)) (try (step "slow" (spin)) (catch e :caught))`),
 			Options{Profiles: []*host.StepProfile{profile("slow", host.Inherit, 60000)}})
 		wantError(t, err, value.Timeout)
 	})

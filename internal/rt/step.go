@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -36,10 +36,10 @@ var stepForms = [...]struct {
 	name      string
 	isolation host.Isolation
 }{
-	ast.StepPlain:    {"step", host.Inherit},
-	ast.StepIf:       {"step-if", host.Inherit},
-	ast.StepLoop:     {"step-loop", host.Inherit},
-	ast.StepParallel: {"step-parallel", host.Isolated},
+	isa.StepPlain:    {"step", host.Inherit},
+	isa.StepIf:       {"step-if", host.Inherit},
+	isa.StepLoop:     {"step-loop", host.Inherit},
+	isa.StepParallel: {"step-parallel", host.Isolated},
 }
 
 // CheckStep returns the SecurityViolation of a step the runtime context
@@ -47,7 +47,7 @@ var stepForms = [...]struct {
 // its profile (nil: none) asks for, must both be allowed. An unknown kind
 // is InvalidArguments: neither front end builds one, but engines must not
 // crash on a bad tree or module.
-func CheckStep(rc *host.RuntimeContext, kind ast.StepKind, name string, profile *host.StepProfile) *value.Error {
+func CheckStep(rc *host.RuntimeContext, kind isa.StepKind, name string, profile *host.StepProfile) *value.Error {
 	if int(kind) >= len(stepForms) {
 		return value.Errorf(value.InvalidArguments, "Malformed step form (kind %d)", kind)
 	}

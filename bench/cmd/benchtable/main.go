@@ -22,6 +22,7 @@ import (
 	"github.com/rtfs-go/rtfs/bench"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/stdlib"
 )
 
 // A target is a performance goal a program's row is held to.
@@ -155,7 +156,7 @@ func verifyCost(p bench.Program) (time.Duration, error) {
 	start := time.Now()
 	calls := 0
 	for time.Since(start) < measurable {
-		if err := isa.Verify(m); err != nil {
+		if err := isa.Verify(m, stdlib.Has); err != nil {
 			return 0, fmt.Errorf("%s: %w", p.Name, err)
 		}
 		calls++

@@ -1,0 +1,83 @@
+// Package compiler compiles RTFS source to a bytecode module.
+//
+// A compilation runs the front end and the back end in order:
+//
+//	source ─ syntax (reader: forms with positions)
+//	       ─ parse (macros expanded, special forms checked) ─► ast.Program
+//	       ─ effects (what each step can reach)
+//	       ─ codegen (registers, instructions, the step table) ─► isa.Module
+//
+// Every diagnostic of the front end is returned at once, each positioned at
+// its file:line:col and rendered with the offending line and a caret. The
+// module's step table stores what each step reaches (capability ids and
+// whether a call was unresolved); which effects those capabilities have,
+// and so each step's profile, the run decides under its own manifest and
+// grants.
+package compiler
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/codegen"
+	"github.com/rtfs-go/rtfs/compiler/effects"
+	"github.com/rtfs-go/rtfs/compiler/parse"
+	"github.com/rtfs-go/rtfs/compiler/syntax"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/value"
+)
+
+// Output is a compiled program: its tree (for the interpreter and the
+// tools), its module (for the VM and the container) and what it reaches.
+type Output struct {
+	Program *ast.Program
+	Module  *isa.Module
+	Reach   effects.Analysis
+}
+
+// Errors are the diagnostics of one source file. Error renders each with
+// its source line and a caret.
+type Errors struct {
+	Src  []byte
+	List []*value.Error
+}
+
+func (e *Errors) Error() string {
+	var b strings.Builder
+	for _, err := range e.List {
+		b.WriteString(syntax.Render(err, e.Src))
+	}
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// Compile compiles the source src of file. A failure is an *Errors holding
+// every diagnostic.
+func Compile(file string, src []byte) (*Output, error) {
+	prog, errs := parse.Source(file, src)
+	if len(errs) > 0 {
+		return nil, &Errors{Src: src, List: errs}
+	}
+	return Lower(prog, src)
+}
+
+// Lower compiles a program the front end built from src (which positions
+// its errors): the effect analysis and the code generator.
+func Lower(prog *ast.Program, src []byte) (*Output, error) {
+	reach := effects.Analyze(prog)
+	stored := make([]isa.Reach, len(reach.Steps))
+	for i, r := range reach.Steps {
+		stored[i] = isa.Reach{Capabilities: r.Capabilities, Unresolved: r.Unresolved}
+	}
+	m, err := codegen.CompileWith(prog, codegen.Options{Reach: stored})
+	if err != nil {
+		// A limit of the instruction format, positioned at the node that
+		// exceeded it.
+		var verr *value.Error
+		if errors.As(err, &verr) {
+			return nil, &Errors{Src: src, List: []*value.Error{verr}}
+		}
+		return nil, err
+	}
+	return &Output{Program: prog, Module: m, Reach: reach}, nil
+}

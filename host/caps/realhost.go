@@ -1,0 +1,345 @@
+package caps
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/host/chain"
+	"github.com/rtfs-go/rtfs/value"
+)
+
+// Config configures a PlanHost.
+type Config struct {
+	// Registry holds the capabilities; nil means the built-ins alone.
+	Registry *host.Registry
+	// Policy is the run-level policy: it binds every call made outside a
+	// step, or inside a step the engine gave no profile. The zero value
+	// denies all network and file access; FullAccess denies nothing.
+	Policy host.StepProfile
+	// Chain receives the causal chain; nil records nothing.
+	Chain *chain.Writer
+	// Log receives ccos.io.log lines; nil means standard error.
+	Log io.Writer
+	// Unconfined lets capabilities run in steps whose profile asks for a
+	// syscall filter. No OS sandbox confines them yet, so without this
+	// explicit opt-out such calls are refused rather than run unconfined.
+	Unconfined bool
+}
+
+// PlanHost is the host that runs plans for real. For every call it looks
+// the capability up, checks the arguments against its signature, counts it
+// against the I/O limit of the profile in force (the step's profile from
+// ctx, else the run-level policy), runs it under that profile, and records
+// a CapabilityCall — or a SecurityViolation when the profile refused it —
+// in the causal chain. Step notifications become chain records whose parent
+// is the enclosing step, or the plan outside any step.
+//
+// Action ids are "<run>-<n>": a random run id, so ids never repeat across
+// runs appended to one chain, and a counter. A PlanHost is safe for
+// concurrent use by parallel steps.
+//
+// If the chain cannot be written, every later call fails: a capability
+// runs only when its effect can be recorded. Err reports the chain failure.
+type PlanHost struct {
+	registry *host.Registry
+	policy   host.StepProfile
+	chain    *chain.Writer
+	log      *lockedWriter
+	runID    string
+	actions  atomic.Int64
+	// unconfined: see Config.Unconfined.
+	unconfined bool
+
+	mu    sync.Mutex
+	plan  string               // the plan's action id, "" before StartPlan
+	steps map[string]stepEntry // running steps by action id
+	ioOps map[string]int64     // I/O operations by the action id of the step whose profile is in force; "" for the run-level budget
+
+	host.ContextValues
+}
+
+// stepEntry is what the host remembers of a running step.
+type stepEntry struct {
+	name, parent string
+}
+
+// NewPlanHost makes a host from cfg.
+func NewPlanHost(cfg Config) (*PlanHost, error) {
+	reg := cfg.Registry
+	if reg == nil {
+		var err error
+		if reg, err = BuiltinRegistry(); err != nil {
+			return nil, err
+		}
+	}
+	log := cfg.Log
+	if log == nil {
+		log = os.Stderr
+	}
+	var id [4]byte
+	rand.Read(id[:]) // never fails (crypto/rand since Go 1.24)
+	return &PlanHost{
+		registry:   reg,
+		policy:     cfg.Policy,
+		unconfined: cfg.Unconfined,
+		chain:      cfg.Chain,
+		log:        &lockedWriter{w: log},
+		runID:      hex.EncodeToString(id[:]),
+		steps:      map[string]stepEntry{},
+		ioOps:      map[string]int64{},
+	}, nil
+}
+
+// Registry returns the host's capabilities.
+func (h *PlanHost) Registry() *host.Registry { return h.registry }
+
+// Err returns the failure that stopped the causal chain, or nil. A run
+// whose chain failed must not be reported as a success.
+func (h *PlanHost) Err() error {
+	if h.chain == nil {
+		return nil
+	}
+	return h.chain.Err()
+}
+
+func (h *PlanHost) newActionID() string {
+	return fmt.Sprintf("%s-%d", h.runID, h.actions.Add(1))
+}
+
+// parentOf is the action a record made under ctx belongs to: the innermost
+// running step, else the plan.
+func (h *PlanHost) parentOf(ctx context.Context) string {
+	if step := host.StepFromContext(ctx); step != "" {
+		return step
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.plan
+}
+
+// record appends rec to the chain, if there is one. A failed append is
+// kept by the Writer and reported by Err.
+func (h *PlanHost) record(rec chain.Record) {
+	if h.chain != nil {
+		_ = h.chain.Append(rec)
+	}
+}
+
+// StartPlan records PlanStarted for the plan called name (usually its file)
+// and returns the plan's action id, the parent of every record outside a
+// step.
+func (h *PlanHost) StartPlan(_ context.Context, name string) string {
+	id := h.newActionID()
+	h.mu.Lock()
+	h.plan = id
+	h.mu.Unlock()
+	h.record(chain.Record{Type: chain.PlanStarted, ActionID: id, Plan: name})
+	return id
+}
+
+// CompletePlan records PlanCompleted with the plan's result.
+func (h *PlanHost) CompletePlan(_ context.Context, result value.Value) {
+	h.record(chain.Record{Type: chain.PlanCompleted, ActionID: h.planID(), Result: printed(result)})
+}
+
+// AbortPlan records PlanAborted with the error that stopped the plan.
+func (h *PlanHost) AbortPlan(_ context.Context, err error) {
+	kind, msg := describe(err)
+	h.record(chain.Record{Type: chain.PlanAborted, ActionID: h.planID(), Error: msg, ErrorKind: kind})
+}
+
+func (h *PlanHost) planID() string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return h.plan
+}
+
+// RecordStepProfile records the profile derived for a step (StepName names
+// it). Made under a step's ctx, the record's parent is that step.
+func (h *PlanHost) RecordStepProfile(ctx context.Context, p *host.StepProfile) error {
+	if p == nil {
+		return errors.New("recording a step profile: no profile")
+	}
+	profile, err := json.Marshal(p)
+	if err != nil {
+		return fmt.Errorf("recording the profile of step %q: %w", p.StepName, err)
+	}
+	h.record(chain.Record{Type: chain.StepProfileDerived, ActionID: h.newActionID(), ParentActionID: h.parentOf(ctx),
+		Step: p.StepName, Profile: profile})
+	return nil
+}
+
+// RecordViolation implements ViolationRecorder.
+func (h *PlanHost) RecordViolation(ctx context.Context, capability string, err error) {
+	_, msg := describe(err)
+	h.record(chain.Record{Type: chain.SecurityViolation, ActionID: h.newActionID(), ParentActionID: h.parentOf(ctx),
+		Step: h.stepName(ctx), Capability: capability, Error: msg})
+}
+
+// NotifyStepStarted implements Host.
+func (h *PlanHost) NotifyStepStarted(ctx context.Context, name string) string {
+	id := h.newActionID()
+	parent := h.parentOf(ctx)
+	h.mu.Lock()
+	h.steps[id] = stepEntry{name: name, parent: parent}
+	h.mu.Unlock()
+	h.record(chain.Record{Type: chain.PlanStepStarted, ActionID: id, ParentActionID: parent, Step: name})
+	return id
+}
+
+// NotifyStepCompleted implements Host.
+func (h *PlanHost) NotifyStepCompleted(ctx context.Context, actionID string, result value.Value) {
+	step := h.endStep(ctx, actionID)
+	h.record(chain.Record{Type: chain.PlanStepCompleted, ActionID: actionID, ParentActionID: step.parent,
+		Step: step.name, Result: printed(result)})
+}
+
+// NotifyStepFailed implements Host.
+func (h *PlanHost) NotifyStepFailed(ctx context.Context, actionID string, message string) {
+	step := h.endStep(ctx, actionID)
+	h.record(chain.Record{Type: chain.PlanStepFailed, ActionID: actionID, ParentActionID: step.parent,
+		Step: step.name, Error: message})
+}
+
+// endStep forgets a finished step and its I/O count and returns what was
+// known of it.
+func (h *PlanHost) endStep(ctx context.Context, actionID string) stepEntry {
+	h.mu.Lock()
+	step, ok := h.steps[actionID]
+	delete(h.steps, actionID)
+	delete(h.ioOps, actionID)
+	h.mu.Unlock()
+	if !ok {
+		step.parent = h.parentOf(ctx)
+	}
+	return step
+}
+
+// stepName is the name of the step running in ctx, "" outside any step.
+func (h *PlanHost) stepName(ctx context.Context) string {
+	id := host.StepFromContext(ctx)
+	if id == "" {
+		return ""
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if step, ok := h.steps[id]; ok {
+		return step.name
+	}
+	if p := host.ProfileFromContext(ctx); p != nil {
+		return p.StepName
+	}
+	return id
+}
+
+// ExecuteCapability implements Host.
+func (h *PlanHost) ExecuteCapability(ctx context.Context, id string, args []value.Value) (value.Value, error) {
+	if err := h.Err(); err != nil {
+		return value.Nil, value.Errorf(value.Generic, "refusing to run %s: the causal chain cannot be written (%v)", id, err)
+	}
+	start := time.Now()
+	rec := chain.Record{ActionID: h.newActionID(), ParentActionID: h.parentOf(ctx), Step: h.stepName(ctx),
+		Capability: id, Arguments: make([]string, len(args))}
+	for i, a := range args {
+		rec.Arguments[i] = printed(a)
+	}
+	v, err := h.execute(ctx, id, args, rec.Step)
+	rec.DurationNS = time.Since(start).Nanoseconds()
+	var verr *value.Error
+	if err != nil && !errors.As(err, &verr) {
+		verr = value.Errorf(value.Generic, "%s: %v", id, err)
+	}
+	switch {
+	case verr != nil && verr.Kind == value.SecurityViolation:
+		rec.Type, rec.Error = chain.SecurityViolation, verr.Message
+	case verr != nil:
+		rec.Type, rec.Error, rec.ErrorKind = chain.CapabilityCall, verr.Message, string(verr.Kind)
+	default:
+		rec.Type, rec.Result = chain.CapabilityCall, printed(v)
+	}
+	h.record(rec)
+	if verr != nil {
+		return value.Nil, verr
+	}
+	return v, nil
+}
+
+// execute is ExecuteCapability without the recording.
+func (h *PlanHost) execute(ctx context.Context, id string, args []value.Value, stepName string) (value.Value, error) {
+	c, ok := h.registry.Lookup(id)
+	if !ok {
+		return value.Nil, value.Errorf(value.UnknownCapability, "Unknown capability: %s", id)
+	}
+	if err := c.Signature.Check(id, args); err != nil {
+		return value.Nil, err
+	}
+	profile, budget := host.ProfileFromContext(ctx), host.BudgetFromContext(ctx)
+	if profile == nil {
+		profile, budget = &h.policy, ""
+	}
+	call := &host.CallContext{Capability: id, Step: stepName, Policy: profile, Log: h.log}
+	if profile.SecurityFlags.EnableSyscallFilter && !h.unconfined {
+		return value.Nil, call.Violation("%s needs an OS sandbox (its step's profile asks for a syscall filter), which this host does not provide; run with --unconfined to accept running it without one", id)
+	}
+	if err := h.countIO(call, c, budget); err != nil {
+		return value.Nil, err
+	}
+	return c.Run(ctx, call, args)
+}
+
+// countIO charges one I/O operation to budget (a step's action id, or ""
+// for the run-level policy) when c does I/O, and refuses the call once the
+// profile's max_io_operations are used up.
+func (h *PlanHost) countIO(call *host.CallContext, c *host.Capability, budget string) error {
+	doesIO := false
+	for _, e := range c.Effects {
+		doesIO = doesIO || e.CountsAsIO()
+	}
+	if !doesIO {
+		return nil
+	}
+	limit := call.Policy.ResourceLimits.MaxIOOperations
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if limit > 0 && h.ioOps[budget] >= limit {
+		return call.Violation("%s would exceed the limit of %d I/O operations (max_io_operations)", call.Capability, limit)
+	}
+	h.ioOps[budget]++
+	return nil
+}
+
+// printed is a value as the chain records it.
+func printed(v value.Value) string { return chain.PrintedValue(v.String()) }
+
+// describe splits an error into its RTFS kind and message; errors that are
+// not RTFS errors are Generic.
+func describe(err error) (kind, message string) {
+	var e *value.Error
+	if errors.As(err, &e) {
+		return string(e.Kind), e.Message
+	}
+	return string(value.Generic), err.Error()
+}
+
+// lockedWriter serialises writes from parallel steps so log lines do not
+// interleave.
+type lockedWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (l *lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
+}

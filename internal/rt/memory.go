@@ -1,0 +1,147 @@
+package rt
+
+import (
+	"math"
+	"runtime"
+	"runtime/debug"
+	"runtime/metrics"
+
+	"github.com/rtfs-go/rtfs/value"
+)
+
+// How a run is held to its memory ceiling, in both engines.
+//
+// The engine polls its context every so many events (calls, iterations);
+// with a ceiling, every memoryPollRatio polls it also reads the heap
+// statistics of runtime/metrics (about half a microsecond, and it stops
+// nothing). One builtin call (concat, range, map) can allocate far more
+// than many instructions, so the engine also charges builtin results that
+// are large against an allowance, and reads the heap when it runs out.
+const (
+	memoryPollRatio = 16
+	// largeResult is the estimated size from which a builtin's result
+	// counts towards the next heap check.
+	largeResult = 64 << 10
+	// valueSize is the size of a value.Value, for estimates.
+	valueSize = 32
+)
+
+// The heap metrics read: all allocated objects (live or not yet swept),
+// and what the last collection found live.
+var heapMetrics = []string{"/memory/classes/heap/objects:bytes", "/gc/heap/live:bytes"}
+
+// MemoryLimit is the memory state of one run (or of one branch of a
+// step-parallel). The zero value has no ceiling and checks nothing.
+type MemoryLimit struct {
+	max          int64
+	countdown    int   // polls until the next heap check
+	resultBudget int64 // estimated bytes of large results until the next heap check
+	samples      []metrics.Sample
+}
+
+// NewMemoryLimit watches the heap against max bytes; 0 or less is none.
+func NewMemoryLimit(max int64) MemoryLimit {
+	if max <= 0 {
+		return MemoryLimit{}
+	}
+	l := MemoryLimit{max: max, countdown: memoryPollRatio, samples: make([]metrics.Sample, len(heapMetrics))}
+	l.resultBudget = l.allowance()
+	for i, name := range heapMetrics {
+		l.samples[i].Name = name
+	}
+	return l
+}
+
+// Max is the ceiling in bytes, 0 for none.
+func (l *MemoryLimit) Max() int64 { return l.max }
+
+// allowance is how many bytes of large results may pass between two heap
+// checks.
+func (l *MemoryLimit) allowance() int64 { return l.max / 8 }
+
+// Poll is called each time the engine polls its context: now and then it
+// checks the heap. It returns the MemoryExceeded error to raise, or nil.
+func (l *MemoryLimit) Poll() *value.Error {
+	if l.max <= 0 {
+		return nil
+	}
+	if l.countdown--; l.countdown > 0 {
+		return nil
+	}
+	l.countdown = memoryPollRatio
+	return l.Check()
+}
+
+// NoteResult charges a builtin's result against the heap-check allowance
+// when it is large.
+func (l *MemoryLimit) NoteResult(v value.Value) *value.Error {
+	if l.max <= 0 {
+		return nil
+	}
+	size := estimatedSize(v)
+	if size < largeResult {
+		return nil
+	}
+	if l.resultBudget -= size; l.resultBudget > 0 {
+		return nil
+	}
+	return l.Check()
+}
+
+// estimatedSize is a cheap estimate of the memory v holds directly.
+func estimatedSize(v value.Value) int64 {
+	switch v.Kind() {
+	case value.KVector, value.KList:
+		return int64(len(v.Items())) * valueSize
+	case value.KMap:
+		return int64(v.AsMap().Len()) * 2 * valueSize
+	case value.KString:
+		return int64(len(v.AsString()))
+	}
+	return 0
+}
+
+// Check stops the run when the live heap has outgrown three quarters of
+// the ceiling: the next doublings of a growing value would not fit. The
+// live heap is what the last collection marked; when the heap holds more
+// than the ceiling, mostly garbage perhaps, it collects first rather than
+// stop a run that may not be at fault.
+func (l *MemoryLimit) Check() *value.Error {
+	l.resultBudget = l.allowance()
+	objects, live := l.readHeap()
+	if objects > l.max && live <= l.max/4*3 {
+		runtime.GC()
+		objects, live = l.readHeap()
+	}
+	if live <= l.max/4*3 {
+		return nil
+	}
+	return value.Errorf(value.MemoryExceeded,
+		"Memory limit exceeded: the heap holds %d MiB (limit %d MiB)", max(objects, live)>>20, l.max>>20)
+}
+
+// readHeap returns the bytes of all allocated objects and of the live heap
+// of the last collection.
+func (l *MemoryLimit) readHeap() (objects, live int64) {
+	metrics.Read(l.samples)
+	return sampleBytes(l.samples[0]), sampleBytes(l.samples[1])
+}
+
+func sampleBytes(s metrics.Sample) int64 {
+	if s.Value.Kind() != metrics.KindUint64 {
+		return 0
+	}
+	return int64(min(s.Value.Uint64(), math.MaxInt64))
+}
+
+// LimitGC makes the garbage collector work hard as the heap nears limit,
+// and returns the function restoring the previous setting. The setting is
+// process-wide: concurrent runs share the lowest ceiling.
+func LimitGC(limit int64) (restore func()) {
+	previous := debug.SetMemoryLimit(-1)
+	if limit <= 0 || limit >= previous {
+		return func() {}
+	}
+	debug.SetMemoryLimit(limit)
+	return func() { debug.SetMemoryLimit(previous) }
+}

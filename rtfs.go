@@ -1,0 +1,260 @@
+// Package rtfs runs RTFS plans from Go programs.
+//
+// A plan is compiled from source (Compile) or loaded from a verified .rtfsb
+// module (Load), then run (Program.Run) on one of the engines: the bytecode
+// VM (the default) or the reference interpreter. Every run goes through
+// the same life cycle whichever engine runs it: the capabilities the run
+// declares (the built-ins, a JSON manifest, Go functions registered as
+// Capability values), the runtime context and grants that say what steps
+// may touch, the profile each step gets from what it reaches under those
+// grants, limits on time, memory and call depth, and the causal chain that
+// records every step and every capability call.
+//
+//	prog, err := rtfs.Compile("plan.rtfs", src)
+//	...
+//	v, err := prog.Run(ctx, rtfs.Options{
+//		Context: rtfs.Context{Level: rtfs.Controlled, Allow: []string{"ccos.io.read-file"}},
+//		Grants:  rtfs.Grants{FSRead: []string{"/data"}},
+//		Limits:  rtfs.Limits{Timeout: 10 * time.Second},
+//	})
+//
+// Errors a plan raises are *Error values carrying their kind (§6 of
+// doc/language.md) and position; syntax errors come back together as one
+// *compiler.Errors that renders each with its line and a caret.
+package rtfs
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rtfs-go/rtfs/compiler"
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/host/caps"
+	"github.com/rtfs-go/rtfs/interp"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/stdlib"
+	"github.com/rtfs-go/rtfs/value"
+	"github.com/rtfs-go/rtfs/vm"
+)
+
+// Value is an RTFS value. Value.Go converts it to a plain Go value;
+// ValueOf converts the other way.
+type Value = value.Value
+
+// Error is an error an RTFS program raised: its Kind (TypeError,
+// SecurityViolation, ...), message and position.
+type Error = value.Error
+
+// Keyword is a keyword as a Go value: Value.Go gives one for `:name`, and
+// ValueOf takes one.
+type Keyword = value.Keyword
+
+// ValueOf converts a Go value to an RTFS value: nil, booleans, integers,
+// floats, strings, Keywords, slices and maps (keyed by strings, Keywords
+// or integers) of those, and Values themselves.
+func ValueOf(x any) (Value, error) { return value.FromGo(x) }
+
+// StepProfile is the security profile a run gives a step.
+type StepProfile = host.StepProfile
+
+// Program is a compiled plan, ready to run any number of times.
+type Program struct {
+	name   string
+	prog   *ast.Program // nil for a loaded module: the interpreter needs source
+	module *isa.Module
+	steps  []host.Reach // what each step reaches, by step index
+}
+
+// Compile compiles the source src of the file called name. A failure is a
+// *compiler.Errors holding every diagnostic.
+func Compile(name string, src []byte) (*Program, error) {
+	out, err := compiler.Compile(name, src)
+	if err != nil {
+		return nil, err
+	}
+	return fromOutput(out), nil
+}
+
+// CompileProgram compiles a program the front end has already built from
+// src (which positions its errors).
+func CompileProgram(prog *ast.Program, src []byte) (*Program, error) {
+	out, err := compiler.Lower(prog, src)
+	if err != nil {
+		return nil, err
+	}
+	return fromOutput(out), nil
+}
+
+func fromOutput(out *compiler.Output) *Program {
+	return &Program{name: out.Program.File, prog: out.Program, module: out.Module, steps: out.Reach.Steps}
+}
+
+// Load reads a .rtfsb module and verifies it. What its steps reach is read
+// from its step table; the run binds every call to the profile derived
+// from it, so the table cannot widen what a step may do.
+func Load(rtfsb []byte) (*Program, error) {
+	m, err := isa.Decode(rtfsb, stdlib.Has)
+	if err != nil {
+		return nil, &BadBytecode{Reason: err}
+	}
+	steps := make([]host.Reach, len(m.Steps))
+	for i, s := range m.Steps {
+		steps[i] = host.Reach{Step: s.Name, Capabilities: s.Reach.Capabilities, Unresolved: s.Reach.Unresolved}
+	}
+	return &Program{name: m.File, module: m, steps: steps}, nil
+}
+
+// BadBytecode is the error of Load on a file that is not a valid module.
+type BadBytecode struct{ Reason error }
+
+func (e *BadBytecode) Error() string { return "not a valid rtfs bytecode file: " + e.Reason.Error() }
+
+func (e *BadBytecode) Unwrap() error { return e.Reason }
+
+// IsBytecode reports whether data is a .rtfsb container (by its magic,
+// whatever the file is called).
+func IsBytecode(data []byte) bool { return isa.HasMagic(data) }
+
+// Name is the file the program was compiled from.
+func (p *Program) Name() string { return p.name }
+
+// Module is the program's bytecode.
+func (p *Program) Module() *isa.Module { return p.module }
+
+// Bytecode encodes the program as a .rtfsb container.
+func (p *Program) Bytecode() ([]byte, error) { return isa.Encode(p.module) }
+
+// HasSource reports whether the program was compiled from source here, so
+// that the interpreter can run it.
+func (p *Program) HasSource() bool { return p.prog != nil }
+
+// Reach is what the program's steps and its top level reach, by the
+// declarations of the capabilities of opts.
+func (p *Program) Reach(opts Options) ([]host.Reach, error) {
+	reg, err := opts.registry()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]host.Reach, len(p.steps))
+	for i, r := range p.steps {
+		out[i] = reg.Reach(r)
+	}
+	return out, nil
+}
+
+// Profiles are the profiles the steps get in a run with opts, by step
+// index.
+func (p *Program) Profiles(opts Options) ([]*StepProfile, error) {
+	reach, err := p.Reach(opts)
+	if err != nil {
+		return nil, err
+	}
+	return profilesOf(reach, opts.grants()), nil
+}
+
+func profilesOf(reach []host.Reach, g host.Grants) []*StepProfile {
+	profiles := make([]*StepProfile, len(reach))
+	for i, r := range reach {
+		profiles[i] = host.ProfileFor(i, r, g)
+	}
+	return profiles
+}
+
+// Run runs the program with opts and returns the value of its last
+// top-level form. A program error is a *Error; the run's own failures
+// (an unknown engine, a manifest that does not load, a causal chain that
+// cannot be written) are plain errors.
+func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
+	engine, err := p.engine(opts.Engine)
+	if err != nil {
+		return value.Nil, err
+	}
+	reg, err := opts.registry()
+	if err != nil {
+		return value.Nil, err
+	}
+	reach := make([]host.Reach, len(p.steps))
+	for i, r := range p.steps {
+		reach[i] = reg.Reach(r)
+	}
+	grants := opts.grants()
+	profiles := profilesOf(reach, grants)
+	stderr := opts.stderr()
+	if opts.Unconfined {
+		fmt.Fprintln(stderr, "warning: --unconfined: capabilities of sandboxed steps run without an OS sandbox")
+	}
+	h, err := caps.NewPlanHost(caps.Config{Registry: reg, Policy: grants.RunProfile(), Chain: opts.Chain, Log: stderr, Unconfined: opts.Unconfined})
+	if err != nil {
+		return value.Nil, err
+	}
+	if opts.Limits.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, opts.Limits.Timeout)
+		defer cancel()
+	}
+	h.StartPlan(ctx, p.name)
+	for _, profile := range profiles {
+		if err := h.RecordStepProfile(ctx, profile); err != nil {
+			return value.Nil, err
+		}
+	}
+	result, runErr := engine(ctx, engineOptions{host: h, context: opts.Context.runtime(), limits: opts.Limits, stdout: opts.stdout(), profiles: profiles})
+	if runErr != nil {
+		h.AbortPlan(ctx, runErr)
+	} else {
+		h.CompletePlan(ctx, result)
+	}
+	if herr := h.Err(); herr != nil {
+		return value.Nil, fmt.Errorf("causal chain: %w", herr)
+	}
+	if runErr != nil {
+		return value.Nil, runErr
+	}
+	return result, nil
+}
+
+type engineOptions struct {
+	host     host.Host
+	context  *host.RuntimeContext
+	limits   Limits
+	stdout   io.Writer
+	profiles []*StepProfile
+}
+
+// engine returns the function running the program on the named engine.
+func (p *Program) engine(e Engine) (func(context.Context, engineOptions) (Value, error), error) {
+	switch e {
+	case VM, "":
+		return func(ctx context.Context, o engineOptions) (Value, error) {
+			return vm.Run(ctx, p.module, vm.Options{Host: o.host, Context: o.context, MaxDepth: o.limits.MaxDepth,
+				MaxMemory: o.limits.MaxMemory, Stdout: o.stdout, Profiles: o.profiles})
+		}, nil
+	case Interp:
+		if p.prog == nil {
+			return nil, errors.New("the interpreter runs source programs; use the vm engine for bytecode")
+		}
+		return func(ctx context.Context, o engineOptions) (Value, error) {
+			return interp.Run(ctx, p.prog, interp.Options{Host: o.host, Context: o.context, MaxDepth: o.limits.MaxDepth,
+				MaxMemory: o.limits.MaxMemory, Stdout: o.stdout, Profiles: o.profiles})
+		}, nil
+	}
+	return nil, fmt.Errorf("unknown engine %q (available: vm, interp)", e)
+}
+
+func (o *Options) stdout() io.Writer {
+	if o.Stdout == nil {
+		return os.Stdout
+	}
+	return o.Stdout
+}
+
+func (o *Options) stderr() io.Writer {
+	if o.Stderr == nil {
+		return os.Stderr
+	}
+	return o.Stderr
+}
