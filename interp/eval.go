@@ -275,7 +275,7 @@ func (m *machine) evalTry(node *ast.Try, e *env) (value.Value, *value.Error) {
 	if err != nil && err.Catchable() {
 		if c := catchFor(node.Catches, err.Kind); c != nil {
 			frame := newEnv(e)
-			if c.Binding != "" && c.Binding != "_" {
+			if c.Binds() {
 				frame.define(c.Binding, value.ErrorValue(err))
 			}
 			v, err = m.evalSeq(c.Body, frame)

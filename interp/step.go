@@ -47,7 +47,7 @@ func (m *machine) callCapability(id string, args []value.Value, pos value.Pos) (
 // (definitions stay visible after the step) unless :params gives it a
 // child scope holding %params.
 func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
-	if !wellFormed(node) {
+	if !node.WellFormed() {
 		return value.Nil, value.Errorf(value.InvalidArguments, "Malformed %s form", node.Name).WithPos(node.P)
 	}
 	profile := m.profile(node.Index)
@@ -60,7 +60,7 @@ func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
 			return value.Nil, err
 		}
 		e = newEnv(e)
-		e.define("%params", params)
+		e.define(ast.ParamsName, params)
 	}
 	s := rt.BeginStep(m.ctx, m.host, node.Name, profile)
 	m.ctx = s.Ctx
@@ -80,19 +80,6 @@ func (m *machine) profile(index int) *host.StepProfile {
 		return nil
 	}
 	return m.profiles[index]
-}
-
-// wellFormed checks what the type of ast.Step cannot say: a known kind and
-// the body shape step-if and step-loop need. The compiler builds no other
-// steps, but an AST is a public contract, and a bad one must not crash.
-func wellFormed(node *ast.Step) bool {
-	switch node.Kind {
-	case ast.StepIf:
-		return len(node.Body) == 2 || len(node.Body) == 3
-	case ast.StepLoop:
-		return len(node.Body) == 2
-	}
-	return node.Kind <= ast.StepParallel && len(node.ParamKeys) == len(node.ParamVals)
 }
 
 // stepParams evaluates the :params map of a step in the enclosing scope.

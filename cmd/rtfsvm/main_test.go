@@ -52,6 +52,7 @@ func TestExec(t *testing.T) {
 	bad := writeFile(t, "bad.rtfs", []byte("(defn f [x]\n  (+ x 2)))\n"))
 	boom := writeFile(t, "boom.rtfs", []byte("(def x 1)\n  (/ x 0)\n"))
 	loop := writeFile(t, "loop.rtfs", []byte("(defn spin [n] (spin (+ n 1)))\n(spin 0)\n"))
+	bomb := writeFile(t, "bomb.rtfs", []byte("(defn grow [v] (grow (concat v v)))\n(grow [1 2 3 4 5 6 7 8])\n"))
 	deep := writeFile(t, "deep.rtfs", []byte("(defn down [n] (+ 1 (down n)))\n(down 0)\n"))
 	bytecode := compileTo(t, "(defn sq [x] (* x x)) (sq 12)")
 	corrupt := writeFile(t, "c.rtfsb", []byte(isa.Magic+"\x01\x00garbage"))
@@ -71,6 +72,8 @@ func TestExec(t *testing.T) {
 		{"runtime error", "", []string{"exec", boom}, 1, "", "boom.rtfs:2:3: error[DivisionByZero]: Division by zero\n"},
 		{"runtime error in the interpreter", "", []string{"exec", "--engine", "interp", boom}, 1, "", "boom.rtfs:2:3: error[DivisionByZero]"},
 		{"timeout stops a runaway loop", "", []string{"exec", "--timeout", "100ms", loop}, 1, "", "error[Timeout]"},
+		{"memory limit on the vm", "", []string{"exec", "--max-memory", "100000000", bomb}, 1, "", "error[MemoryExceeded]"},
+		{"memory limit on the interpreter", "", []string{"exec", "--engine", "interp", "--max-memory", "100000000", bomb}, 1, "", "error[MemoryExceeded]"},
 		{"depth limit", "", []string{"exec", "--max-depth", "500", deep}, 1, "", "error[StackOverflow]"},
 		{"corrupt bytecode", "", []string{"exec", corrupt}, 2, "", "error: " + corrupt + ": not a valid rtfs bytecode file: "},
 		{"interpreter refuses bytecode", "", []string{"exec", "--engine", "interp", bytecode}, 2, "", "runs source files"},

@@ -263,3 +263,25 @@ type Raise struct {
 	Kind    value.ErrorKind
 	Message string
 }
+
+// ParamsName is the variable a step with :params binds its map to.
+const ParamsName = "%params"
+
+// WellFormed checks what the type of Step cannot say: a known kind, the
+// body shape step-if and step-loop need, and as many :params values as
+// keys. A malformed step raises InvalidArguments when evaluated.
+func (n *Step) WellFormed() bool {
+	if len(n.ParamKeys) != len(n.ParamVals) {
+		return false
+	}
+	switch n.Kind {
+	case StepIf:
+		return len(n.Body) == 2 || len(n.Body) == 3
+	case StepLoop:
+		return len(n.Body) == 2
+	}
+	return n.Kind <= StepParallel
+}
+
+// Binds reports whether a catch clause binds the caught error to a name.
+func (c Catch) Binds() bool { return c.Binding != "" && c.Binding != "_" }

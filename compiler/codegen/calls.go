@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/resolve"
 	"github.com/rtfs-go/rtfs/internal/rt"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/stdlib"
@@ -29,7 +30,7 @@ var (
 // which reports it.
 func (m *moduleGen) directBuiltin(n *ast.Call) *value.Builtin {
 	sym, ok := n.Fn.(*ast.Symbol)
-	if !ok || len(m.res.refs[sym]) > 0 || m.res.globalDefs[sym.Name] {
+	if !ok || len(m.res.Refs[sym]) > 0 || m.res.GlobalDefs[sym.Name] {
 		return nil
 	}
 	b := stdlib.Lookup(sym.Name)
@@ -106,7 +107,7 @@ func (g *funcGen) builtinCall(n *ast.Call, b *value.Builtin, d dest) {
 // closure compiles the function literal n into a new proto and emits the
 // instruction making its closure in dst.
 func (g *funcGen) closure(n *ast.Fn, dst int) {
-	child := g.m.newFunc(g.m.res.funcs[site{n, 0}], rt.FuncName(n.Name))
+	child := g.m.newFunc(g.m.res.Funcs[resolve.At(n, 0)], rt.FuncName(n.Name))
 	child.function(n)
 	g.makeClosure(child, dst)
 }
@@ -114,15 +115,15 @@ func (g *funcGen) closure(n *ast.Fn, dst int) {
 // makeClosure adds the finished proto of child to the module and emits the
 // CLOSURE making it, with the descriptors of what it captures from g.
 func (g *funcGen) makeClosure(child *funcGen, dst int) {
-	for _, v := range child.fn.upvals {
-		u := isa.Upval{FromParent: v.frame.fn == g.fn, Cell: v.cell}
+	for _, v := range child.fn.Upvals {
+		u := isa.Upval{FromParent: v.Frame.Fn == g.fn, Cell: v.Cell}
 		if u.FromParent {
-			u.Index = v.reg
+			u.Index = v.Reg
 		} else {
-			u.Index = g.fn.upvalIndex[v]
+			u.Index = g.fn.UpvalIndex[v]
 		}
 		if u.Index < 0 {
-			g.fail("internal: %s captured before its frame is entered", v.name)
+			g.fail("internal: %s captured before its frame is entered", v.Name)
 		}
 		child.proto.Upvals = append(child.proto.Upvals, u)
 	}
@@ -156,18 +157,18 @@ func (g *funcGen) function(n *ast.Fn) {
 	// The rest of the prologue has no position: its errors are the
 	// caller's.
 	g.pinParams(n, restReg)
-	g.enterFrame(g.m.res.frames[site{n, 0}][0])
+	g.enterFrame(g.m.res.Frames[resolve.At(n, 0)][0])
 	for i, prm := range n.Params {
 		if prm.Type != nil {
 			g.checkType(i, prm.Type, rt.ParamWhat(i+1, name))
 		}
-		g.bindPattern(prm.Pattern, i, g.m.res.bindings[site{n, i}])
+		g.bindPattern(prm.Pattern, i, g.m.res.Bindings[resolve.At(n, i)])
 	}
 	if r := n.Rest; r != nil {
 		if r.Type != nil {
 			g.checkElements(restReg, r.Type, rt.RestWhat(r.Name, name))
 		}
-		g.store(g.m.res.bindings[site{n, -1}][0], restReg)
+		g.store(g.m.res.Bindings[resolve.At(n, -1)][0], restReg)
 	}
 	g.body(n.Body, dest{reg: g.alloc(), tail: true})
 }
@@ -177,20 +178,20 @@ func (g *funcGen) function(n *ast.Fn) {
 // parameter binds the same name (the argument register would be written
 // before its own argument is bound).
 func (g *funcGen) pinParams(n *ast.Fn, restReg int) {
-	seen := map[*variable]bool{}
-	pin := func(p ast.Pattern, vars []*variable, reg int) {
-		if _, plain := p.(ast.PBind); plain && !seen[vars[0]] && !vars[0].cell {
-			vars[0].reg = reg
+	seen := map[*resolve.Variable]bool{}
+	pin := func(p ast.Pattern, vars []*resolve.Variable, reg int) {
+		if _, plain := p.(ast.PBind); plain && !seen[vars[0]] && !vars[0].Cell {
+			vars[0].Reg = reg
 		}
 		for _, v := range vars {
 			seen[v] = true
 		}
 	}
 	for i, prm := range n.Params {
-		pin(prm.Pattern, g.m.res.bindings[site{n, i}], i)
+		pin(prm.Pattern, g.m.res.Bindings[resolve.At(n, i)], i)
 	}
 	if n.Rest != nil {
-		pin(ast.PBind{}, g.m.res.bindings[site{n, -1}], restReg)
+		pin(ast.PBind{}, g.m.res.Bindings[resolve.At(n, -1)], restReg)
 	}
 }
 

@@ -83,6 +83,7 @@ import (
 	"fmt"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/resolve"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
@@ -110,7 +111,7 @@ func Compile(prog *ast.Program) (*isa.Module, error) {
 func CompileWith(prog *ast.Program, opts Options) (*isa.Module, error) {
 	m := &moduleGen{
 		mod:      &isa.Module{File: prog.File},
-		res:      resolve(prog),
+		res:      resolve.Program(prog),
 		opts:     opts,
 		file:     prog.File,
 		globals:  map[string]int{},
@@ -118,9 +119,9 @@ func CompileWith(prog *ast.Program, opts Options) (*isa.Module, error) {
 		types:    map[*value.Type]int{},
 		folded:   map[ast.Node]folding{},
 	}
-	m.mod.Steps = m.stepTable(m.res.steps, opts.Reach)
+	m.mod.Steps = m.stepTable(m.res.Steps, opts.Reach)
 	m.mod.Protos = []*isa.Proto{nil} // Protos[0], the top level, is filled last
-	g := m.newFunc(m.res.main, "main")
+	g := m.newFunc(m.res.Main, "main")
 	result := g.alloc()
 	if len(prog.Forms) == 0 {
 		g.emit(isa.ABC(isa.OpLoadNil, result, 0, 0))
@@ -143,7 +144,7 @@ func CompileWith(prog *ast.Program, opts Options) (*isa.Module, error) {
 // moduleGen holds the state of one compilation shared by all functions.
 type moduleGen struct {
 	mod      *isa.Module
-	res      *resolution
+	res      *resolve.Resolution
 	opts     Options
 	file     string
 	globals  map[string]int
@@ -183,14 +184,14 @@ func (m *moduleGen) typeIndex(t *value.Type) int {
 // funcGen emits the code of one function.
 type funcGen struct {
 	m      *moduleGen
-	fn     *function
+	fn     *resolve.Function
 	proto  *isa.Proto
 	consts map[value.Value]int
 	top    int     // the first free register
 	pos    isa.Pos // the position new instructions get
 }
 
-func (m *moduleGen) newFunc(fn *function, name string) *funcGen {
+func (m *moduleGen) newFunc(fn *resolve.Function, name string) *funcGen {
 	return &funcGen{m: m, fn: fn, proto: &isa.Proto{Name: name}, consts: map[value.Value]int{}}
 }
 

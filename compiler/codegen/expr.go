@@ -2,6 +2,7 @@ package codegen
 
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/resolve"
 	"github.com/rtfs-go/rtfs/internal/rt"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
@@ -147,9 +148,9 @@ func (g *funcGen) body(forms []ast.Node, d dest) {
 // local returns the register of the local variable a symbol surely
 // denotes when its value is right there.
 func (g *funcGen) local(sym *ast.Symbol) (int, bool) {
-	if chain := g.m.res.refs[sym]; len(chain) == 1 && !chain[0].checked {
-		if v := chain[0].v; v.frame.fn == g.fn && !v.cell {
-			return v.reg, true
+	if chain := g.m.res.Refs[sym]; len(chain) == 1 && !chain[0].Checked {
+		if v := chain[0].V; v.Frame.Fn == g.fn && !v.Cell {
+			return v.Reg, true
 		}
 	}
 	return 0, false
@@ -159,7 +160,7 @@ func (g *funcGen) local(sym *ast.Symbol) (int, bool) {
 // local that cannot change, else a new temporary the caller releases.
 func (g *funcGen) operand(n ast.Node) int {
 	if sym, ok := n.(*ast.Symbol); ok {
-		if r, ok := g.local(sym); ok && !g.m.res.refs[sym][0].v.mutable() {
+		if r, ok := g.local(sym); ok && !g.m.res.Refs[sym][0].V.Mutable() {
 			return r
 		}
 	}
@@ -193,9 +194,9 @@ func (g *funcGen) rkConstant(v value.Value) int {
 // reading of the name as a global.
 func (g *funcGen) read(n ast.Node, dst int, global func()) {
 	var found []int
-	for _, l := range g.m.res.refs[n] {
-		g.load(l.v, dst)
-		if !l.checked {
+	for _, l := range g.m.res.Refs[n] {
+		g.load(l.V, dst)
+		if !l.Checked {
 			g.patchHere(found...)
 			return
 		}
@@ -206,35 +207,35 @@ func (g *funcGen) read(n ast.Node, dst int, global func()) {
 }
 
 // load copies the value of v into dst.
-func (g *funcGen) load(v *variable, dst int) {
+func (g *funcGen) load(v *resolve.Variable, dst int) {
 	switch {
-	case v.frame.fn != g.fn && v.cell:
-		g.emit(isa.ABC(isa.OpGetUpCell, dst, g.fn.upvalIndex[v], 0))
-	case v.frame.fn != g.fn:
-		g.emit(isa.ABC(isa.OpGetUpval, dst, g.fn.upvalIndex[v], 0))
-	case v.cell:
-		g.emit(isa.ABC(isa.OpGetCell, dst, v.reg, 0))
-	case v.reg != dst:
-		g.emit(isa.ABC(isa.OpMove, dst, v.reg, 0))
+	case v.Frame.Fn != g.fn && v.Cell:
+		g.emit(isa.ABC(isa.OpGetUpCell, dst, g.fn.UpvalIndex[v], 0))
+	case v.Frame.Fn != g.fn:
+		g.emit(isa.ABC(isa.OpGetUpval, dst, g.fn.UpvalIndex[v], 0))
+	case v.Cell:
+		g.emit(isa.ABC(isa.OpGetCell, dst, v.Reg, 0))
+	case v.Reg != dst:
+		g.emit(isa.ABC(isa.OpMove, dst, v.Reg, 0))
 	}
 }
 
 // store assigns the value in src to v.
-func (g *funcGen) store(v *variable, src int) {
+func (g *funcGen) store(v *resolve.Variable, src int) {
 	switch {
-	case v.frame.fn != g.fn:
+	case v.Frame.Fn != g.fn:
 		// Code writes only the variables of its own frames.
-		g.fail("internal: %s assigned from another function", v.name)
-	case v.cell:
-		g.emit(isa.ABC(isa.OpSetCell, v.reg, src, 0))
-	case v.reg != src:
-		g.emit(isa.ABC(isa.OpMove, v.reg, src, 0))
+		g.fail("internal: %s assigned from another function", v.Name)
+	case v.Cell:
+		g.emit(isa.ABC(isa.OpSetCell, v.Reg, src, 0))
+	case v.Reg != src:
+		g.emit(isa.ABC(isa.OpMove, v.Reg, src, 0))
 	}
 }
 
 // define binds name to the value in src for the def or defstruct n.
 func (g *funcGen) define(n ast.Node, name string, src int) {
-	if v := g.m.res.defs[n]; v != nil {
+	if v := g.m.res.Defs[n]; v != nil {
 		g.store(v, src)
 		return
 	}
@@ -246,21 +247,21 @@ func (g *funcGen) define(n ast.Node, name string, src int) {
 // those that need one. A variable some read tests for being bound starts
 // out unbound: holding a new cell, or for a variable in a cell, a cell
 // holding one (see OpTestBound).
-func (g *funcGen) enterFrame(f *frame) {
-	for _, v := range f.vars {
-		if v.reg >= 0 {
+func (g *funcGen) enterFrame(f *resolve.Frame) {
+	for _, v := range f.Vars {
+		if v.Reg >= 0 {
 			continue // pinned: bound by the prologue or the loop
 		}
-		v.reg = g.alloc()
+		v.Reg = g.alloc()
 		switch {
-		case v.cell && v.checkedReads:
-			g.emit(isa.ABC(isa.OpNewCell, v.reg, 0, 0))
+		case v.Cell && v.CheckedReads:
+			g.emit(isa.ABC(isa.OpNewCell, v.Reg, 0, 0))
 			mark := g.alloc()
 			g.emit(isa.ABC(isa.OpNewCell, mark, 0, 0))
-			g.emit(isa.ABC(isa.OpSetCell, v.reg, mark, 0))
+			g.emit(isa.ABC(isa.OpSetCell, v.Reg, mark, 0))
 			g.release(mark)
-		case v.cell, v.checkedReads:
-			g.emit(isa.ABC(isa.OpNewCell, v.reg, 0, 0))
+		case v.Cell, v.CheckedReads:
+			g.emit(isa.ABC(isa.OpNewCell, v.Reg, 0, 0))
 		}
 	}
 }
@@ -378,11 +379,11 @@ func (g *funcGen) condJump(cond ast.Node) int {
 
 func (g *funcGen) let(n *ast.Let, d dest) {
 	top := g.top
-	for _, f := range g.m.res.frames[site{n, 0}] {
+	for _, f := range g.m.res.Frames[resolve.At(n, 0)] {
 		g.enterFrame(f)
 	}
 	for i, b := range n.Bindings {
-		g.bindValue(b, g.m.res.bindings[site{n, i}])
+		g.bindValue(b, g.m.res.Bindings[resolve.At(n, i)])
 	}
 	g.body(n.Body, d)
 	g.release(top)
@@ -390,11 +391,11 @@ func (g *funcGen) let(n *ast.Let, d dest) {
 
 // bindValue evaluates a let binding, checks its annotation and binds its
 // pattern. Errors of the check and the binding are the value's (interp).
-func (g *funcGen) bindValue(b ast.Binding, vars []*variable) {
-	if _, plain := b.Pattern.(ast.PBind); plain && b.Type == nil && !vars[0].cell {
+func (g *funcGen) bindValue(b ast.Binding, vars []*resolve.Variable) {
+	if _, plain := b.Pattern.(ast.PBind); plain && b.Type == nil && !vars[0].Cell {
 		// The variable is new in its frame: nothing can see it before the
 		// value is complete, so the value may be built in place.
-		g.expr(b.Value, vars[0].reg)
+		g.expr(b.Value, vars[0].Reg)
 		return
 	}
 	top := g.top
@@ -409,7 +410,7 @@ func (g *funcGen) bindValue(b ast.Binding, vars []*variable) {
 }
 
 // bindPattern destructures the value in src with p, binding vars.
-func (g *funcGen) bindPattern(p ast.Pattern, src int, vars []*variable) {
+func (g *funcGen) bindPattern(p ast.Pattern, src int, vars []*resolve.Variable) {
 	switch p.(type) {
 	case ast.PBind:
 		g.store(vars[0], src)
@@ -427,8 +428,8 @@ func (g *funcGen) match(n *ast.Match, d dest) {
 	var ends []int
 	for i, c := range n.Clauses {
 		clauseTop := g.top
-		g.enterFrame(g.m.res.frames[site{n, i}][0])
-		vars := g.m.res.bindings[site{n, i}]
+		g.enterFrame(g.m.res.Frames[resolve.At(n, i)][0])
+		vars := g.m.res.Bindings[resolve.At(n, i)]
 		var next []int
 		switch c.Pattern.(type) {
 		case ast.PBind:
@@ -486,9 +487,9 @@ func (g *funcGen) try(n *ast.Try, dst int) {
 			if c.Kind != "" {
 				next = g.emitJump(isa.OpIfKind, caught, g.constant16(value.String(string(c.Kind))))
 			}
-			g.enterFrame(g.m.res.frames[site{n, i}][0])
-			if catchBinds(c) {
-				g.store(g.m.res.bindings[site{n, i}][0], caught)
+			g.enterFrame(g.m.res.Frames[resolve.At(n, i)][0])
+			if c.Binds() {
+				g.store(g.m.res.Bindings[resolve.At(n, i)][0], caught)
 			}
 			g.body(c.Body, dest{reg: dst})
 			toFinally = append(toFinally, g.emitJump(isa.OpJmp, 0, 0))
@@ -546,11 +547,11 @@ func (g *funcGen) forBinding(n *ast.For, i int, acc int) {
 	g.loadConst(value.Int(0), it+1)
 	loop := g.pc()
 	exit := g.emitJump(isa.OpIter, it, 0)
-	v := g.m.res.bindings[site{n, i}][0]
-	if !v.cell {
-		v.reg = it + 2
+	v := g.m.res.Bindings[resolve.At(n, i)][0]
+	if !v.Cell {
+		v.Reg = it + 2
 	}
-	g.enterFrame(g.m.res.frames[site{n, i}][0])
+	g.enterFrame(g.m.res.Frames[resolve.At(n, i)][0])
 	g.store(v, it+2)
 	g.forBinding(n, i+1, acc)
 	g.jumpBack(loop)
@@ -572,8 +573,8 @@ func (g *funcGen) dotimes(n *ast.Dotimes, dst int) {
 	loop := g.pc()
 	exit := g.emitJump(isa.OpIfLt, i, count)
 	frameTop := g.top
-	g.enterFrame(g.m.res.frames[site{n, 0}][0])
-	g.store(g.m.res.bindings[site{n, 0}][0], i)
+	g.enterFrame(g.m.res.Frames[resolve.At(n, 0)][0])
+	g.store(g.m.res.Bindings[resolve.At(n, 0)][0], i)
 	g.body(n.Body, dest{reg: dst})
 	g.release(frameTop)
 	g.emit(isa.ABC(isa.OpAdd, i, i, one))

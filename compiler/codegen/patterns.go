@@ -2,12 +2,13 @@ package codegen
 
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/resolve"
 	"github.com/rtfs-go/rtfs/isa"
 )
 
 // pattern adds to the module the descriptor of p whose names are bound to
 // vars (in patternNames order) and returns its index for DESTRUCT or MATCH.
-func (g *funcGen) pattern(p ast.Pattern, vars []*variable) (int, bool) {
+func (g *funcGen) pattern(p ast.Pattern, vars []*resolve.Variable) (int, bool) {
 	b := patternBuilder{vars: vars}
 	desc := b.build(p, 1)
 	if b.err != "" {
@@ -23,7 +24,7 @@ func (g *funcGen) pattern(p ast.Pattern, vars []*variable) (int, bool) {
 }
 
 type patternBuilder struct {
-	vars []*variable
+	vars []*resolve.Variable
 	err  string
 }
 
@@ -36,7 +37,7 @@ func (b *patternBuilder) bind() (reg int, cell bool) {
 	}
 	v := b.vars[0]
 	b.vars = b.vars[1:]
-	return v.reg, v.cell
+	return v.Reg, v.Cell
 }
 
 // bindOptional is bind for an optional name (:as, a map's & rest): -1 when

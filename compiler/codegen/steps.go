@@ -4,28 +4,10 @@ import (
 	"fmt"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/resolve"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 )
-
-// paramsName is the variable a step with :params binds its map to.
-const paramsName = "%params"
-
-// wellFormedStep checks what the type of ast.Step cannot say, as interp
-// does: a known kind and the body shape step-if and step-loop need. A
-// malformed step raises InvalidArguments when evaluated.
-func wellFormedStep(n *ast.Step) bool {
-	if len(n.ParamKeys) != len(n.ParamVals) {
-		return false
-	}
-	switch n.Kind {
-	case ast.StepIf:
-		return len(n.Body) == 2 || len(n.Body) == 3
-	case ast.StepLoop:
-		return len(n.Body) == 2
-	}
-	return n.Kind <= ast.StepParallel
-}
 
 // step compiles a step form (§4.14). With :params, the isolation is checked
 // and the parameters evaluated (in the enclosing scope) before the host
@@ -33,7 +15,7 @@ func wellFormedStep(n *ast.Step) bool {
 // Finally handler that reports the failure to the host and raises the
 // error again (STEPFAIL may have replaced it: see isa.OpStepFail).
 func (g *funcGen) step(n *ast.Step, dst int) {
-	if !wellFormedStep(n) {
+	if !n.WellFormed() {
 		g.raise(value.InvalidArguments, fmt.Sprintf("Malformed %s form", n.Name))
 		return
 	}
@@ -106,7 +88,7 @@ func (m *moduleGen) stepTable(steps []*ast.Step, reach []isa.Reach) []isa.Step {
 // stepParams evaluates the :params map and binds it to %params in the
 // step's own frame.
 func (g *funcGen) stepParams(n *ast.Step) {
-	g.enterFrame(g.m.res.frames[site{n, -1}][0])
+	g.enterFrame(g.m.res.Frames[resolve.At(n, -1)][0])
 	top := g.top
 	params := g.alloc()
 	base := g.allocN(len(n.ParamVals))
@@ -118,7 +100,7 @@ func (g *funcGen) stepParams(n *ast.Step) {
 		keys[i] = value.String(k)
 	}
 	g.emit(isa.ABC(isa.OpNewMap, params, base, g.constant16(value.NewVector(keys))))
-	g.store(g.m.res.bindings[site{n, -1}][0], params)
+	g.store(g.m.res.Bindings[resolve.At(n, -1)][0], params)
 	g.release(top)
 }
 
@@ -167,8 +149,8 @@ func (g *funcGen) parallel(n *ast.Step, dst int) {
 	top := g.top
 	base := g.allocN(len(n.Body))
 	for i, b := range n.Body {
-		child := g.m.newFunc(g.m.res.funcs[site{n, i}], "fn")
-		child.enterFrame(g.m.res.frames[site{n, i}][0])
+		child := g.m.newFunc(g.m.res.Funcs[resolve.At(n, i)], "fn")
+		child.enterFrame(g.m.res.Frames[resolve.At(n, i)][0])
 		result := child.alloc()
 		child.expr(b, result)
 		child.emit(isa.ABC(isa.OpReturn, result, 0, 0))

@@ -1,14 +1,6 @@
-package codegen
-
-import (
-	"maps"
-
-	"github.com/rtfs-go/rtfs/compiler/ast"
-	"github.com/rtfs-go/rtfs/internal/rt"
-)
-
-// The resolver decides, before any code is generated, where every name of
-// the program lives. It replays the scoping of the reference interpreter
+// Package resolve decides, before any code is generated, where every name
+// of a program lives. The code generator and the effect analysis both read
+// its answers, so they agree on scoping by construction. It replays the scoping of the reference interpreter
 // statically: interp keeps a chain of mutable frames, pushed by calls, let,
 // match and catch clauses, loop iterations, steps with :params and the
 // branches of step-parallel, and a def binds into the innermost one. The resolver walks the program in
@@ -47,25 +39,36 @@ import (
 // the closure is made (letrec, a self-referencing local defn, a def that
 // reassigns it) or written again and again by a step-loop. Such variables
 // live in cells shared by reference.
+package resolve
 
-// site names a place of the AST that binds names or opens frames: a node
+import (
+	"maps"
+
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/internal/rt"
+)
+
+// Site names a place of the AST that binds names or opens frames: a node
 // and, for nodes with several such places, the index of the one meant (the
 // binding, clause or branch number; -1 for a rest parameter or the :params
 // of a step).
-type site struct {
-	node  ast.Node
-	index int
+type Site struct {
+	Node  ast.Node
+	Index int
 }
 
-// variable is one binding of one frame. A frame has a single variable per
+// At is the site of index at node.
+func At(node ast.Node, index int) Site { return Site{node, index} }
+
+// Variable is one binding of one frame. A frame has a single variable per
 // name, whatever number of times it binds it: a def of a name the frame
 // already holds assigns that variable.
-type variable struct {
-	name         string
-	frame        *frame
-	checkedReads bool // some read tests whether it is bound yet
-	cell         bool // decided once the walk is over
-	reg          int  // its register in the owning function; set by the code generator
+type Variable struct {
+	Name         string
+	Frame        *Frame
+	CheckedReads bool // some read tests whether it is bound yet
+	Cell         bool // decided once the walk is over
+	Reg          int  // its register in the owning function; set by the code generator
 
 	writes   []write
 	captures []int // when (walk clock) the closures capturing it are made in its function
@@ -74,93 +77,93 @@ type variable struct {
 // write is one assignment of a variable, as the walk met it.
 type write struct {
 	clock    int
-	fn       *function // the function whose code performs it
+	fn       *Function // the function whose code performs it
 	loop     int       // step-loop nesting at that point
 	definite bool      // not under a condition within the frame
 }
 
-// frame is the static image of one interp environment frame.
-type frame struct {
-	parent *frame
-	fn     *function // the function whose registers hold its variables
-	global bool      // the top-level frame: its names are global slots
+// Frame is the static image of one interp environment frame.
+type Frame struct {
+	parent *Frame
+	Fn     *Function // the function whose registers hold its variables
+	Global bool      // the top-level frame: its names are global slots
 	loop   int       // step-loop nesting when it is entered
 	cond   int       // conditional nesting when it is entered
-	all    map[string]*variable
+	all    map[string]*Variable
 	bound  map[string]bool // bound so far in the walk
 	// definite are the names bound so far by writes that are not under a
 	// condition within the frame.
 	definite map[string]bool
-	vars     []*variable // in order of first binding
+	Vars     []*Variable // in order of first binding
 }
 
-// function is a closure body, the top-level code, or a step-parallel branch.
+// Function is a closure body, the top-level code, or a step-parallel branch.
 // A branch is a closure the step runs at once, so the frames around the
 // step are as the walk has left them when it reads them.
-type function struct {
-	parent     *function
+type Function struct {
+	Parent     *Function
 	created    int // walk clock at which the parent makes the closure
-	branch     bool
-	upvals     []*variable
-	upvalIndex map[*variable]int
+	Branch     bool
+	Upvals     []*Variable
+	UpvalIndex map[*Variable]int
 }
 
 // addUpval makes v an upvalue of f, if it is not one already.
-func (f *function) addUpval(v *variable) {
-	if _, ok := f.upvalIndex[v]; ok {
+func (f *Function) addUpval(v *Variable) {
+	if _, ok := f.UpvalIndex[v]; ok {
 		return
 	}
-	if f.upvalIndex == nil {
-		f.upvalIndex = map[*variable]int{}
+	if f.UpvalIndex == nil {
+		f.UpvalIndex = map[*Variable]int{}
 	}
-	f.upvalIndex[v] = len(f.upvals)
-	f.upvals = append(f.upvals, v)
+	f.UpvalIndex[v] = len(f.Upvals)
+	f.Upvals = append(f.Upvals, v)
 }
 
-// resolution is what the code generator needs from the resolver.
-type resolution struct {
-	main *function
-	// refs maps Symbol and GetVar nodes bound lexically to the variables
+// Resolution is what the resolver found.
+type Resolution struct {
+	Main *Function
+	// Refs maps Symbol and GetVar nodes bound lexically to the variables
 	// they may denote, innermost first. When the last one is checked the
-	// read ends with the global of the name; a node absent from refs names
+	// read ends with the global of the name; a node absent from Refs names
 	// a global.
-	refs map[ast.Node][]link
-	// defs maps Def and Defstruct nodes that bind a local to it.
-	defs map[ast.Node]*variable
-	// bindings holds the variables a pattern binds, in patternNames order.
-	bindings map[site][]*variable
-	// frames holds the frames a site opens (a let opens one more per
+	Refs map[ast.Node][]Link
+	// Defs maps Def and Defstruct nodes that bind a local to it.
+	Defs map[ast.Node]*Variable
+	// Bindings holds the variables a pattern binds, in patternNames order.
+	Bindings map[Site][]*Variable
+	// Frames holds the frames a site opens (a let opens one more per
 	// binding that rebinds a name of the current one).
-	frames map[site][]*frame
-	funcs  map[site]*function
-	// globalDefs are the names some def, defn or defstruct binds in the
+	Frames map[Site][]*Frame
+	Funcs  map[Site]*Function
+	// GlobalDefs are the names some def, defn or defstruct binds in the
 	// top-level frame, wherever it stands.
-	globalDefs map[string]bool
-	// steps are the step forms of the program, in walk order.
-	steps []*ast.Step
+	GlobalDefs map[string]bool
+	// Steps are the step forms of the program, in walk order.
+	Steps []*ast.Step
 }
 
-// link is one candidate of a read: a variable and whether the read must
+// Link is one candidate of a read: a variable and whether the read must
 // test that it is bound before taking its value.
-type link struct {
-	v       *variable
-	checked bool
+type Link struct {
+	V       *Variable
+	Checked bool
 }
 
-// mutable reports whether v may change after its first write, so that a
+// Mutable reports whether v may change after its first write, so that a
 // read cannot simply use its register as an operand.
-func (v *variable) mutable() bool {
-	return len(v.writes) != 1 || v.writes[0].fn != v.frame.fn || v.writes[0].loop > v.frame.loop
+func (v *Variable) Mutable() bool {
+	return len(v.writes) != 1 || v.writes[0].fn != v.Frame.Fn || v.writes[0].loop > v.Frame.loop
 }
 
 type resolver struct {
-	res     *resolution
-	fn      *function
-	scope   *frame
+	res     *Resolution
+	fn      *Function
+	scope   *Frame
 	clock   int
 	loop    int // step-loop nesting
 	cond    int // conditional nesting
-	frames  []*frame
+	Frames  []*Frame
 	pending []pendingRef
 }
 
@@ -168,34 +171,34 @@ type resolver struct {
 type pendingRef struct {
 	node  ast.Node
 	name  string
-	scope *frame // the first frame outside the closure
-	fn    *function
-	chain []link // the candidates found inside the closure
+	scope *Frame // the first frame outside the closure
+	fn    *Function
+	chain []Link // the candidates found inside the closure
 }
 
-func resolve(prog *ast.Program) *resolution {
-	main := &function{}
+func Program(prog *ast.Program) *Resolution {
+	main := &Function{}
 	r := &resolver{
-		res: &resolution{
-			main:       main,
-			refs:       map[ast.Node][]link{},
-			defs:       map[ast.Node]*variable{},
-			bindings:   map[site][]*variable{},
-			frames:     map[site][]*frame{},
-			funcs:      map[site]*function{},
-			globalDefs: map[string]bool{},
+		res: &Resolution{
+			Main:       main,
+			Refs:       map[ast.Node][]Link{},
+			Defs:       map[ast.Node]*Variable{},
+			Bindings:   map[Site][]*Variable{},
+			Frames:     map[Site][]*Frame{},
+			Funcs:      map[Site]*Function{},
+			GlobalDefs: map[string]bool{},
 		},
 		fn: main,
 	}
 	r.scope = r.newFrame()
-	r.scope.global = true
+	r.scope.Global = true
 	r.nodes(prog.Forms)
 	for _, p := range r.pending {
 		r.resolveLate(p)
 	}
-	for _, f := range r.frames {
-		for _, v := range f.vars {
-			v.cell = needsCell(v)
+	for _, f := range r.Frames {
+		for _, v := range f.Vars {
+			v.Cell = needsCell(v)
 		}
 	}
 	return r.res
@@ -203,7 +206,7 @@ func resolve(prog *ast.Program) *resolution {
 
 // needsCell reports whether a closure could see v change after capturing
 // it (see the comment at the top of this file).
-func needsCell(v *variable) bool {
+func needsCell(v *Variable) bool {
 	if len(v.captures) == 0 {
 		return false
 	}
@@ -212,7 +215,7 @@ func needsCell(v *variable) bool {
 		firstCapture = min(firstCapture, c)
 	}
 	for _, w := range v.writes {
-		if w.fn != v.frame.fn || w.loop > v.frame.loop || w.clock > firstCapture {
+		if w.fn != v.Frame.Fn || w.loop > v.Frame.loop || w.clock > firstCapture {
 			return true
 		}
 	}
@@ -224,16 +227,16 @@ func (r *resolver) tick() int {
 	return r.clock
 }
 
-func (r *resolver) newFrame() *frame {
-	f := &frame{parent: r.scope, fn: r.fn, loop: r.loop, cond: r.cond,
-		all: map[string]*variable{}, bound: map[string]bool{}, definite: map[string]bool{}}
-	r.frames = append(r.frames, f)
+func (r *resolver) newFrame() *Frame {
+	f := &Frame{parent: r.scope, Fn: r.fn, loop: r.loop, cond: r.cond,
+		all: map[string]*Variable{}, bound: map[string]bool{}, definite: map[string]bool{}}
+	r.Frames = append(r.Frames, f)
 	return f
 }
 
 // enter makes a new frame over the current scope the current scope and
 // returns a function restoring the previous one.
-func (r *resolver) enter() (*frame, func()) {
+func (r *resolver) enter() (*Frame, func()) {
 	saved := r.scope
 	f := r.newFrame()
 	r.scope = f
@@ -241,12 +244,12 @@ func (r *resolver) enter() (*frame, func()) {
 }
 
 // bind binds name in f, as interp's env.define does.
-func (r *resolver) bind(f *frame, name string) *variable {
+func (r *resolver) bind(f *Frame, name string) *Variable {
 	v := f.all[name]
 	if v == nil {
-		v = &variable{name: name, frame: f, reg: -1}
+		v = &Variable{Name: name, Frame: f, Reg: -1}
 		f.all[name] = v
-		f.vars = append(f.vars, v)
+		f.Vars = append(f.Vars, v)
 	}
 	w := write{clock: r.tick(), fn: r.fn, loop: r.loop, definite: r.cond == f.cond}
 	v.writes = append(v.writes, w)
@@ -257,17 +260,17 @@ func (r *resolver) bind(f *frame, name string) *variable {
 
 // boundBefore reports whether a definite write of v by its own function
 // precedes the walk clock c.
-func (v *variable) boundBefore(c int) bool {
+func (v *Variable) boundBefore(c int) bool {
 	for _, w := range v.writes {
-		if w.definite && w.fn == v.frame.fn && w.clock < c {
+		if w.definite && w.fn == v.Frame.Fn && w.clock < c {
 			return true
 		}
 	}
 	return false
 }
 
-func (r *resolver) bindPattern(f *frame, p ast.Pattern) []*variable {
-	var vars []*variable
+func (r *resolver) bindPattern(f *Frame, p ast.Pattern) []*Variable {
+	var vars []*Variable
 	patternNames(p, func(name string) { vars = append(vars, r.bind(f, name)) })
 	return vars
 }
@@ -306,7 +309,7 @@ func patternNames(p ast.Pattern, bind func(string)) {
 
 // rebinds reports whether p binds a name f already holds, which makes a let
 // open a new frame for it (sequential shadowing, A17).
-func rebinds(p ast.Pattern, f *frame) bool {
+func rebinds(p ast.Pattern, f *Frame) bool {
 	found := false
 	patternNames(p, func(name string) { found = found || f.bound[name] })
 	return found
@@ -317,13 +320,13 @@ func rebinds(p ast.Pattern, f *frame) bool {
 // stands in, which run at once) a name counts when the walk has bound it;
 // past the first closure boundary, the read waits for the end of the walk.
 func (r *resolver) use(n ast.Node, name string) {
-	var chain []link
+	var chain []Link
 	fn := r.fn
-	for s := r.scope; s != nil && !s.global; s = s.parent {
+	for s := r.scope; s != nil && !s.Global; s = s.parent {
 		crossed := false
-		for fn != s.fn {
-			crossed = crossed || !fn.branch
-			fn = fn.parent
+		for fn != s.Fn {
+			crossed = crossed || !fn.Branch
+			fn = fn.Parent
 		}
 		if crossed {
 			r.pending = append(r.pending, pendingRef{node: n, name: name, scope: s, fn: r.fn, chain: chain})
@@ -333,7 +336,7 @@ func (r *resolver) use(n ast.Node, name string) {
 			continue
 		}
 		l := r.link(s.all[name], r.fn, !s.definite[name])
-		if chain = append(chain, l); !l.checked {
+		if chain = append(chain, l); !l.Checked {
 			break
 		}
 	}
@@ -346,40 +349,40 @@ func (r *resolver) use(n ast.Node, name string) {
 // closure's creation.
 func (r *resolver) resolveLate(p pendingRef) {
 	chain := p.chain
-	for s := p.scope; s != nil && !s.global; s = s.parent {
+	for s := p.scope; s != nil && !s.Global; s = s.parent {
 		v := s.all[p.name]
 		if v == nil {
 			continue
 		}
 		l := r.link(v, p.fn, !v.boundBefore(r.captureClock(v, p.fn)))
-		if chain = append(chain, l); !l.checked {
+		if chain = append(chain, l); !l.Checked {
 			break
 		}
 	}
 	r.record(p.node, chain)
 }
 
-func (r *resolver) record(n ast.Node, chain []link) {
+func (r *resolver) record(n ast.Node, chain []Link) {
 	if len(chain) > 0 {
-		r.res.refs[n] = chain
+		r.res.Refs[n] = chain
 	}
 }
 
 // link makes v a candidate of a read in function from, which captures it
 // if v belongs to another function.
-func (r *resolver) link(v *variable, from *function, checked bool) link {
-	v.checkedReads = v.checkedReads || checked
+func (r *resolver) link(v *Variable, from *Function, checked bool) Link {
+	v.CheckedReads = v.CheckedReads || checked
 	r.capture(v, from)
-	return link{v: v, checked: checked}
+	return Link{V: v, Checked: checked}
 }
 
 // capture makes every function between from and v's owner capture v.
-func (r *resolver) capture(v *variable, from *function) {
-	if from == v.frame.fn {
+func (r *resolver) capture(v *Variable, from *Function) {
+	if from == v.Frame.Fn {
 		return
 	}
 	f := from
-	for ; f.parent != v.frame.fn; f = f.parent {
+	for ; f.Parent != v.Frame.Fn; f = f.Parent {
 		f.addUpval(v)
 	}
 	f.addUpval(v)
@@ -388,21 +391,21 @@ func (r *resolver) capture(v *variable, from *function) {
 
 // captureClock is when v's owner makes the closure through which from
 // reaches v.
-func (r *resolver) captureClock(v *variable, from *function) int {
+func (r *resolver) captureClock(v *Variable, from *Function) int {
 	f := from
-	for f.parent != v.frame.fn {
-		f = f.parent
+	for f.Parent != v.Frame.Fn {
+		f = f.Parent
 	}
 	return f.created
 }
 
 // define is a def (or defstruct) of name in the current frame.
 func (r *resolver) define(n ast.Node, name string) {
-	if r.scope.global {
-		r.res.globalDefs[name] = true
+	if r.scope.Global {
+		r.res.GlobalDefs[name] = true
 		return
 	}
-	r.res.defs[n] = r.bind(r.scope, name)
+	r.res.Defs[n] = r.bind(r.scope, name)
 }
 
 func (r *resolver) nodes(ns []ast.Node) {
@@ -451,8 +454,8 @@ func (r *resolver) node(n ast.Node) {
 	case *ast.Dotimes:
 		r.node(n.Count)
 		f, leave := r.enter()
-		r.res.frames[site{n, 0}] = []*frame{f}
-		r.res.bindings[site{n, 0}] = []*variable{r.bind(f, n.Var)}
+		r.res.Frames[Site{n, 0}] = []*Frame{f}
+		r.res.Bindings[Site{n, 0}] = []*Variable{r.bind(f, n.Var)}
 		r.nodes(n.Body)
 		leave()
 	case *ast.CallCap:
@@ -501,17 +504,17 @@ func (r *resolver) shortCircuit(args []ast.Node) {
 }
 
 func (r *resolver) closure(n *ast.Fn) {
-	f := &function{parent: r.fn, created: r.tick()}
-	r.res.funcs[site{n, 0}] = f
+	f := &Function{Parent: r.fn, created: r.tick()}
+	r.res.Funcs[Site{n, 0}] = f
 	savedFn := r.fn
 	r.fn = f
 	params, leave := r.enter()
-	r.res.frames[site{n, 0}] = []*frame{params}
+	r.res.Frames[Site{n, 0}] = []*Frame{params}
 	for i, p := range n.Params {
-		r.res.bindings[site{n, i}] = r.bindPattern(params, p.Pattern)
+		r.res.Bindings[Site{n, i}] = r.bindPattern(params, p.Pattern)
 	}
 	if n.Rest != nil {
-		r.res.bindings[site{n, -1}] = []*variable{r.bind(params, n.Rest.Name)}
+		r.res.Bindings[Site{n, -1}] = []*Variable{r.bind(params, n.Rest.Name)}
 	}
 	r.nodes(n.Body)
 	leave()
@@ -520,7 +523,7 @@ func (r *resolver) closure(n *ast.Fn) {
 
 func (r *resolver) let(n *ast.Let) {
 	f, leave := r.enter()
-	frames := []*frame{f}
+	frames := []*Frame{f}
 	for i, b := range n.Bindings {
 		r.node(b.Value)
 		if rebinds(b.Pattern, f) {
@@ -528,9 +531,9 @@ func (r *resolver) let(n *ast.Let) {
 			r.scope = f
 			frames = append(frames, f)
 		}
-		r.res.bindings[site{n, i}] = r.bindPattern(f, b.Pattern)
+		r.res.Bindings[Site{n, i}] = r.bindPattern(f, b.Pattern)
 	}
-	r.res.frames[site{n, 0}] = frames
+	r.res.Frames[Site{n, 0}] = frames
 	r.nodes(n.Body)
 	leave()
 }
@@ -539,8 +542,8 @@ func (r *resolver) match(n *ast.Match) {
 	r.node(n.Subject)
 	for i, c := range n.Clauses {
 		f, leave := r.enter()
-		r.res.frames[site{n, i}] = []*frame{f}
-		r.res.bindings[site{n, i}] = r.bindPattern(f, c.Pattern)
+		r.res.Frames[Site{n, i}] = []*Frame{f}
+		r.res.Bindings[Site{n, i}] = r.bindPattern(f, c.Pattern)
 		if c.Guard != nil {
 			r.node(c.Guard)
 		}
@@ -555,9 +558,9 @@ func (r *resolver) try(n *ast.Try) {
 	r.conditional(n.Body...)
 	for i, c := range n.Catches {
 		f, leave := r.enter()
-		r.res.frames[site{n, i}] = []*frame{f}
-		if catchBinds(c) {
-			r.res.bindings[site{n, i}] = []*variable{r.bind(f, c.Binding)}
+		r.res.Frames[Site{n, i}] = []*Frame{f}
+		if c.Binds() {
+			r.res.Bindings[Site{n, i}] = []*Variable{r.bind(f, c.Binding)}
 		}
 		r.nodes(c.Body)
 		leave()
@@ -565,34 +568,31 @@ func (r *resolver) try(n *ast.Try) {
 	r.nodes(n.Finally)
 }
 
-// catchBinds reports whether a catch clause binds the caught error.
-func catchBinds(c ast.Catch) bool { return c.Binding != "" && c.Binding != "_" }
-
 func (r *resolver) forLoop(n *ast.For) {
 	saved := r.scope
 	for i, b := range n.Bindings {
 		r.node(b.Coll)
 		f := r.newFrame()
 		r.scope = f
-		r.res.frames[site{n, i}] = []*frame{f}
-		r.res.bindings[site{n, i}] = []*variable{r.bind(f, b.Name)}
+		r.res.Frames[Site{n, i}] = []*Frame{f}
+		r.res.Bindings[Site{n, i}] = []*Variable{r.bind(f, b.Name)}
 	}
 	r.node(n.Body)
 	r.scope = saved
 }
 
 func (r *resolver) step(n *ast.Step) {
-	r.res.steps = append(r.res.steps, n)
-	if !wellFormedStep(n) {
+	r.res.Steps = append(r.res.Steps, n)
+	if !n.WellFormed() {
 		return
 	}
 	leave := func() {}
 	if n.ParamKeys != nil {
 		r.nodes(n.ParamVals)
-		var f *frame
+		var f *Frame
 		f, leave = r.enter()
-		r.res.frames[site{n, -1}] = []*frame{f}
-		r.res.bindings[site{n, -1}] = []*variable{r.bind(f, paramsName)}
+		r.res.Frames[Site{n, -1}] = []*Frame{f}
+		r.res.Bindings[Site{n, -1}] = []*Variable{r.bind(f, ast.ParamsName)}
 	}
 	switch n.Kind {
 	case ast.StepIf:
@@ -604,7 +604,7 @@ func (r *resolver) step(n *ast.Step) {
 		r.alternatives(n.Body[1], els)
 	case ast.StepLoop:
 		r.loop++
-		if !r.scope.global {
+		if !r.scope.Global {
 			r.cond++
 			frameDefs(n.Body, func(name string) { r.bind(r.scope, name) })
 			r.cond--
@@ -618,10 +618,10 @@ func (r *resolver) step(n *ast.Step) {
 		created := r.tick()
 		savedFn := r.fn
 		for i, b := range n.Body {
-			r.fn = &function{parent: savedFn, created: created, branch: true}
-			r.res.funcs[site{n, i}] = r.fn
+			r.fn = &Function{Parent: savedFn, created: created, Branch: true}
+			r.res.Funcs[Site{n, i}] = r.fn
 			f, leaveBranch := r.enter()
-			r.res.frames[site{n, i}] = []*frame{f}
+			r.res.Frames[Site{n, i}] = []*Frame{f}
 			r.node(b)
 			leaveBranch()
 		}
@@ -683,7 +683,7 @@ func frameDefs(nodes []ast.Node, def func(name string)) {
 			frameDefs([]ast.Node{n.Expr}, def)
 		case *ast.Step:
 			switch {
-			case !wellFormedStep(n):
+			case !n.WellFormed():
 			case n.ParamKeys != nil:
 				frameDefs(n.ParamVals, def)
 			case n.Kind != ast.StepParallel:
