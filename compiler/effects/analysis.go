@@ -5,17 +5,16 @@ import (
 	"slices"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/resolve"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/rt"
 	"github.com/rtfs-go/rtfs/stdlib"
 )
 
-// The builtins through which plan code reaches the host context, and the
-// name a step's :params are bound to.
+// The builtins through which plan code reaches the host context.
 const (
 	contextGet = "context/get"
 	contextSet = "context/set"
-	paramsName = "%params"
 )
 
 // node is a piece of code or a value of the program graph (see the package
@@ -60,37 +59,12 @@ func (n *node) reach(step string) host.Reach {
 	return host.Reach{Step: step, Capabilities: slices.Sorted(maps.Keys(n.caps)), Unresolved: n.unresolved}
 }
 
-// frame is the static image of a scope and of the names it binds for
-// certain (parameters, let and loop variables, patterns), which hide the
-// bindings further out.
-type frame struct {
-	parent *frame
-	group  *group
-	bound  map[string]bool
-}
-
-// group is the run-time frame a def binds into, with the bindings whose
-// values the analysis traces (defs, let bindings, %params). One group may
-// span several frames: a let opens a frame per binding so that each value
-// sees only the bindings before it, yet its defs and its letrec bindings (a
-// fn value may refer to any binding of its let) are visible from all of
-// them. A reference traces every binding of its name in a group it can
-// see, shadowed or not, which only over-approximates.
-type group struct {
-	values map[string][]*node
-}
-
-func (g *group) add(name string, value *node) {
-	g.values[name] = append(g.values[name], value)
-}
-
 // site is where the walk stands: the code that runs there (the innermost
-// function or step; nil at top level, which no step profile covers), the
-// bindings whose value the current expression helps make, and the scope.
+// function or step, or the top level) and the bindings whose value the
+// current expression helps make.
 type site struct {
 	exec   *node
 	values []*node
-	scope  *frame
 }
 
 // collecting is s inside the value expression of binding b.
@@ -102,8 +76,8 @@ func (s site) collecting(b *node) site {
 // reference is a symbol to resolve once the walk has seen every binding,
 // and the nodes that mention it.
 type reference struct {
+	symbol ast.Node // the Symbol or GetVar node the resolver resolved
 	name   string
-	scope  *frame
 	from   []*node
 	callee bool // the head of a call
 }
@@ -114,9 +88,11 @@ type stepEntry struct {
 }
 
 type analyzer struct {
+	res         *resolve.Resolution
 	nodes       []*node
 	steps       []*stepEntry // by ast.Step.Index
 	globals     map[string][]*node
+	vars        map[*resolve.Variable]*node
 	hostContext *node
 	topLevel    *node
 	refs        []reference
@@ -124,10 +100,11 @@ type analyzer struct {
 
 // analyze returns what each step of prog and its top level reach.
 func analyze(prog *ast.Program) Analysis {
-	a := &analyzer{globals: map[string][]*node{}}
+	a := &analyzer{globals: map[string][]*node{}, vars: map[*resolve.Variable]*node{}}
 	a.hostContext = a.newNode()
 	a.topLevel = a.newNode()
 	if prog != nil {
+		a.res = resolve.Program(prog)
 		a.exprs(prog.Forms, site{exec: a.topLevel})
 	}
 	for _, r := range a.refs {
@@ -182,12 +159,6 @@ func (a *analyzer) newNode() *node {
 	return n
 }
 
-func newFrame(parent *frame, g *group) *frame {
-	return &frame{parent: parent, group: g, bound: map[string]bool{}}
-}
-
-func newGroup() *group { return &group{values: map[string][]*node{}} }
-
 // mention records that the code and values at s mention n.
 func (s site) mention(n *node) {
 	if s.exec != nil {
@@ -198,28 +169,35 @@ func (s site) mention(n *node) {
 	}
 }
 
-// refer records a reference to name at s; callee is set for the head of a
-// call.
-func (a *analyzer) refer(name string, s site, callee bool) {
-	from := slices.Clone(s.values)
-	if s.exec != nil {
-		from = append(from, s.exec)
-	}
-	a.refs = append(a.refs, reference{name: name, scope: s.scope, from: from, callee: callee})
+// refer records a reference to a name at s; callee is set for the head of
+// a call.
+func (a *analyzer) refer(symbol ast.Node, name string, s site, callee bool) {
+	from := append(slices.Clone(s.values), s.exec)
+	a.refs = append(a.refs, reference{symbol: symbol, name: name, from: from, callee: callee})
 }
 
-// resolve returns every binding a reference may denote, innermost first.
+// variable is the node of a local variable: the values its writes store.
+func (a *analyzer) variable(v *resolve.Variable) *node {
+	n := a.vars[v]
+	if n == nil {
+		n = a.newNode()
+		a.vars[v] = n
+	}
+	return n
+}
+
+// resolve returns every binding a reference may denote: the variables the
+// resolver found, innermost first, and, when the read may fall through to
+// the global of the name, every top-level def of it, and the host context
+// when no builtin has the name.
 func (a *analyzer) resolve(r reference) []*node {
 	var found []*node
-	var seen *group
-	for f := r.scope; f != nil; f = f.parent {
-		if f.group != seen {
-			seen = f.group
-			found = append(found, f.group.values[r.name]...)
-		}
-		if f.bound[r.name] {
-			return found
-		}
+	chain := a.res.Refs[r.symbol]
+	for _, l := range chain {
+		found = append(found, a.variable(l.V))
+	}
+	if len(chain) > 0 && !chain[len(chain)-1].Checked {
+		return found
 	}
 	found = append(found, a.globals[r.name]...)
 	if r.name == contextSet && !r.callee {
@@ -232,35 +210,10 @@ func (a *analyzer) resolve(r reference) []*node {
 	return found
 }
 
-// bind binds the names of pattern p in f.
-func bind(f *frame, p ast.Pattern) {
-	patternNames(p, func(name string) { f.bound[name] = true })
-}
-
-func patternNames(p ast.Pattern, name func(string)) {
-	switch p := p.(type) {
-	case ast.PBind:
-		name(p.Name)
-	case ast.PAs:
-		name(p.Name)
-		patternNames(p.Pat, name)
-	case ast.PVector:
-		for _, e := range p.Elems {
-			patternNames(e, name)
-		}
-		patternNames(p.Rest, name)
-		if p.As != "" {
-			name(p.As)
-		}
-	case ast.PMap:
-		for _, sub := range p.Pats {
-			patternNames(sub, name)
-		}
-		for _, n := range []string{p.Rest, p.As} {
-			if n != "" {
-				name(n)
-			}
-		}
+// bindValue makes the variables vars hold what value holds.
+func (a *analyzer) bindValue(vars []*resolve.Variable, value *node) {
+	for _, v := range vars {
+		a.variable(v).link(value)
 	}
 }
 
@@ -275,9 +228,9 @@ func (a *analyzer) exprs(ns []ast.Node, s site) {
 func (a *analyzer) expr(n ast.Node, s site) {
 	switch n := n.(type) {
 	case *ast.Symbol:
-		a.refer(n.Name, s, false)
+		a.refer(n, n.Name, s, false)
 	case *ast.GetVar:
-		a.refer(n.Name, s, false)
+		a.refer(n, n.Name, s, false)
 	case *ast.ContextRef:
 		s.mention(a.hostContext)
 	case *ast.Vector:
@@ -323,7 +276,7 @@ func (a *analyzer) expr(n ast.Node, s site) {
 func (a *analyzer) call(n *ast.Call, s site) {
 	head, named := n.Fn.(*ast.Symbol)
 	if named {
-		a.refer(head.Name, s, true)
+		a.refer(head, head.Name, s, true)
 	} else {
 		a.expr(n.Fn, s)
 	}
@@ -336,13 +289,11 @@ func (a *analyzer) call(n *ast.Call, s site) {
 func (a *analyzer) def(n *ast.Def, s site) {
 	b := a.newNode()
 	a.expr(n.Value, s.collecting(b))
-	if s.scope == nil {
-		a.globals[n.Name] = append(a.globals[n.Name], b)
+	if v := a.res.Defs[n]; v != nil {
+		a.variable(v).link(b)
 		return
 	}
-	// A def may not have run when the name is read, so it does not hide
-	// the bindings further out.
-	s.scope.group.add(n.Name, b)
+	a.globals[n.Name] = append(a.globals[n.Name], b)
 }
 
 func (a *analyzer) fn(n *ast.Fn, s site) {
@@ -353,72 +304,43 @@ func (a *analyzer) fn(n *ast.Fn, s site) {
 			a.callCapability(f, id)
 		}
 	}
-	body := site{exec: f, scope: newFrame(s.scope, newGroup())}
-	for _, p := range n.Params {
-		bind(body.scope, p.Pattern)
-	}
-	if n.Rest != nil {
-		body.scope.bound[n.Rest.Name] = true
-	}
-	a.exprs(n.Body, body)
+	a.exprs(n.Body, site{exec: f})
 }
 
 func (a *analyzer) let(n *ast.Let, s site) {
-	g := newGroup()
-	scope := newFrame(s.scope, g)
-	for _, b := range n.Bindings {
+	for i, b := range n.Bindings {
 		value := a.newNode()
-		patternNames(b.Pattern, func(name string) { g.add(name, value) })
-		inner := s
-		inner.scope = scope
-		a.expr(b.Value, inner.collecting(value))
-		scope = newFrame(scope, g)
-		bind(scope, b.Pattern)
+		a.expr(b.Value, s.collecting(value))
+		a.bindValue(a.res.Bindings[resolve.At(n, i)], value)
 	}
-	s.scope = scope
 	a.exprs(n.Body, s)
 }
 
 func (a *analyzer) match(n *ast.Match, s site) {
 	a.expr(n.Subject, s)
 	for _, c := range n.Clauses {
-		clause := s
-		clause.scope = newFrame(s.scope, newGroup())
-		bind(clause.scope, c.Pattern)
-		a.exprs([]ast.Node{c.Guard, c.Body}, clause)
+		a.exprs([]ast.Node{c.Guard, c.Body}, s)
 	}
 }
 
 func (a *analyzer) try(n *ast.Try, s site) {
 	a.exprs(n.Body, s)
 	for _, c := range n.Catches {
-		clause := s
-		clause.scope = newFrame(s.scope, newGroup())
-		if c.Binding != "" && c.Binding != "_" {
-			clause.scope.bound[c.Binding] = true
-		}
-		a.exprs(c.Body, clause)
+		a.exprs(c.Body, s)
 	}
 	a.exprs(n.Finally, s)
 }
 
 func (a *analyzer) forLoop(n *ast.For, s site) {
-	g := newGroup()
-	inner := s
 	for _, b := range n.Bindings {
-		a.expr(b.Coll, inner)
-		inner.scope = newFrame(inner.scope, g)
-		inner.scope.bound[b.Name] = true
+		a.expr(b.Coll, s)
 	}
-	a.expr(n.Body, inner)
+	a.expr(n.Body, s)
 }
 
 func (a *analyzer) dotimes(n *ast.Dotimes, s site) {
 	a.expr(n.Count, s)
-	inner := s
-	inner.scope = newFrame(s.scope, newGroup())
-	inner.scope.bound[n.Var] = true
-	a.exprs(n.Body, inner)
+	a.exprs(n.Body, s)
 }
 
 // capabilityCall walks `(call id args...)`; the call's effects belong to
@@ -426,9 +348,6 @@ func (a *analyzer) dotimes(n *ast.Dotimes, s site) {
 func (a *analyzer) capabilityCall(n *ast.CallCap, s site) {
 	a.expr(n.ID, s)
 	a.exprs(n.Args, s)
-	if s.exec == nil {
-		return
-	}
 	if id, ok := literalID(n.ID); ok {
 		a.callCapability(s.exec, id)
 	} else {
@@ -461,15 +380,12 @@ func (a *analyzer) step(n *ast.Step, s site) {
 	if s.exec != a.topLevel {
 		s.exec.link(st)
 	}
-	body := site{exec: st, values: s.values, scope: s.scope}
 	if n.ParamKeys != nil {
 		params := a.newNode()
 		a.exprs(n.ParamVals, s.collecting(params))
-		body.scope = newFrame(s.scope, newGroup())
-		body.scope.group.add(paramsName, params)
-		body.scope.bound[paramsName] = true
+		a.bindValue(a.res.Bindings[resolve.At(n, -1)], params)
 	}
-	a.exprs(n.Body, body)
+	a.exprs(n.Body, site{exec: st, values: s.values})
 }
 
 // stepNode returns the node of the step numbered n.Index. Steps sharing an

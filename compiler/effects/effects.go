@@ -44,12 +44,14 @@
 // touch only the engine's output and the host context, which no profile
 // restricts.
 //
-// Symbols follow the scoping of the engines: a name bound by a let, a
-// parameter, a loop or a pattern denotes that binding; a def inside a body
-// binds in the innermost frame and may or may not have run, so a reference
-// that may see it also considers the bindings further out; top-level names
-// are late-bound, so a global reference reaches every top-level def of the
-// name. A name that the plan does not bind and that is not a builtin falls
+// Symbols are resolved by package resolve, the resolver the code generator
+// uses, so the analysis and the compiled code agree on what every name
+// denotes: a local variable holds the values of all its writes (a def, a
+// let binding, a step's %params; parameters and pattern bindings hold
+// values that come from elsewhere); a read that may find its variable not
+// yet bound also considers the candidates further out; and top-level names
+// are late-bound, so a read that may reach the global of a name reaches
+// every top-level def of it. A name that the plan does not bind and that is not a builtin falls
 // back to the host context at run time, so it reaches the host-context
 // node. The values context/set stores become that node's edges; were
 // context/set ever used other than by calling it directly, what it stores
@@ -59,7 +61,7 @@
 //
 // A function declared with ^:delegation :local-model or :remote is run by
 // the host (capability "model-call:<id>"), so reaching it is a call of that
-// capability: unresolved unless the registry declares it.
+// capability: unresolved unless the run declares it.
 //
 // The code outside every step is analysed the same way, as one more node
 // from which the steps it runs directly are not followed (their calls run
