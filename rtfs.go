@@ -79,16 +79,6 @@ func Compile(name string, src []byte) (*Program, error) {
 	return fromOutput(out), nil
 }
 
-// CompileProgram compiles a program the front end has already built from
-// src (which positions its errors).
-func CompileProgram(prog *ast.Program, src []byte) (*Program, error) {
-	out, err := compiler.Lower(prog, src)
-	if err != nil {
-		return nil, err
-	}
-	return fromOutput(out), nil
-}
-
 func fromOutput(out *compiler.Output) *Program {
 	return &Program{name: out.Program.File, prog: out.Program, module: out.Module, steps: out.Reach.Steps}
 }

@@ -58,12 +58,6 @@ func Compile(file string, src []byte) (*Output, error) {
 	if len(errs) > 0 {
 		return nil, &Errors{Src: src, List: errs}
 	}
-	return Lower(prog, src)
-}
-
-// Lower compiles a program the front end built from src (which positions
-// its errors): the effect analysis and the code generator.
-func Lower(prog *ast.Program, src []byte) (*Output, error) {
 	reach := effects.Analyze(prog)
 	stored := make([]isa.Reach, len(reach.Steps))
 	for i, r := range reach.Steps {

@@ -62,12 +62,18 @@ const (
 	OpLoadInt            // A sBx     R[A] = integer sBx
 
 	// Variables outside the frame.
+	//
+	// Variables that may be unbound: a variable that may be read before a
+	// def or a later binding sets it starts out holding a cell (NEWCELL),
+	// which no program value can be. A read tests it with TESTBOUND and, on
+	// finding the cell, falls back to the next binding of the name outwards,
+	// as the interpreter's lookup does.
 	OpGetUpval  // A B      R[A] = U[B] (a plain captured value)
 	OpGetUpCell // A B      R[A] = U[B].cell.value (a captured cell)
 	OpNewCell   // A        R[A] = a new cell holding nil
 	OpGetCell   // A B      R[A] = R[B].cell.value
 	OpSetCell   // A B      R[A].cell.value = R[B]
-	OpTestBound // A sBx    unless R[A] holds a cell: pc += sBx. A variable that may be read before a def or a later binding sets it starts out holding a cell (NEWCELL), which no program value can be; a read that finds one falls back to the next binding of the name outwards, as the interpreter's lookup does
+	OpTestBound // A sBx    unless R[A] holds a cell: pc += sBx (see "Variables that may be unbound")
 	OpGetGlobal // A Bx     R[A] = G[Bx]; if never defined: the builtin of that name, then the host context, then the cross-plan parameters, else UndefinedSymbol
 	OpDefGlobal // A Bx     G[Bx] = R[A]; only the top-level function Protos[0] defines globals
 	OpGetVar    // A Bx     the (get name) shorthand: like GetGlobal for the name K[Bx] but nil where GetGlobal fails
@@ -110,20 +116,29 @@ const (
 	OpIter  // A sBx     R[A] seq, R[A+1] index: if index < len: R[A+2] = R[A][index], R[A+1]++; else pc += sBx
 
 	// Calls. The callee and its arguments sit in consecutive registers.
+	//
+	// Return types: RETURNTYPE remembers, in the frame, a check of the value
+	// the frame finally returns, unless the same function's check is
+	// remembered there already (a typed tail-recursive loop enters it again
+	// through TAILCALL). RETURN, of whatever function then runs in the
+	// frame, applies the remembered checks, the last remembered first; a
+	// failure is rt.ValidationError(Types[Bx], v, rt.ReturnWhat(name))
+	// positioned at the RETURNTYPE. A call of a delegated function, which
+	// does not run its code, checks the host's answer the same way.
 	OpCall       // A B       R[A] = R[A](R[A+1..A+B])
 	OpTailCall   // A B       return R[A](R[A+1..A+B]), reusing this frame
 	OpCallB      // A B C     R[A] = Builtins[C](R[A+1..A+B]) (a builtin bound at compile time)
 	OpCallCap    // A B       R[A] = capability R[A] called with R[A+1..A+B] through the host
 	OpReturn     // A         return R[A]
-	OpReturnType // Bx        first instruction of a function with a return type: unless this function's check is remembered in the frame already (a tail call may enter it again, as in a typed tail-recursive loop), remember the check of the value the frame finally returns against Types[Bx]; RETURN (of whatever function then runs in the frame) applies the remembered checks, the last remembered first, a failure being rt.ValidationError(Types[Bx], v, rt.ReturnWhat(<the function's name>)) positioned at this instruction. Calls of a delegated function, which do not run its code, are checked the same way: the host's answer against the type its RETURNTYPE declares
+	OpReturnType // Bx        first instruction of a function with a return type: remember the check against Types[Bx] (see "Return types")
 
 	// Patterns and checks. The pattern descriptor names the registers it
 	// binds; the checks' error messages name what is checked, as the
 	// interpreter's do.
 	OpDestruct     // A B       destructure R[A] with Patterns[B] (let, parameters); a mismatch raises TypeError
 	OpMatch        // A B       if R[A] matches Patterns[B]: bind and skip the next instruction (usually a Jmp to the next clause)
-	OpCheckTypeFor // A B C     unless R[A] satisfies Types[B], raise rt.ValidationError(Types[B], R[A], K[C]): TypeValidationError "Type validation failed for K[C]: expected Types[B], got <type-name of R[A]>" (K[C] a string from the *What helpers of internal/rt, e.g. "parameter 1 of f")
-	OpCheckKind    // A B C     unless the kind of R[A] is in the bit set B (1<<value.Kind), raise value.TypeErr(K[C][0], K[C][1], R[A]): TypeError "Type error in OP: expected E, got <type-name of R[A]>" (K[C] a vector of two strings [OP E])
+	OpCheckTypeFor // A B C     unless R[A] satisfies Types[B]: raise rt.ValidationError(Types[B], R[A], K[C]) (K[C] names what is checked)
+	OpCheckKind    // A B C     unless the kind of R[A] is in the bit set B (1<<value.Kind): raise value.TypeErr(K[C][0], K[C][1], R[A])
 
 	// Errors. A handler of the prototype's handler table catches errors
 	// raised between its Start and End pcs (in this frame or a callee) and
@@ -133,13 +148,20 @@ const (
 	OpRaise  // A B       raise an error of the kind named by K[A] with the message K[B]
 
 	// Steps (§4.14). Steps[Bx] holds the step's name, kind, options and
-	// profile (see internal/rt for what an engine does on step entry and exit).
-	OpStepCheck // Bx      raise the SecurityViolation of StepBegin if the runtime context denies the isolation step Steps[Bx] needs (its kind's, or its profile's), without notifying the host (a step with :params checks before evaluating them)
-	OpStepBegin // A Bx    check isolation as StepCheck does, notify the host that step Steps[Bx] starts and run what follows under its profile and time limit; R[A] = its action handle
+	// reach; the run gives each step a profile (see internal/rt for what an
+	// engine does on step entry and exit). The isolation a step needs is its
+	// kind's or its profile's, whichever is stricter; STEPCHECK lets a step
+	// with :params refuse before evaluating them. A step that overran its
+	// time limit fails, in STEPFAIL, with a catchable SecurityViolation
+	// instead of the Timeout. The branches of step-parallel run
+	// concurrently, each as a child step of the host; the lowest-numbered
+	// branch's error wins, a limit error before any other.
+	OpStepCheck // Bx      raise the SecurityViolation of StepBegin if the runtime context denies the isolation step Steps[Bx] needs
+	OpStepBegin // A Bx    check isolation, notify the host that step Steps[Bx] starts, run what follows under its profile; R[A] = its handle
 	OpStepEnd   // A B     notify the host that the step R[A] completed with R[B]
-	OpStepFail  // A B     notify the host that the step R[A] failed with the error R[B]; when the step overran its time limit, R[B] becomes the catchable SecurityViolation it fails with instead of the Timeout
+	OpStepFail  // A B     notify the host that the step R[A] failed with the error R[B]
 	OpLoopCheck // A       R[A]++ (an integer); past the step-loop limit raise Generic "Loop exceeded maximum iterations (10000)"
-	OpParallel  // A B C   R[A] = vector of the results of calling the closures R[B..B+C-1] (the branches of step-parallel), run concurrently, each as a child step of the host; the lowest-numbered branch's error wins, a limit error before any other
+	OpParallel  // A B C   R[A] = vector of the results of the closures R[B..B+C-1] run as the branches of a step-parallel
 
 	opCount // number of opcodes; keep last
 )
