@@ -31,9 +31,19 @@ type Options struct {
 	// Manifest is the path of a JSON manifest of external capabilities
 	// (programs); "" for none.
 	Manifest string
-	// Unconfined lets capabilities of sandboxed steps run without an OS
-	// sandbox, announced on Stderr. Without it they are refused.
+	// Unconfined runs the capabilities that touch the OS in this process,
+	// without a sandbox: announced on Stderr and recorded in the chain.
 	Unconfined bool
+	// NoPreflight defers the refusals the pre-flight would make to the
+	// calls themselves.
+	NoPreflight bool
+	// SeccompStrict kills a worker on a system call outside its allow-list
+	// instead of failing the call with EPERM.
+	SeccompStrict bool
+	// SyscallProfile replaces, for the steps it names, the syscall groups
+	// of the profile by exactly the calls listed (a profile recorded from
+	// a real run).
+	SyscallProfile map[string][]string
 }
 
 // Engine names what runs a program.

@@ -36,6 +36,7 @@ import (
 	"github.com/rtfs-go/rtfs/host/caps"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/sandbox"
 	"github.com/rtfs-go/rtfs/stdlib"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/rtfs-go/rtfs/vm"
@@ -67,6 +68,7 @@ type Program struct {
 	prog   *ast.Program // nil for a loaded module: the interpreter needs source
 	module *isa.Module
 	steps  []host.Reach // what each step reaches, by step index
+	top    host.Reach   // what the code outside steps reaches
 }
 
 // Compile compiles the source src of the file called name. A failure is a
@@ -80,7 +82,7 @@ func Compile(name string, src []byte) (*Program, error) {
 }
 
 func fromOutput(out *compiler.Output) *Program {
-	return &Program{name: out.Program.File, prog: out.Program, module: out.Module, steps: out.Reach.Steps}
+	return &Program{name: out.Program.File, prog: out.Program, module: out.Module, steps: out.Reach.Steps, top: out.Reach.TopLevel}
 }
 
 // Load reads a .rtfsb module and verifies it. What its steps reach is read
@@ -95,7 +97,8 @@ func Load(rtfsb []byte) (*Program, error) {
 	for i, s := range m.Steps {
 		steps[i] = host.Reach{Step: s.Name, Capabilities: s.Reach.Capabilities, Unresolved: s.Reach.Unresolved}
 	}
-	return &Program{name: m.File, module: m, steps: steps}, nil
+	top := host.Reach{Capabilities: m.TopLevel.Capabilities, Unresolved: m.TopLevel.Unresolved}
+	return &Program{name: m.File, module: m, steps: steps, top: top}, nil
 }
 
 // BadBytecode is the error of Load on a file that is not a valid module.
@@ -122,28 +125,33 @@ func (p *Program) Bytecode() ([]byte, error) { return isa.Encode(p.module) }
 // that the interpreter can run it.
 func (p *Program) HasSource() bool { return p.prog != nil }
 
-// Reach is what the program's steps and its top level reach, by the
-// declarations of the capabilities of opts.
-func (p *Program) Reach(opts Options) ([]host.Reach, error) {
+// Reach is what the program's steps reach, by step index, and what its
+// top level reaches, by the declarations of the capabilities of opts.
+func (p *Program) Reach(opts Options) (steps []host.Reach, top host.Reach, err error) {
 	reg, err := opts.registry()
 	if err != nil {
-		return nil, err
+		return nil, host.Reach{}, err
 	}
-	out := make([]host.Reach, len(p.steps))
-	for i, r := range p.steps {
-		out[i] = reg.Reach(r)
-	}
-	return out, nil
+	return p.reach(reg)
 }
 
-// Profiles are the profiles the steps get in a run with opts, by step
-// index.
-func (p *Program) Profiles(opts Options) ([]*StepProfile, error) {
-	reach, err := p.Reach(opts)
-	if err != nil {
-		return nil, err
+func (p *Program) reach(reg *host.Registry) ([]host.Reach, host.Reach, error) {
+	steps := make([]host.Reach, len(p.steps))
+	for i, r := range p.steps {
+		steps[i] = reg.Reach(r)
 	}
-	return profilesOf(reach, opts.grants()), nil
+	return steps, reg.Reach(p.top), nil
+}
+
+// Profiles are the profiles a run with opts gives the steps, by step
+// index, and the plan profile of the code outside steps.
+func (p *Program) Profiles(opts Options) (steps []*StepProfile, plan *StepProfile, err error) {
+	reach, top, err := p.Reach(opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	g := opts.grants()
+	return profilesOf(reach, g), host.PlanProfile(top, g), nil
 }
 
 func profilesOf(reach []host.Reach, g host.Grants) []*StepProfile {
@@ -158,6 +166,12 @@ func profilesOf(reach []host.Reach, g host.Grants) []*StepProfile {
 // top-level form. A program error is a *Error; the run's own failures
 // (an unknown engine, a manifest that does not load, a causal chain that
 // cannot be written) are plain errors.
+//
+// Before anything runs, the pre-flight checks every capability the plan
+// can reach against the runtime context and the grants, and refuses a plan
+// that would be refused, listing what it lacks (Options.NoPreflight defers
+// the refusals to the calls). Capabilities that touch the OS run in
+// confined workers (package sandbox) unless Options.Unconfined.
 func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 	engine, err := p.engine(opts.Engine)
 	if err != nil {
@@ -167,17 +181,24 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 	if err != nil {
 		return value.Nil, err
 	}
-	reach := make([]host.Reach, len(p.steps))
-	for i, r := range p.steps {
-		reach[i] = reg.Reach(r)
+	reach, top, err := p.reach(reg)
+	if err != nil {
+		return value.Nil, err
 	}
 	grants := opts.grants()
 	profiles := profilesOf(reach, grants)
+	plan := host.PlanProfile(top, grants)
 	stderr := opts.stderr()
+	var confinement caps.Confinement
 	if opts.Unconfined {
-		fmt.Fprintln(stderr, "warning: --unconfined: capabilities of sandboxed steps run without an OS sandbox")
+		fmt.Fprintln(stderr, "warning: --unconfined: capabilities that touch the OS run in this process, without a sandbox")
+	} else {
+		workers := sandbox.NewWorkers(reg, sandbox.Options{Manifest: opts.Manifest, Strict: opts.SeccompStrict, Syscalls: opts.SyscallProfile})
+		defer workers.Close()
+		confinement = workers
 	}
-	h, err := caps.NewPlanHost(caps.Config{Registry: reg, Policy: grants.RunProfile(), Chain: opts.Chain, Log: stderr, Unconfined: opts.Unconfined})
+	h, err := caps.NewPlanHost(caps.Config{Registry: reg, Policy: *plan, Chain: opts.Chain, Log: stderr,
+		Confinement: confinement, Unconfined: opts.Unconfined})
 	if err != nil {
 		return value.Nil, err
 	}
@@ -186,13 +207,21 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 		ctx, cancel = context.WithTimeout(ctx, opts.Limits.Timeout)
 		defer cancel()
 	}
+	rc := opts.Context.runtime()
 	h.StartPlan(ctx, p.name)
-	for _, profile := range profiles {
+	for _, profile := range append(profiles, plan) {
 		if err := h.RecordStepProfile(ctx, profile); err != nil {
 			return value.Nil, err
 		}
 	}
-	result, runErr := engine(ctx, engineOptions{host: h, context: opts.Context.runtime(), limits: opts.Limits, stdout: opts.stdout(), profiles: profiles})
+	var result Value
+	runErr := error(nil)
+	if !opts.NoPreflight {
+		runErr = preflight(reg, rc, append(profiles, plan), opts)
+	}
+	if runErr == nil {
+		result, runErr = engine(ctx, engineOptions{host: h, context: rc, limits: opts.Limits, stdout: opts.stdout(), profiles: profiles})
+	}
 	if runErr != nil {
 		h.AbortPlan(ctx, runErr)
 	} else {

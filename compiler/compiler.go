@@ -64,6 +64,9 @@ func Compile(file string, src []byte) (*Output, error) {
 		stored[i] = isa.Reach{Capabilities: r.Capabilities, Unresolved: r.Unresolved}
 	}
 	m, err := codegen.CompileWith(prog, codegen.Options{Reach: stored})
+	if err == nil {
+		m.TopLevel = isa.Reach{Capabilities: reach.TopLevel.Capabilities, Unresolved: reach.TopLevel.Unresolved}
+	}
 	if err != nil {
 		// A limit of the instruction format, positioned at the node that
 		// exceeded it.

@@ -21,6 +21,9 @@ type Capability struct {
 	Description string
 	Effects     []Effect
 	Signature   Signature
+	// Program is the program a manifest capability runs (an absolute
+	// path), "" for the others: a confined worker must be able to start it.
+	Program string
 	// Run performs the call. call carries the policy in force; Run must
 	// check every resource it touches against it (CallContext.CheckHost,
 	// CallContext.ResolvePath) and honour ctx's deadline.
@@ -156,6 +159,21 @@ func effectNames() string {
 		names[i] = string(e)
 	}
 	return strings.Join(names, ", ")
+}
+
+// TouchesOS reports whether running c reaches outside the engine's process:
+// files, the network, programs (its own, for a manifest capability), or
+// the process environment. Such calls run confined.
+func (c *Capability) TouchesOS() bool {
+	if c.Program != "" {
+		return true
+	}
+	for _, e := range c.Effects {
+		if e != EffectClock && e != EffectRandom {
+			return true
+		}
+	}
+	return false
 }
 
 // CountsAsIO reports whether a call with this effect is one of the I/O

@@ -189,8 +189,10 @@ func ProfileFor(index int, r Reach, g Grants) *StepProfile {
 			LogSyscalls:            sandboxed,
 			ReadOnlyFS:             sandboxed,
 		},
-		Effects:    r.Effects,
-		Unresolved: r.Unresolved,
+		Effects:      r.Effects,
+		Unresolved:   r.Unresolved,
+		Capabilities: r.Capabilities,
+		Bounded:      true,
 	}
 }
 
@@ -259,14 +261,12 @@ func profileID(index int, r Reach) string {
 	return "step-" + strconv.Itoa(index) + "-" + hex.EncodeToString(h.Sum(nil))[:8]
 }
 
-// RunProfile is the profile of calls made outside any step: everything the
-// grants allow, with the access-control flags on.
-func (g Grants) RunProfile() StepProfile {
-	return StepProfile{
-		ProfileID:      "run",
-		IsolationLevel: Inherit,
-		NetworkPolicy:  networkPolicy(true, g.NetAllow),
-		FSPolicy:       fsPolicy(true, true, g.FSRead, g.FSWrite),
-		SecurityFlags:  SecurityFlags{EnableNetworkACL: true, EnableFSACL: true},
-	}
+// PlanProfile is the profile of the code outside every step, derived from
+// what it reaches like a step's: calls made there are confined exactly like
+// a step with this profile (§7, A41).
+func PlanProfile(r Reach, g Grants) *StepProfile {
+	p := ProfileFor(0, r, g)
+	p.StepName = ""
+	p.ProfileID = "plan" + strings.TrimPrefix(p.ProfileID, "step-0")
+	return p
 }

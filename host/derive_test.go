@@ -2,6 +2,7 @@ package host
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -61,9 +62,10 @@ func TestProfileFor(t *testing.T) {
 	if denied.IsolationLevel != Sandboxed {
 		t.Errorf("a denied level moves to the nearest stricter one: %+v", denied)
 	}
-	run := g.RunProfile()
-	if run.FSPolicy.Mode != FSReadWrite || !slices.Equal(run.FSPolicy.Read, []string{"/data", "/out"}) || run.NetworkPolicy.Mode != NetworkAllowList {
-		t.Errorf("run profile: %+v", run)
+	plan := PlanProfile(Reach{Capabilities: []string{"a.write"}, Effects: []Effect{EffectFSWrite}}, g)
+	if plan.FSPolicy.Mode != FSReadWrite || !slices.Equal(plan.FSPolicy.Read, []string{"/data", "/out"}) || plan.NetworkPolicy.Mode != NetworkDenied ||
+		!plan.Bounded || !strings.HasPrefix(plan.ProfileID, "plan-") || plan.StepName != "" {
+		t.Errorf("plan profile: %+v", plan)
 	}
 }
 
@@ -87,9 +89,16 @@ func TestCheckHost(t *testing.T) {
 		{call(""), "127.0.0.1", false},
 		{call(NetworkFull), "[::1]", true},
 		{call("open"), "127.0.0.1", false},
+		{call(NetworkAllowList, "127.0.0.1:8080"), "127.0.0.1:8080", true},
+		{call(NetworkAllowList, "127.0.0.1:8080"), "127.0.0.1:8081", false},
+		{call(NetworkAllowList, "127.0.0.1"), "127.0.0.1:8081", true},
+		{call(NetworkAllowList, "[::1]:80"), "[::1]:80", true},
+		{call(NetworkAllowList, "*.example.com:443"), "a.example.com:443", true},
+		{call(NetworkAllowList, "*.example.com:443"), "a.example.com:80", false},
 	}
 	for _, tt := range tests {
-		err := tt.call.CheckHost(tt.host)
+		host, port := SplitEntry(tt.host)
+		err := tt.call.CheckHost(host, port)
 		if (err == nil) != tt.ok {
 			t.Errorf("%s %v: CheckHost(%q) = %v, want ok %v", tt.call.Policy.NetworkPolicy.Mode, tt.call.Policy.NetworkPolicy.Hosts, tt.host, err, tt.ok)
 		}

@@ -3,6 +3,8 @@ package host
 import (
 	"context"
 	"fmt"
+	"net"
+	"slices"
 	"strings"
 	"time"
 
@@ -64,6 +66,31 @@ func StepDeadline(p *StepProfile) (limit time.Duration, ok bool) {
 	return time.Duration(p.ResourceLimits.MaxExecutionTimeMS) * time.Millisecond, true
 }
 
+// CheckBound returns a SecurityViolation when c has an effect the profile
+// in force did not predict (§7, A41): the profile of a step is an upper
+// bound on what the step may do, whatever path led to the call. Profiles a
+// run derives are bounded (StepProfile.Bounded); a hand-made policy without
+// the flag bounds nothing.
+func (c *CallContext) CheckBound(capability *Capability) error {
+	if !c.Policy.Bounded {
+		return nil
+	}
+	for _, e := range capability.Effects {
+		if !slices.Contains(c.Policy.Effects, e) {
+			predicted := "no effect"
+			if len(c.Policy.Effects) > 0 {
+				names := make([]string, len(c.Policy.Effects))
+				for i, p := range c.Policy.Effects {
+					names[i] = string(p)
+				}
+				predicted = "only " + strings.Join(names, ", ")
+			}
+			return c.Violation("%s has the effect %s, which the profile did not predict (it allows %s)", c.Capability, e, predicted)
+		}
+	}
+	return nil
+}
+
 // Violation makes the SecurityViolation error of a denied call; rule says
 // what was refused and why, e.g. "ccos.io.read-file of /etc/passwd is
 // outside the readable directories [/tmp/work]".
@@ -79,24 +106,29 @@ func (c *CallContext) Violation(format string, args ...any) *value.Error {
 // lets the call reach host (a URL's host name or IP literal, without port).
 //
 // Allow-list and deny-list entries are host names compared without regard
-// to case or a trailing dot, or IP literals; ports are not part of the
-// match. An entry "*.example.com" matches every subdomain of example.com
-// (api.example.com, a.b.example.com) but not example.com itself, so a list
-// that means both must name both.
-func (c *CallContext) CheckHost(host string) error {
-	return c.checkHost("to", host)
+// to case or a trailing dot, or IP literals, each optionally with a port
+// ("127.0.0.1:8080", "[::1]:80"). An entry without a port matches every
+// port of its host; one with a port, that port only (an empty port matches
+// only entries without one). An entry "*.example.com" matches every
+// subdomain of example.com (api.example.com, a.b.example.com) but not
+// example.com itself, so a list that means both must name both.
+func (c *CallContext) CheckHost(host, port string) error {
+	return c.checkHost("to", host, port)
 }
 
-// CheckRedirect is CheckHost for the host a response redirects to.
-func (c *CallContext) CheckRedirect(host string) error {
-	return c.checkHost("redirected to", host)
+// CheckRedirect is CheckHost for the address a response redirects to.
+func (c *CallContext) CheckRedirect(host, port string) error {
+	return c.checkHost("redirected to", host, port)
 }
 
 // checkHost is CheckHost with the verb that introduces the host in the
 // message ("to", "redirected to").
-func (c *CallContext) checkHost(verb, host string) error {
+func (c *CallContext) checkHost(verb, host, port string) error {
 	p := c.Policy.NetworkPolicy
 	host = normalizeHost(host)
+	if port != "" {
+		host = net.JoinHostPort(host, port)
+	}
 	switch p.Mode {
 	case NetworkFull:
 		return nil
@@ -116,10 +148,15 @@ func (c *CallContext) checkHost(verb, host string) error {
 	return c.Violation("%s %s %s is not allowed: unknown network policy mode %q", c.Capability, verb, host, p.Mode)
 }
 
-// matchHost returns the first entry of list matching host, or "".
-func matchHost(list []string, host string) string {
+// matchHost returns the first entry of list matching address (a host, or
+// host:port), or "".
+func matchHost(list []string, address string) string {
+	host, port := SplitEntry(address)
 	for _, entry := range list {
-		pattern := normalizeHost(entry)
+		pattern, entryPort := SplitEntry(entry)
+		if entryPort != "" && entryPort != port {
+			continue
+		}
 		if suffix, ok := strings.CutPrefix(pattern, "*."); ok {
 			if strings.HasSuffix(host, "."+suffix) {
 				return entry
@@ -129,6 +166,15 @@ func matchHost(list []string, host string) string {
 		}
 	}
 	return ""
+}
+
+// SplitEntry splits a network list entry or an address into its
+// normalised host and its port ("" when it has none).
+func SplitEntry(entry string) (host, port string) {
+	if h, p, err := net.SplitHostPort(entry); err == nil {
+		return normalizeHost(h), p
+	}
+	return normalizeHost(entry), ""
 }
 
 func normalizeHost(h string) string {

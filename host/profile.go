@@ -31,6 +31,12 @@ type StepProfile struct {
 	// Neither is part of the CCOS profile; they are kept beside it.
 	Effects    []Effect `json:"-"`
 	Unresolved bool     `json:"-"`
+	// Capabilities are the ids the step's calls may name (its reach).
+	Capabilities []string `json:"-"`
+	// Bounded makes Effects an upper bound: a call of a capability with
+	// any other effect is refused (CallContext.CheckBound). ProfileFor sets
+	// it.
+	Bounded bool `json:"-"`
 }
 
 // NetworkPolicy is what network access a step has.

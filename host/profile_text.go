@@ -11,7 +11,8 @@ import (
 )
 
 // WriteTable writes profiles as the table `rtfsc profile` prints: one row
-// per step, numbered by its index, with its isolation, network and file
+// per step, numbered by its index (the plan profile of the top level
+// last, unnumbered), with its isolation, network and file
 // system policies, determinism, limits, the security flags that are on and
 // the effects it reaches ("unresolved" when some call could not be
 // resolved). Step names are quoted, so that any name fits in its column.
@@ -26,7 +27,11 @@ func WriteTable(w io.Writer, profiles []*StepProfile) error {
 		if p.Deterministic {
 			deterministic = "yes"
 		}
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", i, strconv.Quote(p.StepName), p.IsolationLevel,
+		index, name := strconv.Itoa(i), strconv.Quote(p.StepName)
+		if p.StepName == "" && strings.HasPrefix(p.ProfileID, "plan") {
+			index, name = "-", "(top level)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", index, name, p.IsolationLevel,
 			NetworkText(p.NetworkPolicy), FSText(p.FSPolicy), deterministic,
 			limitsText(p.ResourceLimits), flagsText(p.SecurityFlags), EffectsText(p))
 	}

@@ -33,7 +33,8 @@ import (
 // uvarint; X* is a count followed by that many X; a bool is a byte 0 or 1.
 //
 //	module   = file:str globals:str* builtins:str* types:type* patterns:pattern*
-//	           steps:step* structs:struct* protos:proto* sections:(name:str blob:bytes)*
+//	           steps:step* top-level:reach structs:struct* protos:proto*
+//	           sections:(name:str blob:bytes)*
 //	str      = bytes = count followed by that many bytes
 //	proto    = name:str params:int variadic:bool regs:int code:u64* pos:(line:int col:int)*
 //	           consts:value* upvals:upval* handlers:handler* delegate-target:str delegate-id:str
@@ -47,7 +48,8 @@ import (
 //	pattern  = kind:byte flags:byte (1 cell, 2 rest cell, 4 has rest) reg:int rest-reg:int
 //	           lit:value keys:value* elems:pattern* [rest:pattern]
 //	step     = name:str kind:byte expose-context:byte (int8) context-keys:str* merge-policy:str
-//	           reach:(capabilities:str* unresolved:bool)
+//	           reach
+//	reach    = capabilities:str* unresolved:bool
 //	struct   = name:str type:int
 //
 // Sections are written sorted by name. Types, patterns and values nest at

@@ -170,8 +170,9 @@ func TestDecodeRejectsBadContainers(t *testing.T) {
 // decoder.
 func TestDecodeBodyRejectsBadStructure(t *testing.T) {
 	// prefix is a module with an empty file name and empty tables up to
-	// (not including) the protos count.
-	prefix := []byte{0, 0, 0, 0, 0, 0, 0}
+	// (not including) the protos count: the step table and the top
+	// level's reach included.
+	prefix := []byte{0, 0, 0, 0, 0, 0, 0, 0, 0}
 	uvarint := func(n uint64) []byte { return binary.AppendUvarint(nil, n) }
 	cat := func(parts ...[]byte) []byte { return bytes.Join(parts, nil) }
 	tests := []struct {

@@ -51,6 +51,7 @@ func decodeBody(body []byte) (*Module, error) {
 	m.Types = list(d, "type", minType, func() *value.Type { return d.typ(1) })
 	m.Patterns = list(d, "pattern", minPattern, func() *Pattern { return d.pattern(1) })
 	m.Steps = list(d, "step", minStep, d.step)
+	m.TopLevel = d.reach()
 	m.Structs = list(d, "struct", minStruct, func() Struct { return Struct{Name: d.str(), Type: d.int()} })
 	m.Protos = list(d, "proto", minProto, d.proto)
 	// A section costs its name and blob headers, and about as much again

@@ -63,6 +63,7 @@ func (d *disassembler) tables() {
 		return fmt.Sprintf("%s %s expose-context %d context-keys %q merge-policy %q %s",
 			strconv.Quote(s.Name), s.Kind, s.ExposeContext, s.ContextKeys, s.MergePolicy, reachText(s.Reach))
 	})
+	d.printf("top level %s\n", reachText(m.TopLevel))
 	d.table("structs", len(m.Structs), func(i int) string {
 		return fmt.Sprintf("%s type %d", nameText(m.Structs[i].Name), m.Structs[i].Type)
 	})

@@ -72,6 +72,7 @@ func encodeBody(m *Module) ([]byte, error) {
 			return nil, fmt.Errorf("step %d: %w", i, e.err)
 		}
 	}
+	e.reach(m.TopLevel)
 	e.count(len(m.Structs))
 	for i, s := range m.Structs {
 		e.str(s.Name)

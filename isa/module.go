@@ -11,6 +11,9 @@ type Module struct {
 	Types    []*value.Type
 	Patterns []*Pattern
 	Steps    []Step
+	// TopLevel is what the code outside every step reaches; the run
+	// derives the plan profile from it.
+	TopLevel Reach
 	Structs  []Struct
 	// Sections are opaque named blobs carried for later stages (WebAssembly
 	// modules); the VM ignores those it does not know.

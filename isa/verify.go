@@ -110,6 +110,9 @@ func (v *verifier) module() error {
 			return fmt.Errorf("step %d (%q): %w", i, s.Name, err)
 		}
 	}
+	if err := checkReach(m.TopLevel); err != nil {
+		return fmt.Errorf("top level: %w", err)
+	}
 	for i, s := range m.Structs {
 		if !inRange(s.Type, len(m.Types)) {
 			return fmt.Errorf("struct %d (%q): type %d out of range (%d types)", i, s.Name, s.Type, len(m.Types))

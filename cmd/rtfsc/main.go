@@ -172,10 +172,11 @@ func profileAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	profiles, err := p.Profiles(opts)
+	profiles, plan, err := p.Profiles(opts)
 	if err != nil {
 		return failure(err)
 	}
+	profiles = append(profiles, plan)
 	if c.Bool("json") {
 		return host.WriteJSON(c.App.Writer, profiles)
 	}

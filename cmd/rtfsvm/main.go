@@ -13,15 +13,18 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"strings"
+	"text/tabwriter"
 
 	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/internal/driver"
+	"github.com/rtfs-go/rtfs/sandbox"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/urfave/cli/v2"
 )
@@ -71,10 +74,20 @@ Examples:
 				&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
 				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
 				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file"},
-				&cli.BoolFlag{Name: "unconfined", Usage: "run capabilities of sandboxed steps (exec, unresolved calls) without an OS sandbox, which this build does not provide; without it they are refused"},
+				&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
+				&cli.BoolFlag{Name: "no-preflight", Usage: "do not refuse, before it starts, a plan that reaches capabilities its grants do not allow; refuse each call instead"},
+				&cli.BoolFlag{Name: "seccomp-strict", Usage: "kill a worker that makes a system call outside its allow-list, instead of failing the call with EPERM"},
 				&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
 			}, driver.PolicyFlags()...),
 			Action: execAction,
+		}, {
+			Name:  "doctor",
+			Usage: "report which sandboxing mechanisms this kernel offers",
+			Description: `Checks each mechanism the confined workers use (seccomp, Landlock, namespaces,
+cgroups) and starts one confined worker. A plan whose steps need a missing
+mechanism is refused with an error naming it, unless --unconfined.`,
+			Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print a JSON array"}},
+			Action: doctorAction,
 		}, {
 			Name:  "chain",
 			Usage: "inspect a causal chain written by exec --chain",
@@ -149,6 +162,8 @@ func execAction(c *cli.Context) error {
 	opts.Engine = rtfs.Engine(c.String("engine"))
 	opts.Limits.MaxDepth = c.Int("max-depth")
 	opts.Unconfined = c.Bool("unconfined")
+	opts.NoPreflight = c.Bool("no-preflight")
+	opts.SeccompStrict = c.Bool("seccomp-strict")
 	prog, err := in.Program()
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
@@ -196,4 +211,31 @@ func runtimeMessage(err error) string {
 		return rerr.Error()
 	}
 	return "error: " + err.Error()
+}
+
+func doctorAction(c *cli.Context) error {
+	ms := sandbox.Probe(context.Background())
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		return enc.Encode(ms)
+	}
+	tw := tabwriter.NewWriter(c.App.Writer, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "\tMECHANISM\tDETAIL")
+	missing := 0
+	for _, m := range ms {
+		mark := "✓"
+		if !m.OK {
+			mark = "✗"
+			if m.Needed {
+				missing++
+			}
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\n", mark, m.Name, m.Detail)
+	}
+	tw.Flush()
+	if missing > 0 {
+		fmt.Fprintf(c.App.Writer, "%d mechanism(s) a confined worker needs are missing: plans that touch the OS are refused unless --unconfined\n", missing)
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"net/url"
 	"slices"
@@ -64,7 +65,7 @@ func httpFetch(ctx context.Context, call *host.CallContext, args []value.Value) 
 	if err != nil {
 		return value.Nil, err
 	}
-	if err := call.CheckHost(u.Hostname()); err != nil {
+	if err := call.CheckHost(u.Hostname(), portOf(u)); err != nil {
 		return value.Nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, time.Duration(timeout)*time.Millisecond)
@@ -82,11 +83,11 @@ func httpFetch(ctx context.Context, call *host.CallContext, args []value.Value) 
 			req.Header.Add(name, e.Val.AsString())
 		}
 	}
-	client := &http.Client{CheckRedirect: func(next *http.Request, via []*http.Request) error {
+	client := &http.Client{Transport: transport(ctx), CheckRedirect: func(next *http.Request, via []*http.Request) error {
 		if len(via) >= maxRedirects {
 			return fmt.Errorf("stopped after %d redirects", maxRedirects)
 		}
-		return call.CheckRedirect(next.URL.Hostname())
+		return call.CheckRedirect(next.URL.Hostname(), portOf(next.URL))
 	}}
 	resp, err := client.Do(req)
 	if err != nil {
@@ -115,4 +116,66 @@ func httpFetch(ctx context.Context, call *host.CallContext, args []value.Value) 
 		{Key: value.Kw("headers"), Val: value.MapFromEntries(headers)},
 		{Key: value.Kw("body"), Val: value.String(string(body))},
 	}), nil
+}
+
+type resolvedKey struct{}
+
+// WithResolved returns ctx carrying the addresses the plan host resolved
+// host names to. A fetch under it resolves nothing itself: it connects to
+// an IP literal, or to the addresses given for a name, and fails for a
+// name it was not given, so that what a confined worker reaches is what
+// the host's policy checked. nil carries nothing (ordinary resolution).
+func WithResolved(ctx context.Context, resolved map[string][]string) context.Context {
+	if resolved == nil {
+		return ctx
+	}
+	return context.WithValue(ctx, resolvedKey{}, resolved)
+}
+
+// transport is the HTTP transport of a fetch under ctx: never through a
+// proxy named by the environment, and with the pre-resolved addresses of
+// WithResolved when ctx carries them.
+func transport(ctx context.Context) *http.Transport {
+	t := &http.Transport{Proxy: nil, ForceAttemptHTTP2: true, TLSHandshakeTimeout: 10 * time.Second}
+	resolved, ok := ctx.Value(resolvedKey{}).(map[string][]string)
+	if !ok {
+		return t
+	}
+	var dialer net.Dialer
+	t.DialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		host, port, err := net.SplitHostPort(addr)
+		if err != nil {
+			return nil, err
+		}
+		addrs := []string{host}
+		if net.ParseIP(host) == nil {
+			if addrs = resolved[normalizeName(host)]; len(addrs) == 0 {
+				return nil, fmt.Errorf("%s was not resolved by the plan host", host)
+			}
+		}
+		var last error
+		for _, ip := range addrs {
+			conn, err := dialer.DialContext(ctx, network, net.JoinHostPort(ip, port))
+			if err == nil {
+				return conn, nil
+			}
+			last = err
+		}
+		return nil, last
+	}
+	return t
+}
+
+// normalizeName is a host name as resolution maps are keyed.
+func normalizeName(h string) string { return strings.ToLower(strings.TrimSuffix(h, ".")) }
+
+// portOf is the port a URL connects to: its own, or its scheme's.
+func portOf(u *url.URL) string {
+	if p := u.Port(); p != "" {
+		return p
+	}
+	if u.Scheme == "https" {
+		return "443"
+	}
+	return "80"
 }

@@ -114,14 +114,17 @@ func TestHTTPFetchNetworkPolicy(t *testing.T) {
 		{"allow-list ignores case and trailing dot", networkProfile(host.NetworkAllowList, "LocalHost."), at("localhost"), ""},
 		{"allow-list IP", networkProfile(host.NetworkAllowList, "127.0.0.1"), at("127.0.0.1"), ""},
 		{"allow-list miss", networkProfile(host.NetworkAllowList, "api.example.com"), at("127.0.0.1"),
-			`Security violation in step "fetch": ccos.network.http-fetch to 127.0.0.1 is not in the network allow-list [api.example.com]`},
+			`Security violation in step "fetch": ccos.network.http-fetch to 127.0.0.1` + port + ` is not in the network allow-list [api.example.com]`},
 		{"allow-list suffix does not match the bare domain", networkProfile(host.NetworkAllowList, "*.localhost"), at("localhost"),
-			"ccos.network.http-fetch to localhost is not in the network allow-list [*.localhost]"},
+			"ccos.network.http-fetch to localhost" + port + " is not in the network allow-list [*.localhost]"},
+		{"allow-list port", networkProfile(host.NetworkAllowList, "127.0.0.1"+port), at("127.0.0.1"), ""},
+		{"allow-list other port", networkProfile(host.NetworkAllowList, "127.0.0.1:1"), at("127.0.0.1"),
+			"ccos.network.http-fetch to 127.0.0.1" + port + " is not in the network allow-list [127.0.0.1:1]"},
 		{"deny-list miss", networkProfile(host.NetworkDenyList, "evil.example"), at("127.0.0.1"), ""},
 		{"deny-list hit", networkProfile(host.NetworkDenyList, "evil.example", "127.0.0.1"), at("127.0.0.1"),
-			"ccos.network.http-fetch to 127.0.0.1 is denied by 127.0.0.1 in the network deny-list"},
+			"ccos.network.http-fetch to 127.0.0.1" + port + " is denied by 127.0.0.1 in the network deny-list"},
 		{"denied", networkProfile(host.NetworkDenied), at("127.0.0.1"),
-			"ccos.network.http-fetch to 127.0.0.1 is not allowed: network access is denied"},
+			"ccos.network.http-fetch to 127.0.0.1" + port + " is not allowed: network access is denied"},
 		{"zero profile", host.StepProfile{}, at("127.0.0.1"), "network access is denied"},
 		{"unknown mode", networkProfile("some"), at("127.0.0.1"), `unknown network policy mode "some"`},
 		{"full", networkProfile(host.NetworkFull), at("localhost"), ""},
@@ -151,7 +154,7 @@ func TestHTTPFetchRedirectIsChecked(t *testing.T) {
 	th := newTestHost(t, networkProfile(host.NetworkAllowList, "localhost"))
 	outside := "http://127.0.0.1" + port + "/echo"
 	_, err := th.call("ccos.network.http-fetch", opts("url", "http://localhost"+port+"/redirect?to="+url.QueryEscape(outside)))
-	wantKind(t, err, value.SecurityViolation, "ccos.network.http-fetch redirected to 127.0.0.1 is not in the network allow-list [localhost]")
+	wantKind(t, err, value.SecurityViolation, "ccos.network.http-fetch redirected to 127.0.0.1"+port+" is not in the network allow-list [localhost]")
 	inside := "http://localhost" + port + "/echo"
 	resp := th.mustCall(t, "ccos.network.http-fetch", opts("url", "http://localhost"+port+"/redirect?to="+url.QueryEscape(inside)))
 	if get(t, resp, "status").AsInt() != 201 {
@@ -173,14 +176,14 @@ func TestHostMatching(t *testing.T) {
 		"evilcorp.example":  false,
 		"::1":               true,
 	} {
-		if got := allow.CheckHost(host) == nil; got != want {
+		if got := allow.CheckHost(host, "") == nil; got != want {
 			t.Errorf("allow-list: CheckHost(%s) allowed = %v, want %v", host, got, want)
 		}
 	}
 	deny := &host.CallContext{Capability: "c", Policy: &host.StepProfile{NetworkPolicy: host.NetworkPolicy{Mode: host.NetworkDenyList,
 		Hosts: []string{"*.evil.example"}}}}
 	for host, want := range map[string]bool{"evil.example": true, "www.evil.example": false, "good.example": true} {
-		if got := deny.CheckHost(host) == nil; got != want {
+		if got := deny.CheckHost(host, "") == nil; got != want {
 			t.Errorf("deny-list: CheckHost(%s) allowed = %v, want %v", host, got, want)
 		}
 	}

@@ -42,8 +42,8 @@ import (
 // "max_args" (default -1: no upper bound), "timeout_ms" (default 30000).
 // Unknown fields are errors, so a misspelt field is never silently ignored.
 //
-// A call runs the command, without a shell, with the host's environment
-// and working directory. Its arguments arrive on standard input as one JSON
+// A call runs the command, without a shell, with an empty environment (no
+// variable of the host leaks into it) in the host's working directory. Its arguments arrive on standard input as one JSON
 // array, encoded like serialize-json (keywords become strings, maps
 // objects). The program writes its result on standard output as one JSON
 // document, decoded like parse-json (object keys become strings); empty
@@ -169,8 +169,9 @@ func (e manifestEntry) capability(dir string) (host.Capability, error) {
 		Description: e.Description,
 		Effects:     effects,
 		Signature:   sig,
+		Program:     program,
 		Run: func(ctx context.Context, call *host.CallContext, args []value.Value) (value.Value, error) {
-			return runExternal(ctx, call.Capability, process{argv: argv, timeout: timeout, maxOutput: DefaultMaxBytes}, args)
+			return runExternal(ctx, call.Capability, process{argv: argv, env: []string{}, timeout: timeout, maxOutput: DefaultMaxBytes}, args)
 		},
 	}, nil
 }

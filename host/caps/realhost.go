@@ -30,10 +30,25 @@ type Config struct {
 	Chain *chain.Writer
 	// Log receives ccos.io.log lines; nil means standard error.
 	Log io.Writer
-	// Unconfined lets capabilities run in steps whose profile asks for a
-	// syscall filter. No OS sandbox confines them yet, so without this
-	// explicit opt-out such calls are refused rather than run unconfined.
+	// Confinement runs the capabilities that touch the OS (package
+	// sandbox); nil confines nothing, and such calls are refused unless
+	// Unconfined.
+	Confinement Confinement
+	// Unconfined runs the capabilities that touch the OS in this process,
+	// without a sandbox: the explicit opt-out, recorded in the chain.
 	Unconfined bool
+}
+
+// Confinement runs capability calls outside the engine's process, each
+// under the profile in force, and kills what a scope started when it ends.
+type Confinement interface {
+	// Call runs c with args for the step whose budget scope is scope (its
+	// action id; "" outside steps), under call.Policy.
+	Call(ctx context.Context, scope string, call *host.CallContext, c *host.Capability, args []value.Value) (value.Value, *chain.Placement, error)
+	// End kills the worker of scope and everything it started.
+	End(scope string)
+	// Close ends every scope.
+	Close()
 }
 
 // PlanHost is the host that runs plans for real. For every call it looks
@@ -51,12 +66,13 @@ type Config struct {
 // If the chain cannot be written, every later call fails: a capability
 // runs only when its effect can be recorded. Err reports the chain failure.
 type PlanHost struct {
-	registry *host.Registry
-	policy   host.StepProfile
-	chain    *chain.Writer
-	log      *lockedWriter
-	runID    string
-	actions  atomic.Int64
+	registry    *host.Registry
+	policy      host.StepProfile
+	chain       *chain.Writer
+	log         *lockedWriter
+	runID       string
+	actions     atomic.Int64
+	confinement Confinement
 	// unconfined: see Config.Unconfined.
 	unconfined bool
 
@@ -89,14 +105,15 @@ func NewPlanHost(cfg Config) (*PlanHost, error) {
 	var id [4]byte
 	rand.Read(id[:]) // never fails (crypto/rand since Go 1.24)
 	return &PlanHost{
-		registry:   reg,
-		policy:     cfg.Policy,
-		unconfined: cfg.Unconfined,
-		chain:      cfg.Chain,
-		log:        &lockedWriter{w: log},
-		runID:      hex.EncodeToString(id[:]),
-		steps:      map[string]stepEntry{},
-		ioOps:      map[string]int64{},
+		registry:    reg,
+		policy:      cfg.Policy,
+		unconfined:  cfg.Unconfined,
+		confinement: cfg.Confinement,
+		chain:       cfg.Chain,
+		log:         &lockedWriter{w: log},
+		runID:       hex.EncodeToString(id[:]),
+		steps:       map[string]stepEntry{},
+		ioOps:       map[string]int64{},
 	}, nil
 }
 
@@ -144,18 +161,31 @@ func (h *PlanHost) StartPlan(_ context.Context, name string) string {
 	h.plan = id
 	h.mu.Unlock()
 	h.record(chain.Record{Type: chain.PlanStarted, ActionID: id, Plan: name})
+	if h.unconfined {
+		h.record(chain.Record{Type: chain.Unconfined, ActionID: h.newActionID(), ParentActionID: id,
+			Error: "--unconfined: capabilities that touch the OS run in the plan host's process, without a sandbox"})
+	}
 	return id
 }
 
 // CompletePlan records PlanCompleted with the plan's result.
 func (h *PlanHost) CompletePlan(_ context.Context, result value.Value) {
+	h.closeConfinement()
 	h.record(chain.Record{Type: chain.PlanCompleted, ActionID: h.planID(), Result: printed(result)})
 }
 
 // AbortPlan records PlanAborted with the error that stopped the plan.
 func (h *PlanHost) AbortPlan(_ context.Context, err error) {
+	h.closeConfinement()
 	kind, msg := describe(err)
 	h.record(chain.Record{Type: chain.PlanAborted, ActionID: h.planID(), Error: msg, ErrorKind: kind})
+}
+
+// closeConfinement kills every worker the plan started.
+func (h *PlanHost) closeConfinement() {
+	if h.confinement != nil {
+		h.confinement.Close()
+	}
 }
 
 func (h *PlanHost) planID() string {
@@ -219,6 +249,9 @@ func (h *PlanHost) endStep(ctx context.Context, actionID string) stepEntry {
 	delete(h.steps, actionID)
 	delete(h.ioOps, actionID)
 	h.mu.Unlock()
+	if h.confinement != nil {
+		h.confinement.End(actionID)
+	}
 	if !ok {
 		step.parent = h.parentOf(ctx)
 	}
@@ -253,7 +286,10 @@ func (h *PlanHost) ExecuteCapability(ctx context.Context, id string, args []valu
 	for i, a := range args {
 		rec.Arguments[i] = printed(a)
 	}
-	v, err := h.execute(ctx, id, args, rec.Step)
+	v, placement, err := h.execute(ctx, id, args, rec.Step)
+	if placement != nil {
+		rec.Provider, rec.Worker = placement.provider, placement.worker
+	}
 	rec.DurationNS = time.Since(start).Nanoseconds()
 	var verr *value.Error
 	if err != nil && !errors.As(err, &verr) {
@@ -274,27 +310,48 @@ func (h *PlanHost) ExecuteCapability(ctx context.Context, id string, args []valu
 	return v, nil
 }
 
-// execute is ExecuteCapability without the recording.
-func (h *PlanHost) execute(ctx context.Context, id string, args []value.Value, stepName string) (value.Value, error) {
+// placement says where a call ran, for its record.
+type placement struct {
+	provider string
+	worker   *chain.Placement
+}
+
+// execute is ExecuteCapability without the recording: the capability is
+// looked up, its arguments checked, and the profile in force (the step's
+// from ctx, else the run-level policy) binds it (§7, A41); then it runs in
+// this process when it touches nothing outside it, and in the confinement
+// otherwise.
+func (h *PlanHost) execute(ctx context.Context, id string, args []value.Value, stepName string) (value.Value, *placement, error) {
 	c, ok := h.registry.Lookup(id)
 	if !ok {
-		return value.Nil, value.Errorf(value.UnknownCapability, "Unknown capability: %s", id)
+		return value.Nil, nil, value.Errorf(value.UnknownCapability, "Unknown capability: %s", id)
 	}
 	if err := c.Signature.Check(id, args); err != nil {
-		return value.Nil, err
+		return value.Nil, nil, err
 	}
 	profile, budget := host.ProfileFromContext(ctx), host.BudgetFromContext(ctx)
 	if profile == nil {
 		profile, budget = &h.policy, ""
 	}
 	call := &host.CallContext{Capability: id, Step: stepName, Policy: profile, Log: h.log}
-	if profile.SecurityFlags.EnableSyscallFilter && !h.unconfined {
-		return value.Nil, call.Violation("%s needs an OS sandbox (its step's profile asks for a syscall filter), which this host does not provide; run with --unconfined to accept running it without one", id)
+	if err := call.CheckBound(c); err != nil {
+		return value.Nil, nil, err
 	}
 	if err := h.countIO(call, c, budget); err != nil {
-		return value.Nil, err
+		return value.Nil, nil, err
 	}
-	return c.Run(ctx, call, args)
+	switch {
+	case !c.TouchesOS():
+		v, err := c.Run(ctx, call, args)
+		return v, &placement{provider: "inprocess"}, err
+	case h.unconfined:
+		v, err := c.Run(ctx, call, args)
+		return v, &placement{provider: "unconfined"}, err
+	case h.confinement == nil:
+		return value.Nil, nil, call.Violation("%s touches the operating system and this host has no sandbox to confine it; run with --unconfined to accept running it without one", id)
+	}
+	v, where, err := h.confinement.Call(ctx, budget, call, c, args)
+	return v, &placement{provider: "worker", worker: where}, err
 }
 
 // countIO charges one I/O operation to budget (a step's action id, or ""

@@ -70,12 +70,13 @@ const (
 	StepProfileDerived Type = "StepProfileDerived" // Step, Profile
 	CapabilityCall     Type = "CapabilityCall"     // Capability, Arguments, Result or Error and ErrorKind, DurationNS
 	SecurityViolation  Type = "SecurityViolation"  // Capability, Arguments, Error
+	Unconfined         Type = "Unconfined"         // Error: what the run gave up (--unconfined)
 )
 
 var knownTypes = map[Type]bool{
 	PlanStarted: true, PlanCompleted: true, PlanAborted: true,
 	PlanStepStarted: true, PlanStepCompleted: true, PlanStepFailed: true,
-	StepProfileDerived: true, CapabilityCall: true, SecurityViolation: true,
+	StepProfileDerived: true, CapabilityCall: true, SecurityViolation: true, Unconfined: true,
 }
 
 // ends reports whether a chain may end with a record of type t.
@@ -101,9 +102,23 @@ type Record struct {
 	DurationNS int64    `json:"duration_ns,omitempty"`
 	// Profile is the step profile as JSON (the host's StepProfile encoding).
 	Profile json.RawMessage `json:"profile,omitempty"`
+	// Provider says where a capability call ran: "inprocess", "worker" or
+	// "unconfined"; Worker, for a worker, which one and how confined.
+	Provider string     `json:"provider,omitempty"`
+	Worker   *Placement `json:"worker,omitempty"`
 
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash,omitempty"`
+}
+
+// Placement is the worker a capability call ran in.
+type Placement struct {
+	Pid    int    `json:"pid"`
+	Cgroup string `json:"cgroup"`
+	// Digest identifies the confinement (Landlock, seccomp, namespaces);
+	// Rules spell it out.
+	Digest string `json:"digest"`
+	Rules  string `json:"rules"`
 }
 
 // Genesis is the prev_hash of the first record.

@@ -1,0 +1,198 @@
+package worker
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// Cgroups are the control groups of one worker: a cgroup v2 directory
+// (kill, and the id the audit filters on) and, where the v1 hierarchies
+// are mounted and writable, memory and pids cgroups holding its limits.
+type Cgroups struct {
+	V2     string // the directory
+	Memory string // "" when no v1 memory cgroup could be made
+	Pids   string // "" when no v1 pids cgroup could be made
+	// Notes says which limits could not be applied, and why.
+	Notes []string
+}
+
+// Hierarchies says where this machine mounts its cgroups and where this
+// process sits in each.
+type Hierarchies struct {
+	V2             string // cgroup2 mount point + this process's path; "" when not mounted
+	Memory, Pids   string // v1 mount point + this process's path; "" when not mounted
+	V2Controllers  string
+	MemoryWritable bool
+	PidsWritable   bool
+}
+
+// FindHierarchies reads /proc/self/mountinfo and /proc/self/cgroup.
+func FindHierarchies() (Hierarchies, error) {
+	var h Hierarchies
+	mounts, err := os.Open("/proc/self/mountinfo")
+	if err != nil {
+		return h, err
+	}
+	defer mounts.Close()
+	mountOf := map[string]string{} // "2" for cgroup2, else the v1 controller
+	sc := bufio.NewScanner(mounts)
+	for sc.Scan() {
+		// id parent major:minor root mountpoint options - fstype source superoptions
+		pre, post, ok := strings.Cut(sc.Text(), " - ")
+		if !ok {
+			continue
+		}
+		fields, tail := strings.Fields(pre), strings.Fields(post)
+		if len(fields) < 5 || len(tail) < 3 {
+			continue
+		}
+		switch tail[0] {
+		case "cgroup2":
+			mountOf["2"] = fields[4]
+		case "cgroup":
+			for _, opt := range strings.Split(tail[2], ",") {
+				if opt == "memory" || opt == "pids" {
+					mountOf[opt] = fields[4]
+				}
+			}
+		}
+	}
+	own, err := os.ReadFile("/proc/self/cgroup")
+	if err != nil {
+		return h, err
+	}
+	for _, line := range strings.Split(strings.TrimSpace(string(own)), "\n") {
+		parts := strings.SplitN(line, ":", 3)
+		if len(parts) != 3 {
+			continue
+		}
+		switch {
+		case parts[0] == "0" && mountOf["2"] != "":
+			h.V2 = filepath.Join(mountOf["2"], parts[2])
+		case parts[1] == "memory" && mountOf["memory"] != "":
+			h.Memory = filepath.Join(mountOf["memory"], parts[2])
+		case parts[1] == "pids" && mountOf["pids"] != "":
+			h.Pids = filepath.Join(mountOf["pids"], parts[2])
+		}
+	}
+	if h.V2 != "" {
+		controllers, _ := os.ReadFile(filepath.Join(h.V2, "cgroup.controllers"))
+		h.V2Controllers = strings.TrimSpace(string(controllers))
+	}
+	h.MemoryWritable = writableDir(h.Memory)
+	h.PidsWritable = writableDir(h.Pids)
+	return h, nil
+}
+
+func writableDir(dir string) bool {
+	if dir == "" {
+		return false
+	}
+	probe := filepath.Join(dir, fmt.Sprintf("rtfs-probe-%d", os.Getpid()))
+	if err := os.Mkdir(probe, 0o755); err != nil {
+		return false
+	}
+	os.Remove(probe)
+	return true
+}
+
+var cgroupSeq atomic.Int64
+
+// newCgroups makes the cgroups of one worker; memory is its limit in
+// bytes (0: none), pids its task limit.
+func newCgroups(h Hierarchies, memory int64, pids int) (*Cgroups, error) {
+	if h.V2 == "" {
+		return nil, errors.New("cgroup v2 is not mounted: a worker needs a cgroup of its own to be killed with everything it started")
+	}
+	name := fmt.Sprintf("rtfs-worker-%d-%d", os.Getpid(), cgroupSeq.Add(1))
+	c := &Cgroups{V2: filepath.Join(h.V2, name)}
+	if err := os.Mkdir(c.V2, 0o755); err != nil {
+		return nil, fmt.Errorf("creating cgroup %s: %w", c.V2, err)
+	}
+	if memory > 0 {
+		c.Memory = c.v1(h.Memory, name, "memory.limit_in_bytes", strconv.FormatInt(memory, 10))
+	}
+	if pids > 0 {
+		c.Pids = c.v1(h.Pids, name, "pids.max", strconv.Itoa(pids))
+	}
+	return c, nil
+}
+
+// v1 makes a v1 cgroup below parent with one limit, and returns its
+// directory, or "" with a note when the hierarchy does not allow it.
+func (c *Cgroups) v1(parent, name, file, limit string) string {
+	if parent == "" {
+		c.Notes = append(c.Notes, file+": no v1 hierarchy mounted")
+		return ""
+	}
+	dir := filepath.Join(parent, name)
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		c.Notes = append(c.Notes, fmt.Sprintf("%s: %v", file, err))
+		return ""
+	}
+	if err := os.WriteFile(filepath.Join(dir, file), []byte(limit), 0); err != nil {
+		os.Remove(dir)
+		c.Notes = append(c.Notes, fmt.Sprintf("%s: %v", file, err))
+		return ""
+	}
+	return dir
+}
+
+// join moves pid into the v1 cgroups (the v2 one it was started in).
+func (c *Cgroups) join(pid int) error {
+	for _, dir := range []string{c.Memory, c.Pids} {
+		if dir == "" {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0); err != nil {
+			return fmt.Errorf("joining %s: %w", dir, err)
+		}
+	}
+	return nil
+}
+
+// OOMKilled reports whether the memory cgroup's OOM killer fired.
+func (c *Cgroups) OOMKilled() bool {
+	if c.Memory == "" {
+		return false
+	}
+	data, err := os.ReadFile(filepath.Join(c.Memory, "memory.oom_control"))
+	if err != nil {
+		return false
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if n, ok := strings.CutPrefix(line, "oom_kill "); ok && strings.TrimSpace(n) != "0" {
+			return true
+		}
+	}
+	return false
+}
+
+// kill kills every process of the cgroup and removes the cgroups once
+// they are empty.
+func (c *Cgroups) kill() error {
+	err := os.WriteFile(filepath.Join(c.V2, "cgroup.kill"), []byte("1"), 0)
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		procs, rerr := os.ReadFile(filepath.Join(c.V2, "cgroup.procs"))
+		if rerr != nil || len(strings.TrimSpace(string(procs))) == 0 || time.Now().After(deadline) {
+			break
+		}
+		time.Sleep(time.Millisecond)
+	}
+	for _, dir := range []string{c.Memory, c.Pids, c.V2} {
+		if dir != "" {
+			if rerr := os.Remove(dir); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
+				err = rerr
+			}
+		}
+	}
+	return err
+}

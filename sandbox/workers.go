@@ -1,0 +1,138 @@
+package sandbox
+
+import (
+	"context"
+	"net"
+	"net/url"
+	"sync"
+
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/host/chain"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/sandbox/worker"
+	"github.com/rtfs-go/rtfs/value"
+)
+
+// Workers runs capability calls in confined workers, one per scope (a
+// step's execution, or the plan outside steps): it implements
+// caps.Confinement.
+type Workers struct {
+	registry *host.Registry
+	opts     Options
+
+	mu     sync.Mutex
+	scopes map[string]*scope
+	closed bool
+}
+
+// scope is the worker of one step execution, started at its first call.
+type scope struct {
+	once    sync.Once
+	worker  *worker.Worker
+	err     error
+	conf    Confinement
+	profile *host.StepProfile
+}
+
+// NewWorkers makes the confinement of a run whose capabilities reg
+// declares.
+func NewWorkers(reg *host.Registry, opts Options) *Workers {
+	return &Workers{registry: reg, opts: opts, scopes: map[string]*scope{}}
+}
+
+// Call implements caps.Confinement.
+func (ws *Workers) Call(ctx context.Context, scopeID string, call *host.CallContext, c *host.Capability, args []value.Value) (value.Value, *chain.Placement, error) {
+	s, err := ws.scope(scopeID, call.Policy)
+	if err != nil {
+		return value.Nil, nil, err
+	}
+	s.once.Do(func() {
+		s.conf = For(s.profile, ws.registry, ws.opts)
+		s.worker, s.err = worker.Start(ctx, s.conf.Setup, s.conf.Options)
+	})
+	if s.err != nil {
+		return value.Nil, nil, call.Violation("%s must run in a confined worker, which could not start: %v; run with --unconfined to accept running it without a sandbox", c.ID, s.err)
+	}
+	digest, rules := s.conf.Rules()
+	where := &chain.Placement{Pid: s.worker.Pid, Cgroup: s.worker.Cgroups.V2, Digest: digest, Rules: rules}
+	resolved, err := resolve(ctx, c.ID, args)
+	if err != nil {
+		return value.Nil, where, value.Errorf(value.Generic, "%s: %v", c.ID, err)
+	}
+	v, err := s.worker.Call(ctx, c.ID, args, resolved)
+	if err != nil && ctx.Err() != nil {
+		return value.Nil, where, rt.TimeoutError(ctx.Err())
+	}
+	return v, where, err
+}
+
+// scope returns the scope of id, made for profile at the first call. A
+// scope keeps the profile it was made for: workers are never shared
+// between profiles.
+func (ws *Workers) scope(id string, profile *host.StepProfile) (*scope, error) {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.closed {
+		return nil, value.Errorf(value.Generic, "the plan has ended: no more capability calls")
+	}
+	s := ws.scopes[id]
+	if s == nil || s.profile != profile {
+		if s != nil {
+			go s.kill()
+		}
+		s = &scope{profile: profile}
+		ws.scopes[id] = s
+	}
+	return s, nil
+}
+
+func (s *scope) kill() {
+	s.once.Do(func() {}) // a scope never started stays unstarted
+	if s.worker != nil {
+		s.worker.Kill()
+	}
+}
+
+// End implements caps.Confinement.
+func (ws *Workers) End(id string) {
+	ws.mu.Lock()
+	s := ws.scopes[id]
+	delete(ws.scopes, id)
+	ws.mu.Unlock()
+	if s != nil {
+		s.kill()
+	}
+}
+
+// Close implements caps.Confinement.
+func (ws *Workers) Close() {
+	ws.mu.Lock()
+	scopes := ws.scopes
+	ws.scopes, ws.closed = map[string]*scope{}, true
+	ws.mu.Unlock()
+	for _, s := range scopes {
+		s.kill()
+	}
+}
+
+// resolve resolves, here in the plan host, the host name an HTTP fetch
+// names, so that the worker connects only to the addresses the policy's
+// name check let through (the worker itself resolves nothing).
+func resolve(ctx context.Context, id string, args []value.Value) (map[string][]string, error) {
+	if id != "ccos.network.http-fetch" || len(args) != 1 || args[0].Kind() != value.KMap {
+		return nil, nil
+	}
+	raw, ok := host.OptionsMap{M: args[0].AsMap()}.Get("url")
+	if !ok || raw.Kind() != value.KString {
+		return nil, nil
+	}
+	u, err := url.Parse(raw.AsString())
+	if err != nil || u.Hostname() == "" || net.ParseIP(u.Hostname()) != nil {
+		return map[string][]string{}, nil
+	}
+	addrs, err := net.DefaultResolver.LookupHost(ctx, u.Hostname())
+	if err != nil {
+		return nil, err
+	}
+	return map[string][]string{u.Hostname(): addrs}, nil
+}
