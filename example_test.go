@@ -85,22 +85,25 @@ func ExampleCapability() {
 	// Output: 42 <nil>
 }
 
-// A capability the runtime context does not allow is a SecurityViolation:
-// catchable in the plan, and an *rtfs.Error with its kind in Go.
+// A plan that reaches a capability its run does not allow is refused
+// before it starts, with what it lacks; with NoPreflight each call is
+// refused instead, a SecurityViolation the plan can catch. In Go both are
+// an *rtfs.Error with its kind.
 func ExampleError_securityViolation() {
 	prog, _ := rtfs.Compile("peek.rtfs", []byte(`
 (def caught (try (call :ccos.io.read-file {:path "/etc/passwd"})
                  (catch SecurityViolation e :refused)))
-(step "again" (call :ccos.io.read-file {:path "/etc/passwd"}))`))
+caught`))
 	_, err := prog.Run(context.Background(), rtfs.Options{})
 	var rerr *rtfs.Error
 	if errors.As(err, &rerr) {
-		fmt.Println(rerr.Kind)
-		fmt.Println(strings.Contains(rerr.Message, "runtime context is pure"))
+		fmt.Println(rerr.Kind, strings.Contains(rerr.Message, "it would need: --context controlled --allow ccos.io.read-file --fs-read DIR"))
 	}
+	v, err := prog.Run(context.Background(), rtfs.Options{NoPreflight: true})
+	fmt.Println(v, err)
 	// Output:
-	// SecurityViolation
-	// true
+	// SecurityViolation true
+	// :refused <nil>
 }
 
 // Every run can write a causal chain: one hash-linked JSON record per
@@ -126,9 +129,10 @@ func ExampleOptions_chain() {
 		fmt.Println(strings.Join(strings.Fields(fmt.Sprint(r.Type, " ", r.Step, " ", r.Capability, " ", r.Result)), " "))
 	}
 	// Output:
-	// 6 PlanCompleted <nil>
+	// 7 PlanCompleted <nil>
 	// PlanStarted
 	// StepProfileDerived answer
+	// StepProfileDerived
 	// PlanStepStarted answer
 	// CapabilityCall answer ccos.echo 42
 	// PlanStepCompleted answer 42

@@ -217,7 +217,9 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 	var result Value
 	runErr := error(nil)
 	if !opts.NoPreflight {
-		runErr = preflight(reg, rc, append(profiles, plan), opts)
+		if runErr = preflight(reg, rc, append(profiles, plan), opts); runErr != nil {
+			h.RecordViolation(ctx, "", runErr)
+		}
 	}
 	if runErr == nil {
 		result, runErr = engine(ctx, engineOptions{host: h, context: rc, limits: opts.Limits, stdout: opts.stdout(), profiles: profiles})

@@ -49,19 +49,19 @@ func (f gatherFixture) grants() []string {
 	return []string{
 		"--context", "controlled",
 		"--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute",
-		"--fs-read", f.dir, "--net-allow", "127.0.0.1", "--unconfined",
+		"--fs-read", f.dir, "--net-allow", "127.0.0.1",
 	}
 }
 
 func TestGatherReportPlan(t *testing.T) {
 	f := newGatherFixture(t)
-	want := `{:announcement "gathered 5 words" :doc "the fetched document" :input-words 5}` + "\n"
+	want := `{:announcement "gathered 5 words" :confinement "NoNewPrivs:1 Seccomp:2" :doc "the fetched document" :input-words 5}` + "\n"
 	for _, engine := range []string{"vm", "interp"} {
 		t.Run(engine, func(t *testing.T) {
 			chainFile := filepath.Join(t.TempDir(), "run.jsonl")
 			args := append([]string{"exec", "--engine", engine, "--chain", chainFile}, f.grants()...)
 			got := runCLI(t, "", append(append(args, f.params()...), gatherReport)...)
-			if got.code != 0 || got.stdout != want || !strings.Contains(got.stderr, "warning: --unconfined") {
+			if got.code != 0 || got.stdout != want || got.stderr != "" {
 				t.Fatalf("with the grants: exit %d, stdout %q, stderr %q", got.code, got.stdout, got.stderr)
 			}
 			verify := runCLI(t, "", "chain", "verify", chainFile)
@@ -127,11 +127,13 @@ func TestGatherReportRefusedWithoutGrants(t *testing.T) {
 		args []string
 		rule string
 	}{
-		{"pure context", nil, "runtime context is pure"},
-		{"capability not allowed", []string{"--context", "controlled", "--allow", "ccos.io.read-file", "--fs-read", f.dir}, "ccos.network.http-fetch"},
-		{"directory not granted", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--net-allow", "127.0.0.1"}, "read-input"},
-		{"host not granted", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--fs-read", f.dir}, "fetch-doc"},
-		{"no OS sandbox for the sandboxed step", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--fs-read", f.dir, "--net-allow", "127.0.0.1"}, "needs an OS sandbox"},
+		{"pure context", nil, "it would need: --context controlled --allow ccos.io.read-file"},
+		{"pure context at the call", []string{"--no-preflight"}, "runtime context is pure"},
+		{"capability not allowed", []string{"--context", "controlled", "--allow", "ccos.io.read-file", "--fs-read", f.dir}, "--allow ccos.network.http-fetch"},
+		{"directory not granted", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--net-allow", "127.0.0.1"}, "--fs-read DIR"},
+		{"directory not granted at the call", []string{"--no-preflight", "--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--net-allow", "127.0.0.1"},
+			`in step "read-input": ccos.io.read-file of`},
+		{"host not granted", []string{"--context", "controlled", "--allow", "ccos.io.read-file,ccos.network.http-fetch,ccos.system.execute", "--fs-read", f.dir}, "--net-allow HOST"},
 	}
 	for _, tc := range tests {
 		for _, engine := range []string{"vm", "interp"} {

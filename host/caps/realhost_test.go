@@ -74,6 +74,7 @@ func TestPlanRunChain(t *testing.T) {
 	}
 	want := []row{
 		{typ: chain.PlanStarted, action: plan},
+		{typ: chain.Unconfined, parent: plan, errorHas: "without a sandbox"},
 		{typ: chain.PlanStepStarted, action: outer, parent: plan, step: "outer"},
 		{typ: chain.StepProfileDerived, parent: outer, step: "inner"},
 		{typ: chain.CapabilityCall, parent: outer, step: "outer", capability: "ccos.echo", result: "7", argument: "7"},
@@ -105,12 +106,12 @@ func TestPlanRunChain(t *testing.T) {
 			seen[r.ActionID] = true
 		}
 	}
-	if recs[3].DurationNS <= 0 {
-		t.Errorf("capability call duration %d", recs[3].DurationNS)
+	if recs[4].DurationNS <= 0 {
+		t.Errorf("capability call duration %d", recs[4].DurationNS)
 	}
 	var profile host.StepProfile
-	if err := json.Unmarshal(recs[2].Profile, &profile); err != nil || profile.StepName != "inner" {
-		t.Errorf("recorded profile %s: %v", recs[2].Profile, err)
+	if err := json.Unmarshal(recs[3].Profile, &profile); err != nil || profile.StepName != "inner" {
+		t.Errorf("recorded profile %s: %v", recs[3].Profile, err)
 	}
 }
 

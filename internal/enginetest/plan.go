@@ -34,16 +34,17 @@ type grant struct {
 	netAllow   []string
 	fsRead     []string
 	allowed    []string // the capability ids of a controlled context
-	unconfined bool     // --unconfined: run sandboxed steps without an OS sandbox
+	preflight  bool     // refuse up front (the default of a run); false: at the call
 }
 
 // Plan runs a real plan end to end through the rtfs API: a file in a
 // temporary directory, an HTTP server on 127.0.0.1 and /bin/echo, with the
 // built-in capabilities, step profiles derived from what the steps reach
-// and a causal chain. With the right grant it succeeds; without network access,
-// file access or the capabilities in the runtime context it fails with a
-// SecurityViolation; every chain it writes verifies, and tampering with
-// one is detected.
+// and a causal chain, the calls that touch the OS in confined workers.
+// With the right grant it succeeds; without network access, file access or
+// the capabilities in the runtime context it is refused, by the pre-flight
+// or at the call, with a SecurityViolation; every chain it writes
+// verifies, and tampering with one is detected.
 func Plan(t *testing.T, engine rtfs.Engine) {
 	dir, err := filepath.EvalSymlinks(t.TempDir())
 	if err != nil {
@@ -57,7 +58,7 @@ func Plan(t *testing.T, engine rtfs.Engine) {
 	}))
 	defer server.Close()
 	src := strings.NewReplacer("DIR", dir, "URL", server.URL+"/data").Replace(planSource)
-	granted := grant{netAllow: []string{"127.0.0.1"}, fsRead: []string{dir}, allowed: planCapabilities, unconfined: true}
+	granted := grant{netAllow: []string{"127.0.0.1"}, fsRead: []string{dir}, allowed: planCapabilities, preflight: true}
 
 	t.Run("granted", func(t *testing.T) {
 		v, log, err := runPlan(t, engine, src, granted)
@@ -84,20 +85,30 @@ func Plan(t *testing.T, engine rtfs.Engine) {
 		name, step, message string
 		grant               grant
 	}{
-		{"without network access", "fetch", "ccos.network.http-fetch to 127.0.0.1 is not allowed: network access is denied",
-			grant{fsRead: granted.fsRead, allowed: planCapabilities, unconfined: true}},
+		{"without network access", "fetch", "ccos.network.http-fetch to " + strings.TrimPrefix(server.URL, "http://") + " is not allowed: network access is denied",
+			grant{fsRead: granted.fsRead, allowed: planCapabilities}},
 		{"without file access", "read", "ccos.io.read-file of " + dir + "/input.txt is not allowed: file system access is denied",
-			grant{netAllow: granted.netAllow, allowed: planCapabilities, unconfined: true}},
+			grant{netAllow: granted.netAllow, allowed: planCapabilities}},
 		{"without the capability in the runtime context", "echo", "operation call of capability ccos.system.execute is not allowed",
-			grant{netAllow: granted.netAllow, fsRead: granted.fsRead, allowed: planCapabilities[:2], unconfined: true}},
-		{"without an OS sandbox for the sandboxed step", "echo", "ccos.system.execute needs an OS sandbox",
-			grant{netAllow: granted.netAllow, fsRead: granted.fsRead, allowed: planCapabilities}},
+			grant{netAllow: granted.netAllow, fsRead: granted.fsRead, allowed: planCapabilities[:2]}},
+		{"by the pre-flight", "", "reaches the network and no host is allowed",
+			grant{fsRead: granted.fsRead, allowed: planCapabilities, preflight: true}},
 	}
 	for _, r := range refusals {
 		t.Run(r.name, func(t *testing.T) {
 			_, log, err := runPlan(t, engine, src, r.grant)
-			wantError(t, err, value.SecurityViolation, `in step "`+r.step+`"`, r.message)
+			where := `in step "` + r.step + `"`
+			if r.grant.preflight {
+				where = "Security violation: "
+			}
+			wantError(t, err, value.SecurityViolation, where, r.message)
 			wantChain(t, log, chain.PlanAborted, r.message)
+			if r.grant.preflight {
+				if hasRecord(t, log, chain.PlanStepStarted, "read") {
+					t.Errorf("a step ran although the pre-flight refused the plan:\n%s", log)
+				}
+				return
+			}
 			if !hasRecord(t, log, chain.SecurityViolation, r.step) {
 				t.Errorf("the chain records no violation in step %q:\n%s", r.step, log)
 			}
@@ -132,7 +143,7 @@ func runPlan(t *testing.T, engine rtfs.Engine, src string, g grant) (value.Value
 		Chain:      chain.NewWriter(&log),
 		Stdout:     io.Discard,
 		Stderr:     io.Discard,
-		Unconfined: g.unconfined,
+		NoPreflight: !g.preflight,
 	})
 	var verr *value.Error
 	if runErr != nil && !errors.As(runErr, &verr) {
