@@ -31,10 +31,10 @@ var planCapabilities = []string{"ccos.io.read-file", "ccos.network.http-fetch", 
 // grant is what a run of the plan is allowed: the equivalent of the
 // --net-allow, --fs-read and --context flags.
 type grant struct {
-	netAllow   []string
-	fsRead     []string
-	allowed    []string // the capability ids of a controlled context
-	preflight  bool     // refuse up front (the default of a run); false: at the call
+	netAllow  []string
+	fsRead    []string
+	allowed   []string // the capability ids of a controlled context
+	preflight bool     // refuse up front (the default of a run); false: at the call
 }
 
 // Plan runs a real plan end to end through the rtfs API: a file in a
@@ -137,12 +137,12 @@ func runPlan(t *testing.T, engine rtfs.Engine, src string, g grant) (value.Value
 	}
 	var log bytes.Buffer
 	v, runErr := p.Run(context.Background(), rtfs.Options{
-		Engine:     engine,
-		Context:    rtfs.Context{Level: rtfs.Controlled, Allow: g.allowed},
-		Grants:     rtfs.Grants{NetAllow: g.netAllow, FSRead: g.fsRead},
-		Chain:      chain.NewWriter(&log),
-		Stdout:     io.Discard,
-		Stderr:     io.Discard,
+		Engine:      engine,
+		Context:     rtfs.Context{Level: rtfs.Controlled, Allow: g.allowed},
+		Grants:      rtfs.Grants{NetAllow: g.netAllow, FSRead: g.fsRead},
+		Chain:       chain.NewWriter(&log),
+		Stdout:      io.Discard,
+		Stderr:      io.Discard,
 		NoPreflight: !g.preflight,
 	})
 	var verr *value.Error
