@@ -96,7 +96,7 @@ func Ready() error {
 			return
 		}
 		if abi, err := landlock.Version(); abi < landlock.ABI {
-			readyErr = fmt.Errorf("Landlock ABI %d is below the %d a worker needs (%v)", abi, landlock.ABI, err)
+			readyErr = fmt.Errorf("the Landlock ABI %d is below the %d a worker needs (%v)", abi, landlock.ABI, err)
 			return
 		}
 		if h, err := worker.FindHierarchies(); err != nil || h.V2 == "" {
