@@ -10,7 +10,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXAMPLE     ?= testdata/examples/hello.rtfs
 FUZZTIME    ?= 10m
 
-.PHONY: all build run test unit lint grammar grammar-check fuzz bench clean
+.PHONY: all build run test unit lint grammar grammar-check fuzz bench escape doctor clean
 
 all: build
 
@@ -44,6 +44,14 @@ grammar:
 grammar-check: grammar
 	git diff --exit-code -- grammar/
 	@test -z "$$(git status --porcelain -- grammar/)" || { git status --short -- grammar/; exit 1; }
+
+# Every escape attempt of the sandbox against the real kernel, as a table.
+escape:
+	$(GO) test ./sandbox -run '^TestEscapes$$' -count=1 -v | sed -n '/ESCAPE  /,/escapes contained/p'
+
+# What this kernel offers the sandbox.
+doctor: build
+	./bin/rtfsvm doctor
 
 # Each fuzz target for FUZZTIME: the front end, the bytecode loader and
 # verifier, the code generator, the VM on mutated modules, then the two

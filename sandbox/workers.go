@@ -55,12 +55,20 @@ func (ws *Workers) Call(ctx context.Context, scopeID string, call *host.CallCont
 	}
 	digest, rules := s.conf.Rules()
 	where := &chain.Placement{Pid: s.worker.Pid, Cgroup: s.worker.Cgroups.V2, Digest: digest, Rules: rules}
-	resolved, err := resolve(ctx, c.ID, args)
+	resolved, err := resolve(ctx, call, c.ID, args)
 	if err != nil {
 		return value.Nil, where, value.Errorf(value.Generic, "%s: %v", c.ID, err)
 	}
 	v, err := s.worker.Call(ctx, c.ID, args, resolved)
-	if err != nil && ctx.Err() != nil {
+	switch {
+	case s.worker.Cgroups.OOMKilled():
+		// Something in the worker passed the step's memory limit and the
+		// kernel killed it: the step is out of memory, whatever the call
+		// itself made of the killed process.
+		ws.End(scopeID)
+		return value.Nil, where, value.Errorf(value.MemoryExceeded,
+			"Memory limit exceeded: %s passed the step's limit of %d MiB in its worker (the kernel's memory cgroup killed it)", c.ID, s.profile.ResourceLimits.MaxMemoryBytes>>20)
+	case err != nil && ctx.Err() != nil:
 		return value.Nil, where, rt.TimeoutError(ctx.Err())
 	}
 	return v, where, err
@@ -118,7 +126,7 @@ func (ws *Workers) Close() {
 // resolve resolves, here in the plan host, the host name an HTTP fetch
 // names, so that the worker connects only to the addresses the policy's
 // name check let through (the worker itself resolves nothing).
-func resolve(ctx context.Context, id string, args []value.Value) (map[string][]string, error) {
+func resolve(ctx context.Context, call *host.CallContext, id string, args []value.Value) (map[string][]string, error) {
 	if id != "ccos.network.http-fetch" || len(args) != 1 || args[0].Kind() != value.KMap {
 		return nil, nil
 	}
@@ -128,6 +136,18 @@ func resolve(ctx context.Context, id string, args []value.Value) (map[string][]s
 	}
 	u, err := url.Parse(raw.AsString())
 	if err != nil || u.Hostname() == "" || net.ParseIP(u.Hostname()) != nil {
+		return map[string][]string{}, nil
+	}
+	// A name the policy refuses is not looked up at all: the query itself
+	// would reach the network.
+	port := u.Port()
+	if port == "" {
+		port = map[string]string{"https": "443"}[u.Scheme]
+		if port == "" {
+			port = "80"
+		}
+	}
+	if err := call.CheckHost(u.Hostname(), port); err != nil {
 		return map[string][]string{}, nil
 	}
 	addrs, err := net.DefaultResolver.LookupHost(ctx, u.Hostname())
