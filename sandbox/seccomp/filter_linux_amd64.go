@@ -3,7 +3,6 @@ package seccomp
 import (
 	"fmt"
 	"runtime"
-	"syscall"
 	"unsafe"
 
 	"golang.org/x/net/bpf"
@@ -82,16 +81,19 @@ func Program(p Policy) ([]bpf.RawInstruction, error) {
 	return raw, nil
 }
 
-// Install sets no_new_privs on every thread and installs the filter of p
-// on all of them (TSYNC). It must run before the process does anything the
+// Install installs the filter of p on every thread of the process (TSYNC).
+// The calling thread sets no_new_privs first, which TSYNC carries to the
+// others with the filter. It must run before the process does anything the
 // filter would refuse, and cannot be undone.
 func Install(p Policy) error {
 	raw, err := Program(p)
 	if err != nil {
 		return err
 	}
-	if _, _, e := syscall.AllThreadsSyscall(syscall.SYS_PRCTL, unix.PR_SET_NO_NEW_PRIVS, 1, 0); e != 0 {
-		return fmt.Errorf("PR_SET_NO_NEW_PRIVS: %w", e)
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	if err := unix.Prctl(unix.PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0); err != nil {
+		return fmt.Errorf("PR_SET_NO_NEW_PRIVS: %w", err)
 	}
 	fprog := unix.SockFprog{Len: uint16(len(raw)), Filter: (*unix.SockFilter)(unsafe.Pointer(&raw[0]))}
 	r, _, e := unix.Syscall(unix.SYS_SECCOMP, unix.SECCOMP_SET_MODE_FILTER, unix.SECCOMP_FILTER_FLAG_TSYNC, uintptr(unsafe.Pointer(&fprog)))

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 )
@@ -33,8 +34,20 @@ type Hierarchies struct {
 	PidsWritable   bool
 }
 
-// FindHierarchies reads /proc/self/mountinfo and /proc/self/cgroup.
+// FindHierarchies reads /proc/self/mountinfo and /proc/self/cgroup, once
+// per process: mounts and this process's cgroups do not move under a run.
 func FindHierarchies() (Hierarchies, error) {
+	hierarchiesOnce.Do(func() { hierarchies, hierarchiesErr = findHierarchies() })
+	return hierarchies, hierarchiesErr
+}
+
+var (
+	hierarchiesOnce sync.Once
+	hierarchies     Hierarchies
+	hierarchiesErr  error
+)
+
+func findHierarchies() (Hierarchies, error) {
 	var h Hierarchies
 	mounts, err := os.Open("/proc/self/mountinfo")
 	if err != nil {
@@ -105,24 +118,31 @@ func writableDir(dir string) bool {
 
 var cgroupSeq atomic.Int64
 
-// newCgroups makes the cgroups of one worker; memory is its limit in
-// bytes (0: none), pids its task limit.
-func newCgroups(h Hierarchies, memory int64, pids int) (*Cgroups, error) {
+// newCgroups makes the cgroup v2 directory of one worker, which it is
+// started in.
+func newCgroups(h Hierarchies) (*Cgroups, error) {
 	if h.V2 == "" {
 		return nil, errors.New("cgroup v2 is not mounted: a worker needs a cgroup of its own to be killed with everything it started")
 	}
-	name := fmt.Sprintf("rtfs-worker-%d-%d", os.Getpid(), cgroupSeq.Add(1))
-	c := &Cgroups{V2: filepath.Join(h.V2, name)}
+	c := &Cgroups{V2: filepath.Join(h.V2, fmt.Sprintf("rtfs-worker-%d-%d", os.Getpid(), cgroupSeq.Add(1)))}
 	if err := os.Mkdir(c.V2, 0o755); err != nil {
 		return nil, fmt.Errorf("creating cgroup %s: %w", c.V2, err)
 	}
+	return c, nil
+}
+
+// limit makes the v1 cgroups holding the worker's limits, memory in bytes
+// (0: none) and pids tasks (0: none), and moves pid into them. It runs
+// while the worker starts up: the worker forks nothing before it serves.
+func (c *Cgroups) limit(h Hierarchies, pid int, memory int64, pids int) error {
+	name := filepath.Base(c.V2)
 	if memory > 0 {
 		c.Memory = c.v1(h.Memory, name, "memory.limit_in_bytes", strconv.FormatInt(memory, 10))
 	}
 	if pids > 0 {
 		c.Pids = c.v1(h.Pids, name, "pids.max", strconv.Itoa(pids))
 	}
-	return c, nil
+	return c.join(pid)
 }
 
 // v1 makes a v1 cgroup below parent with one limit, and returns its

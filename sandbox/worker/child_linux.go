@@ -1,6 +1,7 @@
 package worker
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -26,8 +27,9 @@ func init() {
 // serve is the worker's whole life: setup, confinement, requests until the
 // parent hangs up (or kills it).
 func serve(conn *os.File) int {
+	in := bufio.NewReader(conn)
 	var setup Setup
-	if err := readFrame(conn, &setup); err != nil {
+	if err := readFrame(in, &setup); err != nil {
 		return 2
 	}
 	registry, err := registryOf(setup.Manifest)
@@ -43,7 +45,7 @@ func serve(conn *os.File) int {
 	}
 	for {
 		var req Request
-		if err := readFrame(conn, &req); err != nil {
+		if err := readFrame(in, &req); err != nil {
 			if errors.Is(err, io.EOF) {
 				return 0
 			}
@@ -87,22 +89,32 @@ func confine(s Setup) error {
 	return seccomp.Install(s.Seccomp)
 }
 
-// dropCapabilities empties every capability set of every thread, so that
-// root in the worker is an ordinary user to the kernel, and so are the
-// programs it starts (the bounding set is empty for them too).
+// The securebits of capabilities(7): root gains no capabilities through
+// execve (NOROOT), none are kept or restored across uid changes
+// (NO_SETUID_FIXUP, KEEP_CAPS), and each setting is locked.
+const (
+	secbitNoRoot             = 1 << 0
+	secbitNoRootLocked       = 1 << 1
+	secbitNoSetuidFixup      = 1 << 2
+	secbitNoSetuidFixupLock  = 1 << 3
+	secbitKeepCapsLocked     = 1 << 5
+	secbitNoCapAmbientRaise  = 1 << 6
+	secbitNoCapAmbientLocked = 1 << 7
+	lockedSecurebits         = secbitNoRoot | secbitNoRootLocked | secbitNoSetuidFixup | secbitNoSetuidFixupLock |
+		secbitKeepCapsLocked | secbitNoCapAmbientRaise | secbitNoCapAmbientLocked
+)
+
+// dropCapabilities empties the effective, permitted and inheritable
+// capabilities of every thread and locks the securebits so that root in the
+// worker is an ordinary user to the kernel, and so are the programs it
+// starts: execve gives uid 0 nothing (NOROOT), the ambient set (empty, as
+// the parent starts the worker) cannot be raised, and no_new_privs (set by
+// Landlock next) makes file capabilities inert, so the bounding set no
+// longer matters. Each call here stops every thread of the runtime; dropping
+// the bounding set would take one per capability, milliseconds per worker.
 func dropCapabilities() error {
-	last, err := os.ReadFile("/proc/sys/kernel/cap_last_cap")
-	top := 40
-	if err == nil {
-		fmt.Sscan(string(last), &top)
-	}
-	for c := 0; c <= top; c++ {
-		if _, _, e := syscall.AllThreadsSyscall(syscall.SYS_PRCTL, unix.PR_CAPBSET_DROP, uintptr(c), 0); e != 0 && e != unix.EINVAL {
-			return fmt.Errorf("dropping capability %d from the bounding set: %w", c, e)
-		}
-	}
-	if _, _, e := syscall.AllThreadsSyscall6(syscall.SYS_PRCTL, unix.PR_CAP_AMBIENT, unix.PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0, 0); e != 0 {
-		return fmt.Errorf("clearing the ambient capabilities: %w", e)
+	if _, _, e := syscall.AllThreadsSyscall(syscall.SYS_PRCTL, unix.PR_SET_SECUREBITS, lockedSecurebits, 0); e != 0 {
+		return fmt.Errorf("locking the securebits: %w", e)
 	}
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
 	var data [2]unix.CapUserData

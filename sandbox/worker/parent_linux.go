@@ -1,8 +1,10 @@
 package worker
 
 import (
+	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -42,6 +44,7 @@ type Worker struct {
 	mu     sync.Mutex
 	cmd    *exec.Cmd
 	conn   *os.File
+	rd     *bufio.Reader
 	stderr *lockedBuffer
 	dead   error // why the worker is gone; nil while it serves
 	once   sync.Once
@@ -58,7 +61,7 @@ func Start(ctx context.Context, setup Setup, opts Options) (*Worker, error) {
 	if err != nil {
 		return nil, err
 	}
-	cg, err := newCgroups(h, opts.Limits.MemoryBytes, opts.Limits.Pids)
+	cg, err := newCgroups(h)
 	if err != nil {
 		return nil, err
 	}
@@ -73,13 +76,19 @@ func Start(ctx context.Context, setup Setup, opts Options) (*Worker, error) {
 		cg.kill()
 		return nil, err
 	}
+	// The parent's end is non-blocking, so that the runtime's poller waits
+	// on it and deadlines apply; the worker's end stays blocking.
+	if err := unix.SetNonblock(fds[0], true); err != nil {
+		cg.kill()
+		return nil, err
+	}
 	parent, child := os.NewFile(uintptr(fds[0]), "worker"), os.NewFile(uintptr(fds[1]), "worker-child")
 	defer child.Close()
 	flags := uintptr(unix.CLONE_NEWNS | unix.CLONE_NEWPID | unix.CLONE_NEWIPC | unix.CLONE_NEWUTS)
 	if opts.NewNetwork {
 		flags |= unix.CLONE_NEWNET
 	}
-	w := &Worker{Cgroups: cg, conn: parent, stderr: &lockedBuffer{}, killed: make(chan struct{})}
+	w := &Worker{Cgroups: cg, conn: parent, rd: bufio.NewReader(parent), stderr: &lockedBuffer{}, killed: make(chan struct{})}
 	w.cmd = exec.Command(self)
 	w.cmd.Args = []string{"rtfs-worker"}
 	w.cmd.Env = append([]string{envMarker + "=1"}, opts.Env...)
@@ -106,7 +115,7 @@ func Start(ctx context.Context, setup Setup, opts Options) (*Worker, error) {
 		}
 		w.mu.Unlock()
 	}()
-	if err := cg.join(w.Pid); err != nil {
+	if err := cg.limit(h, w.Pid, opts.Limits.MemoryBytes, opts.Limits.Pids); err != nil {
 		w.Kill()
 		return nil, err
 	}
@@ -128,31 +137,33 @@ func Start(ctx context.Context, setup Setup, opts Options) (*Worker, error) {
 }
 
 // exchange sends one frame and reads the answer into reply, giving up when
-// ctx ends or timeout passes (then the worker is killed: a half-finished
-// exchange leaves the stream unusable).
+// ctx ends or timeout passes; then the worker is killed, since a
+// half-finished exchange leaves the stream unusable.
 func (w *Worker) exchange(ctx context.Context, timeout time.Duration, send, reply any) error {
-	done := make(chan error, 1)
-	go func() {
-		if err := writeFrame(w.conn, send); err != nil {
-			done <- err
-			return
-		}
-		done <- readFrame(w.conn, reply)
-	}()
-	timer := time.NewTimer(timeout)
-	defer timer.Stop()
-	select {
-	case err := <-done:
+	deadline := time.Now().Add(timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	if err := w.conn.SetDeadline(deadline); err != nil {
 		return err
-	case <-ctx.Done():
+	}
+	stop := context.AfterFunc(ctx, w.Kill)
+	defer stop()
+	err := writeFrame(w.conn, send)
+	if err == nil {
+		err = readFrame(w.rd, reply)
+	}
+	switch {
+	case err == nil:
+		return nil
+	case ctx.Err() != nil:
 		w.Kill()
-		<-done
 		return ctx.Err()
-	case <-timer.C:
+	case errors.Is(err, os.ErrDeadlineExceeded):
 		w.Kill()
-		<-done
 		return fmt.Errorf("no answer within %s", timeout)
 	}
+	return err
 }
 
 // Call runs capability id with args in the worker. Ending ctx kills the

@@ -19,8 +19,9 @@
 //   - sends the Setup over a socketpair and waits for Ready.
 //
 // The worker, before it reads its first request: mounts a /proc of its own
-// PID namespace, drops every capability (bounding set, effective,
-// permitted, inheritable, ambient) on every thread, sets no_new_privs,
+// PID namespace, drops every capability on every thread (effective,
+// permitted, inheritable, ambient; securebits locked so that execve gives
+// root none), sets no_new_privs,
 // restricts itself with Landlock (package sandbox/landlock) and installs
 // the seccomp allow-list (package sandbox/seccomp). Then it answers
 // requests, one at a time: a capability id and its arguments in, a value

@@ -42,8 +42,12 @@ var targets = []target{
 	{"tailsum", "interp/vm >= 10x", tenTimesFaster},
 }
 
-// compileRow is the name by which -run selects the compile-time table.
-const compileRow = "compile"
+// compileRow and sandboxRow are the names by which -run selects the
+// compile-time table and the sandbox's costs.
+const (
+	compileRow = "compile"
+	sandboxRow = "sandbox"
+)
 
 func tenTimesFaster(interp, vm time.Duration) bool { return interp >= 10*vm }
 
@@ -61,6 +65,9 @@ func main() {
 	}
 	if err == nil && filter.MatchString(compileRow) {
 		err = compileTable(out, *budget, *lines)
+	}
+	if err == nil && filter.MatchString(sandboxRow) {
+		err = sandboxTable(out)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchtable:", err)
@@ -186,5 +193,27 @@ func compileTable(out *tabwriter.Writer, budget time.Duration, lines int) error 
 			bench.FormatCount(float64(lines)/medians[i].Elapsed.Seconds()),
 			bench.FormatCount(float64(medians[i].Allocs)))
 	}
+	return out.Flush()
+}
+
+// sandboxTable prints what confinement costs, against its targets.
+func sandboxTable(out *tabwriter.Writer) error {
+	c, err := bench.MeasureSandbox("testdata/plans/gather-report.rtfs", 21)
+	if err != nil {
+		return fmt.Errorf("sandbox: %w", err)
+	}
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "missed"
+	}
+	fmt.Fprintln(out, "\nConfinement (medians):")
+	fmt.Fprintln(out, "measure\ttime\ttarget")
+	fmt.Fprintf(out, "confined worker start\t%s\t<= 5ms: %s\n", c.WorkerStart.Round(time.Microsecond), met(c.WorkerStart <= 5*time.Millisecond))
+	fmt.Fprintf(out, "capability round trip\t%s\t<= 50us: %s\n", c.RoundTrip.Round(100*time.Nanosecond), met(c.RoundTrip <= 50*time.Microsecond))
+	fmt.Fprintf(out, "gather plan confined\t%s\t-\n", c.GatherConfined.Round(10*time.Microsecond))
+	fmt.Fprintf(out, "gather plan --unconfined\t%s\tconfined/unconfined %.1fx\n", c.GatherUnconfined.Round(10*time.Microsecond),
+		float64(c.GatherConfined)/float64(c.GatherUnconfined))
 	return out.Flush()
 }
