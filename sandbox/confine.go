@@ -120,7 +120,7 @@ func For(p *host.StepProfile, reg *host.Registry, o Options) Confinement {
 	return Confinement{
 		Setup: worker.Setup{Profile: *p, Step: p.StepName, Manifest: o.Manifest, Landlock: ll, Seccomp: sc, MountProc: true},
 		Options: worker.Options{NewNetwork: !network, Env: env,
-			Limits: worker.Limits{MemoryBytes: p.ResourceLimits.MaxMemoryBytes, Pids: pids}},
+			Limits: worker.Limits{MemoryBytes: p.ResourceLimits.MaxMemoryBytes, Pids: pids, CPU: p.ResourceLimits.MaxCPUUsage}},
 	}
 }
 

@@ -3,7 +3,6 @@ package caps
 import (
 	"context"
 	"strings"
-	"time"
 
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/value"
@@ -61,11 +60,11 @@ func execute(ctx context.Context, call *host.CallContext, args []value.Value) (v
 			env = append(env, name+"="+e.Val.AsString())
 		}
 	}
-	timeout, err := positiveOption(id, opts, "timeout-ms", DefaultTimeout.Milliseconds())
+	timeout, err := timeoutOption(call, opts)
 	if err != nil {
 		return value.Nil, err
 	}
-	maxOutput, err := positiveOption(id, opts, "max-output-bytes", DefaultMaxBytes)
+	maxOutput, err := bytesOption(call, opts, "max-output-bytes")
 	if err != nil {
 		return value.Nil, err
 	}
@@ -74,7 +73,7 @@ func execute(ctx context.Context, call *host.CallContext, args []value.Value) (v
 		env:       env,
 		dir:       opts.Str("dir", ""),
 		stdin:     []byte(opts.Str("stdin", "")),
-		timeout:   time.Duration(timeout) * time.Millisecond,
+		timeout:   timeout,
 		maxOutput: maxOutput,
 	}
 	res, err := p.run(ctx)

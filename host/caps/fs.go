@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"syscall"
+	"time"
 
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/value"
@@ -52,7 +53,7 @@ var fileExistsCapability = host.Capability{
 
 func readFile(_ context.Context, call *host.CallContext, args []value.Value) (value.Value, error) {
 	opts := host.OptionsMap{M: args[0].AsMap()}
-	limit, err := positiveOption(call.Capability, opts, "max-bytes", DefaultMaxBytes)
+	limit, err := bytesOption(call, opts, "max-bytes")
 	if err != nil {
 		return value.Nil, err
 	}
@@ -125,11 +126,46 @@ func osError(call *host.CallContext, err error) error {
 	return value.Errorf(value.Generic, "%s: %v", call.Capability, err)
 }
 
-// positiveOption reads an optional integer option that must be positive.
-func positiveOption(id string, opts host.OptionsMap, name string, def int64) (int64, error) {
+// The ceilings of the options by which a call asks for more than the
+// defaults: bytes read into memory, and time.
+const (
+	// maxBytesCeiling bounds what one call reads into memory when the
+	// profile sets no memory limit.
+	maxBytesCeiling = 64 << 20
+	// maxTimeoutCeiling bounds a call's timeout when the profile sets no
+	// time limit.
+	maxTimeoutCeiling = 10 * time.Minute
+)
+
+// bytesOption reads an optional positive byte count, clamped by the run:
+// a quarter of the profile's memory limit (the value is copied a few times
+// on its way to the plan), or maxBytesCeiling without one. A plan can ask
+// for less than the default, never for more than the run allows.
+func bytesOption(call *host.CallContext, opts host.OptionsMap, name string) (int64, error) {
+	ceiling := int64(maxBytesCeiling)
+	if m := call.Policy.ResourceLimits.MaxMemoryBytes; m > 0 {
+		ceiling = max(m/4, 1)
+	}
+	return positiveOption(call.Capability, opts, name, min(DefaultMaxBytes, ceiling), ceiling)
+}
+
+// timeoutOption reads an optional positive timeout in milliseconds,
+// clamped by the profile's time limit (or maxTimeoutCeiling).
+func timeoutOption(call *host.CallContext, opts host.OptionsMap) (time.Duration, error) {
+	ceiling := maxTimeoutCeiling.Milliseconds()
+	if ms := call.Policy.ResourceLimits.MaxExecutionTimeMS; ms > 0 {
+		ceiling = ms
+	}
+	ms, err := positiveOption(call.Capability, opts, "timeout-ms", min(DefaultTimeout.Milliseconds(), ceiling), ceiling)
+	return time.Duration(ms) * time.Millisecond, err
+}
+
+// positiveOption reads an optional integer option that must be positive,
+// at most ceiling.
+func positiveOption(id string, opts host.OptionsMap, name string, def, ceiling int64) (int64, error) {
 	n := opts.Int(name, def)
 	if n <= 0 {
 		return 0, value.Errorf(value.InvalidArguments, "Invalid arguments to %s: :%s must be positive, got %d", id, name, n)
 	}
-	return n, nil
+	return min(n, ceiling), nil
 }

@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/value"
@@ -225,4 +226,31 @@ func TestListDirAndFileExists(t *testing.T) {
 	wantKind(t, err, value.SecurityViolation, "ccos.io.list-dir of "+root+"/outside is outside the readable directories")
 	_, err = th.call("ccos.io.file-exists", opts("path", allowed+"/link"))
 	wantKind(t, err, value.SecurityViolation, "ccos.io.file-exists")
+}
+
+func TestOptionsAreClampedByTheRun(t *testing.T) {
+	dir := t.TempDir()
+	big := filepath.Join(dir, "big")
+	if err := os.WriteFile(big, make([]byte, 2<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	th := newTestHost(t, host.StepProfile{})
+	// A profile with a 4 MiB memory limit lets a call read at most 1 MiB,
+	// whatever the plan asks for.
+	limited := &host.StepProfile{StepName: "read", FSPolicy: host.FSPolicy{Mode: host.FSReadOnly, Read: []string{dir}},
+		ResourceLimits: host.ResourceLimits{MaxMemoryBytes: 4 << 20}}
+	_, err := th.ExecuteCapability(th.inStep("read", limited), "ccos.io.read-file", []value.Value{opts("path", big, "max-bytes", 1<<40)})
+	wantKind(t, err, value.Generic, "is larger than 1048576 bytes")
+	roomy := &host.StepProfile{StepName: "read", FSPolicy: limited.FSPolicy, ResourceLimits: host.ResourceLimits{MaxMemoryBytes: 64 << 20}}
+	if _, err := th.ExecuteCapability(th.inStep("read", roomy), "ccos.io.read-file", []value.Value{opts("path", big)}); err != nil {
+		t.Errorf("a 2 MiB file under a 64 MiB limit: %v", err)
+	}
+	// A timeout beyond the step's time limit is cut to it.
+	timed := &host.StepProfile{StepName: "run", ResourceLimits: host.ResourceLimits{MaxExecutionTimeMS: 200}}
+	start := time.Now()
+	_, err = th.ExecuteCapability(th.inStep("run", timed), "ccos.system.execute", []value.Value{opts("cmd", "/bin/sleep", "args", value.NewVector([]value.Value{str("5")}), "timeout-ms", 60000)})
+	wantKind(t, err, value.Generic, "timed out after 200ms")
+	if elapsed := time.Since(start); elapsed > 3*time.Second {
+		t.Errorf("the clamped timeout took %s", elapsed)
+	}
 }

@@ -57,18 +57,18 @@ func httpFetch(ctx context.Context, call *host.CallContext, args []value.Value) 
 	if !slices.Contains(httpMethods, method) {
 		return value.Nil, value.Errorf(value.InvalidArguments, "Invalid arguments to %s: unsupported method %q (want one of %s)", id, method, strings.Join(httpMethods, ", "))
 	}
-	timeout, err := positiveOption(id, opts, "timeout-ms", DefaultTimeout.Milliseconds())
+	timeout, err := timeoutOption(call, opts)
 	if err != nil {
 		return value.Nil, err
 	}
-	limit, err := positiveOption(id, opts, "max-body-bytes", DefaultMaxBytes)
+	limit, err := bytesOption(call, opts, "max-body-bytes")
 	if err != nil {
 		return value.Nil, err
 	}
 	if err := call.CheckHost(u.Hostname(), portOf(u)); err != nil {
 		return value.Nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, time.Duration(timeout)*time.Millisecond)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	req, err := http.NewRequestWithContext(ctx, method, u.String(), strings.NewReader(opts.Str("body", "")))
 	if err != nil {

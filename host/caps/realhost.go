@@ -79,7 +79,7 @@ type PlanHost struct {
 	mu    sync.Mutex
 	plan  string               // the plan's action id, "" before StartPlan
 	steps map[string]stepEntry // running steps by action id
-	ioOps map[string]int64     // I/O operations by the action id of the step whose profile is in force; "" for the run-level budget
+	ioOps int64                // I/O operations of the whole plan so far
 
 	host.ContextValues
 }
@@ -113,7 +113,6 @@ func NewPlanHost(cfg Config) (*PlanHost, error) {
 		log:         &lockedWriter{w: log},
 		runID:       hex.EncodeToString(id[:]),
 		steps:       map[string]stepEntry{},
-		ioOps:       map[string]int64{},
 	}, nil
 }
 
@@ -247,7 +246,6 @@ func (h *PlanHost) endStep(ctx context.Context, actionID string) stepEntry {
 	h.mu.Lock()
 	step, ok := h.steps[actionID]
 	delete(h.steps, actionID)
-	delete(h.ioOps, actionID)
 	h.mu.Unlock()
 	if h.confinement != nil {
 		h.confinement.End(actionID)
@@ -337,7 +335,7 @@ func (h *PlanHost) execute(ctx context.Context, id string, args []value.Value, s
 	if err := call.CheckBound(c); err != nil {
 		return value.Nil, nil, err
 	}
-	if err := h.countIO(call, c, budget); err != nil {
+	if err := h.countIO(call, c); err != nil {
 		return value.Nil, nil, err
 	}
 	switch {
@@ -354,10 +352,12 @@ func (h *PlanHost) execute(ctx context.Context, id string, args []value.Value, s
 	return v, &placement{provider: "worker", worker: where}, err
 }
 
-// countIO charges one I/O operation to budget (a step's action id, or ""
-// for the run-level policy) when c does I/O, and refuses the call once the
-// profile's max_io_operations are used up.
-func (h *PlanHost) countIO(call *host.CallContext, c *host.Capability, budget string) error {
+// countIO counts one I/O operation of the plan when c does I/O, and refuses
+// the call once the plan has done as many as the profile in force allows
+// (max_io_operations). The count is the plan's, not the step's, so that
+// starting steps one after another never buys more operations than the
+// most generous profile allows.
+func (h *PlanHost) countIO(call *host.CallContext, c *host.Capability) error {
 	doesIO := false
 	for _, e := range c.Effects {
 		doesIO = doesIO || e.CountsAsIO()
@@ -368,10 +368,10 @@ func (h *PlanHost) countIO(call *host.CallContext, c *host.Capability, budget st
 	limit := call.Policy.ResourceLimits.MaxIOOperations
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	if limit > 0 && h.ioOps[budget] >= limit {
-		return call.Violation("%s would exceed the limit of %d I/O operations (max_io_operations)", call.Capability, limit)
+	if limit > 0 && h.ioOps >= limit {
+		return call.Violation("%s would exceed the limit of %d I/O operations (max_io_operations; the plan has done %d)", call.Capability, limit, h.ioOps)
 	}
-	h.ioOps[budget]++
+	h.ioOps++
 	return nil
 }
 

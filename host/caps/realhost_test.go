@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -155,23 +154,20 @@ func TestIOOperationLimit(t *testing.T) {
 	}
 	_, err := th.ExecuteCapability(ctx, "ccos.io.file-exists", exists)
 	wantKind(t, err, value.SecurityViolation,
-		`Security violation in step "scan": ccos.io.file-exists would exceed the limit of 2 I/O operations (max_io_operations)`)
-	// Each step has its own budget.
+		`Security violation in step "scan": ccos.io.file-exists would exceed the limit of 2 I/O operations (max_io_operations`)
+	// The count is the plan's: a new step, or a nested one, does not reset
+	// it.
 	other := th.inStep("scan", limited)
-	if _, err := th.ExecuteCapability(other, "ccos.io.file-exists", exists); err != nil {
-		t.Errorf("a new step started with a spent budget: %v", err)
-	}
-	// The child actions of a step (the branches of a step-parallel), which
-	// carry no profile of their own, spend the step's budget.
-	parent := th.inStep("scan", limited)
-	for i := range 2 {
-		branch := host.WithStep(parent, th.NotifyStepStarted(parent, fmt.Sprintf("step-parallel/branch-%d", i)))
-		if _, err := th.ExecuteCapability(branch, "ccos.io.file-exists", exists); err != nil {
-			t.Fatalf("branch %d: %v", i, err)
-		}
-	}
-	_, err = th.ExecuteCapability(host.WithStep(parent, th.NotifyStepStarted(parent, "step-parallel/branch-2")), "ccos.io.file-exists", exists)
+	_, err = th.ExecuteCapability(other, "ccos.io.file-exists", exists)
+	wantKind(t, err, value.SecurityViolation, `ccos.io.file-exists would exceed the limit of 2 I/O operations (max_io_operations; the plan has done 2)`)
+	nested := th.inStep("inner", limited)
+	_, err = th.ExecuteCapability(host.WithStep(nested, th.NotifyStepStarted(nested, "step-parallel/branch-0")), "ccos.io.file-exists", exists)
 	wantKind(t, err, value.SecurityViolation, `ccos.io.file-exists would exceed the limit of 2 I/O operations`)
+	// A more generous profile allows the plan more.
+	generous := &host.StepProfile{StepName: "wide", FSPolicy: limited.FSPolicy, ResourceLimits: host.ResourceLimits{MaxIOOperations: 3}}
+	if _, err := th.ExecuteCapability(th.inStep("wide", generous), "ccos.io.file-exists", exists); err != nil {
+		t.Errorf("the third operation under a limit of 3: %v", err)
+	}
 	// Outside steps the run-level policy's limit binds the whole run.
 	runLimited := newTestHost(t, host.StepProfile{FSPolicy: host.FSPolicy{Mode: host.FSFull}, ResourceLimits: host.ResourceLimits{MaxIOOperations: 1}})
 	runLimited.mustCall(t, "ccos.io.file-exists", exists...)

@@ -20,6 +20,7 @@ type Cgroups struct {
 	V2     string // the directory
 	Memory string // "" when no v1 memory cgroup could be made
 	Pids   string // "" when no v1 pids cgroup could be made
+	CPU    string // "" when no v1 cpu cgroup could be made
 	// Notes says which limits could not be applied, and why.
 	Notes []string
 }
@@ -27,11 +28,11 @@ type Cgroups struct {
 // Hierarchies says where this machine mounts its cgroups and where this
 // process sits in each.
 type Hierarchies struct {
-	V2             string // cgroup2 mount point + this process's path; "" when not mounted
-	Memory, Pids   string // v1 mount point + this process's path; "" when not mounted
-	V2Controllers  string
-	MemoryWritable bool
-	PidsWritable   bool
+	V2                string // cgroup2 mount point + this process's path; "" when not mounted
+	Memory, Pids, CPU string // v1 mount point + this process's path; "" when not mounted
+	V2Controllers     string
+	MemoryWritable    bool
+	PidsWritable      bool
 }
 
 // FindHierarchies reads /proc/self/mountinfo and /proc/self/cgroup, once
@@ -71,7 +72,7 @@ func findHierarchies() (Hierarchies, error) {
 			mountOf["2"] = fields[4]
 		case "cgroup":
 			for _, opt := range strings.Split(tail[2], ",") {
-				if opt == "memory" || opt == "pids" {
+				if opt == "memory" || opt == "pids" || opt == "cpu" {
 					mountOf[opt] = fields[4]
 				}
 			}
@@ -93,6 +94,8 @@ func findHierarchies() (Hierarchies, error) {
 			h.Memory = filepath.Join(mountOf["memory"], parts[2])
 		case parts[1] == "pids" && mountOf["pids"] != "":
 			h.Pids = filepath.Join(mountOf["pids"], parts[2])
+		case strings.Contains(","+parts[1]+",", ",cpu,") && mountOf["cpu"] != "":
+			h.CPU = filepath.Join(mountOf["cpu"], parts[2])
 		}
 	}
 	if h.V2 != "" {
@@ -131,16 +134,22 @@ func newCgroups(h Hierarchies) (*Cgroups, error) {
 	return c, nil
 }
 
-// limit makes the v1 cgroups holding the worker's limits, memory in bytes
-// (0: none) and pids tasks (0: none), and moves pid into them. It runs
-// while the worker starts up: the worker forks nothing before it serves.
-func (c *Cgroups) limit(h Hierarchies, pid int, memory int64, pids int) error {
+// cfsPeriod is the CFS period of a CPU limit, in microseconds.
+const cfsPeriod = 100_000
+
+// limit makes the v1 cgroups holding the worker's limits and moves pid
+// into them. It runs while the worker starts up: the worker forks nothing
+// before it serves.
+func (c *Cgroups) limit(h Hierarchies, pid int, l Limits) error {
 	name := filepath.Base(c.V2)
-	if memory > 0 {
-		c.Memory = c.v1(h.Memory, name, "memory.limit_in_bytes", strconv.FormatInt(memory, 10))
+	if l.MemoryBytes > 0 {
+		c.Memory = c.v1(h.Memory, name, "memory.limit_in_bytes", strconv.FormatInt(l.MemoryBytes, 10))
 	}
-	if pids > 0 {
-		c.Pids = c.v1(h.Pids, name, "pids.max", strconv.Itoa(pids))
+	if l.Pids > 0 {
+		c.Pids = c.v1(h.Pids, name, "pids.max", strconv.Itoa(l.Pids))
+	}
+	if l.CPU > 0 {
+		c.CPU = c.v1(h.CPU, name, "cpu.cfs_quota_us", strconv.Itoa(max(int(l.CPU*cfsPeriod), 1000)))
 	}
 	return c.join(pid)
 }
@@ -167,7 +176,7 @@ func (c *Cgroups) v1(parent, name, file, limit string) string {
 
 // join moves pid into the v1 cgroups (the v2 one it was started in).
 func (c *Cgroups) join(pid int) error {
-	for _, dir := range []string{c.Memory, c.Pids} {
+	for _, dir := range []string{c.Memory, c.Pids, c.CPU} {
 		if dir == "" {
 			continue
 		}
@@ -196,22 +205,27 @@ func (c *Cgroups) OOMKilled() bool {
 }
 
 // kill kills every process of the cgroup and removes the cgroups once
-// they are empty.
+// they are empty (a dying process leaves its v1 cgroups a moment after its
+// v2 one, so each removal is tried until it succeeds, for a while).
 func (c *Cgroups) kill() error {
 	err := os.WriteFile(filepath.Join(c.V2, "cgroup.kill"), []byte("1"), 0)
 	deadline := time.Now().Add(2 * time.Second)
-	for {
-		procs, rerr := os.ReadFile(filepath.Join(c.V2, "cgroup.procs"))
-		if rerr != nil || len(strings.TrimSpace(string(procs))) == 0 || time.Now().After(deadline) {
-			break
+	for _, dir := range []string{c.V2, c.Memory, c.Pids, c.CPU} {
+		if dir == "" {
+			continue
 		}
-		time.Sleep(time.Millisecond)
-	}
-	for _, dir := range []string{c.Memory, c.Pids, c.V2} {
-		if dir != "" {
-			if rerr := os.Remove(dir); rerr != nil && !errors.Is(rerr, os.ErrNotExist) && err == nil {
-				err = rerr
+		for {
+			rerr := os.Remove(dir)
+			if rerr == nil || errors.Is(rerr, os.ErrNotExist) {
+				break
 			}
+			if time.Now().After(deadline) {
+				if err == nil {
+					err = rerr
+				}
+				break
+			}
+			time.Sleep(200 * time.Microsecond)
 		}
 	}
 	return err

@@ -18,8 +18,9 @@ import (
 
 // Limits are the kernel's limits on one worker and what it starts.
 type Limits struct {
-	MemoryBytes int64 // v1 memory cgroup; 0: none
-	Pids        int   // v1 pids cgroup; 0: none
+	MemoryBytes int64   // v1 memory cgroup; 0: none
+	Pids        int     // v1 pids cgroup; 0: none
+	CPU         float64 // v1 cpu cgroup, in cores (CFS quota); 0: none
 }
 
 // Options say how to start a worker.
@@ -115,7 +116,7 @@ func Start(ctx context.Context, setup Setup, opts Options) (*Worker, error) {
 		}
 		w.mu.Unlock()
 	}()
-	if err := cg.limit(h, w.Pid, opts.Limits.MemoryBytes, opts.Limits.Pids); err != nil {
+	if err := cg.limit(h, w.Pid, opts.Limits); err != nil {
 		w.Kill()
 		return nil, err
 	}
