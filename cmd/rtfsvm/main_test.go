@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -105,5 +106,20 @@ func TestVersionAndHelp(t *testing.T) {
 	}
 	if got := runCLI(t, "", "exec", "--help"); got.code != 0 || !strings.Contains(got.stdout, "Examples:") {
 		t.Errorf("exec --help: %+v", got)
+	}
+}
+
+func TestDoctor(t *testing.T) {
+	got := runCLI(t, "", "doctor")
+	if got.code != 0 || !strings.Contains(got.stdout, "Landlock") || !strings.Contains(got.stdout, "confined worker") {
+		t.Fatalf("doctor: %+v", got)
+	}
+	asJSON := runCLI(t, "", "doctor", "--json")
+	var ms []struct {
+		Name string `json:"name"`
+		OK   bool   `json:"ok"`
+	}
+	if err := json.Unmarshal([]byte(asJSON.stdout), &ms); err != nil || len(ms) < 8 {
+		t.Fatalf("doctor --json: %v\n%s", err, asJSON.stdout)
 	}
 }
