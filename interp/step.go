@@ -64,7 +64,13 @@ func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
 	}
 	s := rt.BeginStep(m.ctx, m.host, node.Name, profile)
 	m.ctx = s.Ctx
+	var memory int64
+	if profile != nil {
+		memory = profile.ResourceLimits.MaxMemoryBytes
+	}
+	restore := m.memory.EnterStep(node.Name, memory)
 	v, err := m.stepBody(node, e)
+	restore()
 	m.ctx = s.Outer
 	if err != nil {
 		return value.Nil, s.Fail(m.host, err).WithPos(node.P)

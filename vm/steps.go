@@ -38,6 +38,8 @@ func (m *machine) checkStep(index int) *value.Error {
 type activeStep struct {
 	*rt.Step
 	outer contextEnd
+	// memory restores the memory limit of the step around it.
+	memory func()
 }
 
 // contextEnd is how the machine learns that its context has ended: the
@@ -57,8 +59,9 @@ func (m *machine) beginStep(index int) (value.Value, *value.Error) {
 	if err := m.checkStep(index); err != nil {
 		return value.Nil, err
 	}
-	s := rt.BeginStep(m.ctx, m.host, m.module.Steps[index].Name, m.profile(index))
-	m.steps = append(m.steps, activeStep{Step: s, outer: m.contextEnd()})
+	profile := m.profile(index)
+	s := rt.BeginStep(m.ctx, m.host, m.module.Steps[index].Name, profile)
+	m.steps = append(m.steps, activeStep{Step: s, outer: m.contextEnd(), memory: m.limits.memory.EnterStep(s.Name, stepMemory(profile))})
 	if s.HasDeadline() {
 		m.setContext(s.Ctx)
 	} else {
@@ -108,9 +111,11 @@ func (m *machine) closeStep(handle value.Value) (*rt.Step, *value.Error) {
 	}
 	i := int(handle.AsInt())
 	s := m.steps[i]
-	for _, skipped := range m.steps[i+1:] {
-		skipped.Release()
+	for j := len(m.steps) - 1; j > i; j-- {
+		m.steps[j].Release()
+		m.steps[j].memory()
 	}
+	s.memory()
 	m.steps = m.steps[:i]
 	m.ctx = s.Outer
 	m.setContextEnd(s.outer)
@@ -198,4 +203,13 @@ func (m *machine) runBranch(branch value.Value) (value.Value, *value.Error) {
 		return value.Nil, m.limit
 	}
 	return v, err
+}
+
+// stepMemory is the memory limit of a step running under profile, 0 for
+// none.
+func stepMemory(profile *host.StepProfile) int64 {
+	if profile == nil {
+		return 0
+	}
+	return profile.ResourceLimits.MaxMemoryBytes
 }

@@ -31,38 +31,81 @@ const (
 var heapMetrics = []string{"/memory/classes/heap/objects:bytes", "/gc/heap/live:bytes"}
 
 // MemoryLimit is the memory state of one run (or of one branch of a
-// step-parallel). The zero value has no ceiling and checks nothing.
+// step-parallel): the run's ceiling on the heap, and the limit of the
+// innermost running step whose profile sets one, on what the heap grows by
+// while it runs (the engine's own work for the step; what its capabilities
+// do in a worker is bounded by the worker's memory cgroup). The zero value
+// checks nothing.
 type MemoryLimit struct {
 	max          int64
+	step         stepMemory
 	countdown    int   // polls until the next heap check
 	resultBudget int64 // estimated bytes of large results until the next heap check
 	samples      []metrics.Sample
 }
 
+// stepMemory is the memory limit of a running step: the live heap may grow
+// by at most max beyond base, what it held when the step began.
+type stepMemory struct {
+	name      string
+	max, base int64
+}
+
 // NewMemoryLimit watches the heap against max bytes; 0 or less is none.
 func NewMemoryLimit(max int64) MemoryLimit {
-	if max <= 0 {
-		return MemoryLimit{}
-	}
-	l := MemoryLimit{max: max, countdown: memoryPollRatio, samples: make([]metrics.Sample, len(heapMetrics))}
-	l.resultBudget = l.allowance()
-	for i, name := range heapMetrics {
-		l.samples[i].Name = name
-	}
+	l := MemoryLimit{max: max}
+	l.reset()
 	return l
 }
+
+// reset arms the countdowns for the limits in force.
+func (l *MemoryLimit) reset() {
+	l.countdown = memoryPollRatio
+	l.resultBudget = l.allowance()
+	if l.samples == nil && l.enabled() {
+		l.samples = make([]metrics.Sample, len(heapMetrics))
+		for i, name := range heapMetrics {
+			l.samples[i].Name = name
+		}
+	}
+}
+
+func (l *MemoryLimit) enabled() bool { return l.max > 0 || l.step.max > 0 }
 
 // Max is the ceiling in bytes, 0 for none.
 func (l *MemoryLimit) Max() int64 { return l.max }
 
 // allowance is how many bytes of large results may pass between two heap
 // checks.
-func (l *MemoryLimit) allowance() int64 { return l.max / 8 }
+func (l *MemoryLimit) allowance() int64 {
+	limit := l.max
+	if l.step.max > 0 && (limit <= 0 || l.step.max < limit) {
+		limit = l.step.max
+	}
+	return limit / 8
+}
+
+// EnterStep starts bounding the heap's growth by max bytes (0: no limit of
+// its own) while the step called name runs, and returns the function
+// restoring the limit of the step around it when the step ends.
+func (l *MemoryLimit) EnterStep(name string, max int64) (restore func()) {
+	if max <= 0 {
+		return func() {}
+	}
+	outer := l.step
+	l.step = stepMemory{name: name, max: max}
+	l.reset()
+	_, l.step.base = l.readHeap()
+	return func() {
+		l.step = outer
+		l.reset()
+	}
+}
 
 // Poll is called each time the engine polls its context: now and then it
 // checks the heap. It returns the MemoryExceeded error to raise, or nil.
 func (l *MemoryLimit) Poll() *value.Error {
-	if l.max <= 0 {
+	if !l.enabled() {
 		return nil
 	}
 	if l.countdown--; l.countdown > 0 {
@@ -75,7 +118,7 @@ func (l *MemoryLimit) Poll() *value.Error {
 // NoteResult charges a builtin's result against the heap-check allowance
 // when it is large.
 func (l *MemoryLimit) NoteResult(v value.Value) *value.Error {
-	if l.max <= 0 {
+	if !l.enabled() {
 		return nil
 	}
 	size := estimatedSize(v)
@@ -102,22 +145,32 @@ func estimatedSize(v value.Value) int64 {
 }
 
 // Check stops the run when the live heap has outgrown three quarters of
-// the ceiling: the next doublings of a growing value would not fit. The
-// live heap is what the last collection marked; when the heap holds more
-// than the ceiling, mostly garbage perhaps, it collects first rather than
-// stop a run that may not be at fault.
+// the ceiling, or a step's heap growth three quarters of its limit: the
+// next doublings of a growing value would not fit. The live heap is what
+// the last collection marked; when the heap holds more than a limit allows,
+// mostly garbage perhaps, it collects first rather than stop a run that may
+// not be at fault.
 func (l *MemoryLimit) Check() *value.Error {
 	l.resultBudget = l.allowance()
 	objects, live := l.readHeap()
-	if objects > l.max && live <= l.max/4*3 {
+	if l.over(objects) && !l.over(live) {
 		runtime.GC()
 		objects, live = l.readHeap()
 	}
-	if live <= l.max/4*3 {
-		return nil
+	switch {
+	case l.max > 0 && live > l.max/4*3:
+		return value.Errorf(value.MemoryExceeded,
+			"Memory limit exceeded: the heap holds %d MiB (limit %d MiB)", max(objects, live)>>20, l.max>>20)
+	case l.step.max > 0 && live-l.step.base > l.step.max/4*3:
+		return value.Errorf(value.MemoryExceeded,
+			"Memory limit exceeded: step %q grew the heap by %d MiB (its limit is %d MiB, max_memory_bytes)", l.step.name, (live-l.step.base)>>20, l.step.max>>20)
 	}
-	return value.Errorf(value.MemoryExceeded,
-		"Memory limit exceeded: the heap holds %d MiB (limit %d MiB)", max(objects, live)>>20, l.max>>20)
+	return nil
+}
+
+// over reports whether a heap of this many bytes passes a limit.
+func (l *MemoryLimit) over(heap int64) bool {
+	return (l.max > 0 && heap > l.max/4*3) || (l.step.max > 0 && heap-l.step.base > l.step.max/4*3)
 }
 
 // readHeap returns the bytes of all allocated objects and of the live heap
