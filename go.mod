@@ -9,6 +9,7 @@ require (
 )
 
 require (
+	github.com/cilium/ebpf v0.22.0 // indirect
 	github.com/cpuguy83/go-md2man/v2 v2.0.7 // indirect
 	github.com/landlock-lsm/go-landlock v0.11.2 // indirect
 	github.com/russross/blackfriday/v2 v2.1.0 // indirect

@@ -44,6 +44,11 @@ type Options struct {
 	// of the profile by exactly the calls listed (a profile recorded from
 	// a real run).
 	SyscallProfile map[string][]string
+	// Audit records what every step's workers do to the kernel (an eBPF
+	// syscall audit in the chain), not only the steps whose profile asks
+	// for it (sandboxed ones). NoAudit runs every step unaudited, which the
+	// chain records.
+	Audit, NoAudit bool
 }
 
 // Engine names what runs a program.

@@ -193,12 +193,13 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 	if opts.Unconfined {
 		fmt.Fprintln(stderr, "warning: --unconfined: capabilities that touch the OS run in this process, without a sandbox")
 	} else {
-		workers := sandbox.NewWorkers(reg, sandbox.Options{Manifest: opts.Manifest, Strict: opts.SeccompStrict, Syscalls: opts.SyscallProfile})
+		workers := sandbox.NewWorkers(reg, sandbox.Options{Manifest: opts.Manifest, Strict: opts.SeccompStrict, Syscalls: opts.SyscallProfile,
+			Audit: opts.Audit, NoAudit: opts.NoAudit})
 		defer workers.Close()
 		confinement = workers
 	}
 	h, err := caps.NewPlanHost(caps.Config{Registry: reg, Policy: *plan, Chain: opts.Chain, Log: stderr,
-		Confinement: confinement, Unconfined: opts.Unconfined})
+		Confinement: confinement, Unconfined: opts.Unconfined, NoAudit: opts.NoAudit})
 	if err != nil {
 		return value.Nil, err
 	}

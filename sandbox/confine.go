@@ -48,6 +48,9 @@ type Options struct {
 	// step's syscall groups by exactly those calls (a profile recorded
 	// from a real run, --syscall-profile).
 	Syscalls map[string][]string
+	// Audit audits every step's worker (--audit), not only those whose
+	// profile asks for a syscall log; NoAudit audits none (--no-audit).
+	Audit, NoAudit bool
 }
 
 // systemDirs are what a dynamically linked program needs to start: the

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/sandbox/audit"
 	"github.com/rtfs-go/rtfs/sandbox/landlock"
 	"github.com/rtfs-go/rtfs/sandbox/seccomp"
 	"github.com/rtfs-go/rtfs/sandbox/worker"
@@ -44,6 +45,15 @@ func Probe(ctx context.Context) []Mechanism {
 		_, err := os.Stat(filepath.Join("/proc/self/ns", ns))
 		ms = append(ms, Mechanism{Name: ns + " namespace", OK: err == nil, Needed: true, Detail: detail(err == nil, "/proc/self/ns/"+ns, err)})
 	}
+	err = audit.Supported()
+	var load string
+	if err == nil {
+		var a *audit.Auditor
+		if a, err = audit.Open(); err == nil {
+			load = fmt.Sprintf("sys_enter/sys_exit programs loaded in %s, attached only while audited steps run", a.LoadTime.Round(10*time.Microsecond))
+		}
+	}
+	ms = append(ms, Mechanism{Name: "eBPF raw tracepoints", OK: err == nil, Detail: detail(err == nil, load, err)})
 	start := time.Now()
 	err = probeWorker(ctx)
 	ms = append(ms, Mechanism{Name: "confined worker", OK: err == nil, Needed: true,
@@ -104,4 +114,14 @@ func Ready() error {
 		}
 	})
 	return readyErr
+}
+
+// AuditReady reports, naming what is missing, whether this kernel runs the
+// syscall audit.
+func AuditReady() error {
+	if err := audit.Supported(); err != nil {
+		return err
+	}
+	_, err := audit.Open()
+	return err
 }

@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"context"
+	"fmt"
 	"net"
 	"net/url"
 	"sync"
@@ -9,6 +10,7 @@ import (
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/sandbox/audit"
 	"github.com/rtfs-go/rtfs/sandbox/worker"
 	"github.com/rtfs-go/rtfs/value"
 )
@@ -23,15 +25,22 @@ type Workers struct {
 	mu     sync.Mutex
 	scopes map[string]*scope
 	closed bool
+	// held is the auditor kept attached for the rest of the run once a
+	// first step was audited.
+	held *audit.Auditor
 }
 
 // scope is the worker of one step execution, started at its first call.
 type scope struct {
 	once    sync.Once
 	worker  *worker.Worker
+	watch   *audit.Watch // nil when the step is not audited
 	err     error
 	conf    Confinement
 	profile *host.StepProfile
+	// mu keeps one call at a time between the audit's two readings, so
+	// that what the worker did is the call's.
+	mu sync.Mutex
 }
 
 // NewWorkers makes the confinement of a run whose capabilities reg
@@ -46,12 +55,18 @@ func (ws *Workers) Call(ctx context.Context, scopeID string, call *host.CallCont
 	if err != nil {
 		return value.Nil, nil, err
 	}
-	s.once.Do(func() {
-		s.conf = For(s.profile, ws.registry, ws.opts)
-		s.worker, s.err = worker.Start(ctx, s.conf.Setup, s.conf.Options)
-	})
+	s.once.Do(func() { ws.start(ctx, s) })
 	if s.err != nil {
-		return value.Nil, nil, call.Violation("%s must run in a confined worker, which could not start: %v; run with --unconfined to accept running it without a sandbox", c.ID, s.err)
+		return value.Nil, nil, call.Violation("%s must run in a confined worker, which could not start: %v", c.ID, s.err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.watch != nil {
+		// What the worker did before this call (starting, earlier calls
+		// already reported) is not this call's.
+		if _, err := s.watch.Collect(); err != nil {
+			return value.Nil, nil, value.Errorf(value.Generic, "%s: the syscall audit failed: %v", c.ID, err)
+		}
 	}
 	digest, rules := s.conf.Rules()
 	where := &chain.Placement{Pid: s.worker.Pid, Cgroup: s.worker.Cgroups.V2, Digest: digest, Rules: rules}
@@ -60,6 +75,13 @@ func (ws *Workers) Call(ctx context.Context, scopeID string, call *host.CallCont
 		return value.Nil, where, value.Errorf(value.Generic, "%s: %v", c.ID, err)
 	}
 	v, err := s.worker.Call(ctx, c.ID, args, resolved)
+	if s.watch != nil {
+		report, aerr := s.watch.Collect()
+		if aerr != nil {
+			return value.Nil, where, value.Errorf(value.Generic, "%s: the syscall audit failed: %v", c.ID, aerr)
+		}
+		where.Audit = &report
+	}
 	switch {
 	case s.worker.Cgroups.OOMKilled():
 		// Something in the worker passed the step's memory limit and the
@@ -94,8 +116,38 @@ func (ws *Workers) scope(id string, profile *host.StepProfile) (*scope, error) {
 	return s, nil
 }
 
+// start starts the scope's worker and, when its step is audited, the
+// audit of the worker's cgroup.
+func (ws *Workers) start(ctx context.Context, s *scope) {
+	s.conf = For(s.profile, ws.registry, ws.opts)
+	audited := (ws.opts.Audit || s.profile.SecurityFlags.LogSyscalls) && !ws.opts.NoAudit
+	if audited {
+		if s.err = AuditReady(); s.err != nil {
+			s.err = fmt.Errorf("its step is audited and %v; run with --no-audit to accept running it without the audit", s.err)
+			return
+		}
+	}
+	if s.worker, s.err = worker.Start(ctx, s.conf.Setup, s.conf.Options); s.err != nil || !audited {
+		return
+	}
+	a, err := audit.Open()
+	if err == nil {
+		err = ws.hold(a)
+	}
+	if err == nil {
+		s.watch, err = a.Watch(s.worker.Cgroups.V2)
+	}
+	if err != nil {
+		s.worker.Kill()
+		s.err = fmt.Errorf("its step is audited and the syscall audit could not start: %v; run with --no-audit to accept running it without the audit", err)
+	}
+}
+
 func (s *scope) kill() {
 	s.once.Do(func() {}) // a scope never started stays unstarted
+	if s.watch != nil {
+		s.watch.Close()
+	}
 	if s.worker != nil {
 		s.worker.Kill()
 	}
@@ -112,14 +164,31 @@ func (ws *Workers) End(id string) {
 	}
 }
 
+// hold keeps a attached until the run's end.
+func (ws *Workers) hold(a *audit.Auditor) error {
+	ws.mu.Lock()
+	defer ws.mu.Unlock()
+	if ws.held != nil {
+		return nil
+	}
+	if err := a.Hold(); err != nil {
+		return err
+	}
+	ws.held = a
+	return nil
+}
+
 // Close implements caps.Confinement.
 func (ws *Workers) Close() {
 	ws.mu.Lock()
-	scopes := ws.scopes
-	ws.scopes, ws.closed = map[string]*scope{}, true
+	scopes, held := ws.scopes, ws.held
+	ws.scopes, ws.closed, ws.held = map[string]*scope{}, true, nil
 	ws.mu.Unlock()
 	for _, s := range scopes {
 		s.kill()
+	}
+	if held != nil {
+		held.Release()
 	}
 }
 

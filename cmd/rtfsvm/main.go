@@ -77,6 +77,9 @@ Examples:
 				&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
 				&cli.BoolFlag{Name: "no-preflight", Usage: "do not refuse, before it starts, a plan that reaches capabilities its grants do not allow; refuse each call instead"},
 				&cli.BoolFlag{Name: "seccomp-strict", Usage: "kill a worker that makes a system call outside its allow-list, instead of failing the call with EPERM"},
+				&cli.BoolFlag{Name: "audit", Usage: "record in the chain what every step's workers do to the kernel (eBPF syscall audit), not only sandboxed steps'"},
+				&cli.BoolFlag{Name: "no-audit", Usage: "run audited steps without the syscall audit (recorded in the chain)"},
+				&cli.StringFlag{Name: "syscall-profile", Usage: "a syscall profile written by rtfsvm advise --json: the steps it names may make only those system calls"},
 				&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
 			}, driver.PolicyFlags()...),
 			Action: execAction,
@@ -89,6 +92,22 @@ mechanism is refused with an error naming it, unless --unconfined.`,
 			Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print a JSON array"}},
 			Action: doctorAction,
 		}, {
+			Name:      "advise",
+			Usage:     "write a syscall profile from what the steps of an audited run really did",
+			ArgsUsage: "CHAIN.jsonl",
+			Description: `Reads the SyscallAudit records of a chain (rtfsvm exec --audit --chain) and
+prints, per step, the system calls its workers made, their syscall groups and
+the paths, hosts and programs they touched. With --json it writes a profile
+that rtfsvm exec --syscall-profile FILE applies: those steps may then make
+only those calls.
+
+Examples:
+   rtfsvm exec --audit --chain run.jsonl plan.rtfs
+   rtfsvm advise --json run.jsonl > plan.syscalls.json
+   rtfsvm exec --syscall-profile plan.syscalls.json plan.rtfs`,
+			Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "write the profile as JSON"}},
+			Action: adviseAction,
+		}, {
 			Name:  "chain",
 			Usage: "inspect a causal chain written by exec --chain",
 			Subcommands: []*cli.Command{{
@@ -98,8 +117,9 @@ mechanism is refused with an error naming it, unless --unconfined.`,
 				Action:    chainVerifyAction,
 			}, {
 				Name:      "show",
-				Usage:     "print a chain as a table",
+				Usage:     "print a chain as a table (--json: a JSON array)",
 				ArgsUsage: "FILE.jsonl",
+				Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the records as a JSON array"}},
 				Action:    chainShowAction,
 			}},
 		}},
@@ -138,7 +158,11 @@ func chainShowAction(c *cli.Context) error {
 		return err
 	}
 	defer f.Close()
-	if err := chain.Show(c.App.Writer, f); err != nil {
+	show := chain.Show
+	if c.Bool("json") {
+		show = chain.ShowJSON
+	}
+	if err := show(c.App.Writer, f); err != nil {
 		return cli.Exit(fmt.Sprintf("%s: %v", f.Name(), err), exitRuntime)
 	}
 	return nil
@@ -164,6 +188,12 @@ func execAction(c *cli.Context) error {
 	opts.Unconfined = c.Bool("unconfined")
 	opts.NoPreflight = c.Bool("no-preflight")
 	opts.SeccompStrict = c.Bool("seccomp-strict")
+	opts.Audit, opts.NoAudit = c.Bool("audit"), c.Bool("no-audit")
+	if path := c.String("syscall-profile"); path != "" {
+		if opts.SyscallProfile, err = sandbox.LoadSyscallProfile(path); err != nil {
+			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+		}
+	}
 	prog, err := in.Program()
 	if err != nil {
 		return cli.Exit(err.Error(), exitUsage)
@@ -238,4 +268,25 @@ func doctorAction(c *cli.Context) error {
 		fmt.Fprintf(c.App.Writer, "%d mechanism(s) a confined worker needs are missing: plans that touch the OS are refused unless --unconfined\n", missing)
 	}
 	return nil
+}
+
+func adviseAction(c *cli.Context) error {
+	f, err := openChain(c)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	advice, err := sandbox.Advise(f)
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("%s: %v", f.Name(), err), exitRuntime)
+	}
+	if len(advice.Steps) == 0 {
+		return cli.Exit(fmt.Sprintf("%s: no SyscallAudit records (run with --audit)", f.Name()), exitRuntime)
+	}
+	if c.Bool("json") {
+		enc := json.NewEncoder(c.App.Writer)
+		enc.SetIndent("", "  ")
+		return enc.Encode(advice)
+	}
+	return advice.WriteText(c.App.Writer)
 }

@@ -37,6 +37,9 @@ type Config struct {
 	// Unconfined runs the capabilities that touch the OS in this process,
 	// without a sandbox: the explicit opt-out, recorded in the chain.
 	Unconfined bool
+	// NoAudit says audited steps run without their syscall audit, which
+	// the chain records.
+	NoAudit bool
 }
 
 // Confinement runs capability calls outside the engine's process, each
@@ -73,8 +76,8 @@ type PlanHost struct {
 	runID       string
 	actions     atomic.Int64
 	confinement Confinement
-	// unconfined: see Config.Unconfined.
-	unconfined bool
+	// unconfined, noAudit: see Config.
+	unconfined, noAudit bool
 
 	mu    sync.Mutex
 	plan  string               // the plan's action id, "" before StartPlan
@@ -108,6 +111,7 @@ func NewPlanHost(cfg Config) (*PlanHost, error) {
 		registry:    reg,
 		policy:      cfg.Policy,
 		unconfined:  cfg.Unconfined,
+		noAudit:     cfg.NoAudit,
 		confinement: cfg.Confinement,
 		chain:       cfg.Chain,
 		log:         &lockedWriter{w: log},
@@ -163,6 +167,10 @@ func (h *PlanHost) StartPlan(_ context.Context, name string) string {
 	if h.unconfined {
 		h.record(chain.Record{Type: chain.Unconfined, ActionID: h.newActionID(), ParentActionID: id,
 			Error: "--unconfined: capabilities that touch the OS run in the plan host's process, without a sandbox"})
+	}
+	if h.noAudit {
+		h.record(chain.Record{Type: chain.NoAudit, ActionID: h.newActionID(), ParentActionID: id,
+			Error: "--no-audit: the workers of audited steps run without the eBPF syscall audit"})
 	}
 	return id
 }
@@ -302,6 +310,10 @@ func (h *PlanHost) ExecuteCapability(ctx context.Context, id string, args []valu
 		rec.Type, rec.Result = chain.CapabilityCall, printed(v)
 	}
 	h.record(rec)
+	if placement != nil && placement.worker != nil && placement.worker.Audit != nil {
+		h.record(chain.Record{Type: chain.SyscallAudit, ActionID: h.newActionID(), ParentActionID: rec.ActionID,
+			Step: rec.Step, Capability: id, Audit: placement.worker.Audit})
+	}
 	if verr != nil {
 		return value.Nil, verr
 	}

@@ -71,12 +71,15 @@ const (
 	CapabilityCall     Type = "CapabilityCall"     // Capability, Arguments, Result or Error and ErrorKind, DurationNS
 	SecurityViolation  Type = "SecurityViolation"  // Capability, Arguments, Error
 	Unconfined         Type = "Unconfined"         // Error: what the run gave up (--unconfined)
+	SyscallAudit       Type = "SyscallAudit"       // Step, Capability, Audit: what the call's worker did to the kernel
+	NoAudit            Type = "NoAudit"            // Error: audited steps run without their syscall audit (--no-audit)
 )
 
 var knownTypes = map[Type]bool{
 	PlanStarted: true, PlanCompleted: true, PlanAborted: true,
 	PlanStepStarted: true, PlanStepCompleted: true, PlanStepFailed: true,
 	StepProfileDerived: true, CapabilityCall: true, SecurityViolation: true, Unconfined: true,
+	SyscallAudit: true, NoAudit: true,
 }
 
 // ends reports whether a chain may end with a record of type t.
@@ -106,6 +109,8 @@ type Record struct {
 	// "unconfined"; Worker, for a worker, which one and how confined.
 	Provider string     `json:"provider,omitempty"`
 	Worker   *Placement `json:"worker,omitempty"`
+	// Audit is what a worker did to the kernel during a call.
+	Audit *Audit `json:"audit,omitempty"`
 
 	PrevHash string `json:"prev_hash"`
 	Hash     string `json:"hash,omitempty"`
@@ -119,6 +124,40 @@ type Placement struct {
 	// Rules spell it out.
 	Digest string `json:"digest"`
 	Rules  string `json:"rules"`
+	// Audit, when the call was audited, is recorded apart, in the
+	// SyscallAudit record that follows the call's.
+	Audit *Audit `json:"-"`
+}
+
+// Audit is what the processes of a worker did to the kernel during one
+// capability call: how often they made each system call, and the calls
+// that say what they touched, with their outcome.
+type Audit struct {
+	Syscalls map[string]uint64 `json:"syscalls"`
+	Events   []AuditEvent      `json:"events,omitempty"`
+	// Dropped counts the events that were lost (a full buffer, or more
+	// than one record keeps).
+	Dropped uint64 `json:"dropped,omitempty"`
+}
+
+// AuditEvent is one system call of an audit.
+type AuditEvent struct {
+	Syscall string `json:"syscall"`
+	Pid     uint32 `json:"pid"` // as the host sees it
+	// Path is the path a file call named, Addr the address a socket call
+	// named; Args are the first three argument registers.
+	Path  string    `json:"path,omitempty"`
+	Addr  string    `json:"addr,omitempty"`
+	Args  [3]uint64 `json:"args"`
+	Ret   int64     `json:"ret"`
+	Errno string    `json:"errno,omitempty"` // when Ret is an error: its name (EACCES, EPERM...)
+}
+
+// Refused reports whether the kernel refused the call of e for want of
+// permission (Landlock, seccomp, capabilities), as opposed to failing it
+// (a missing file, a connection in progress).
+func Refused(e AuditEvent) bool {
+	return e.Errno == "EACCES" || e.Errno == "EPERM" || e.Errno == "EPROTONOSUPPORT"
 }
 
 // Genesis is the prev_hash of the first record.

@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"sort"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -40,6 +42,11 @@ func Show(w io.Writer, r io.Reader) error {
 		}
 		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\n", rec.Seq, timeOfDay(rec.Timestamp), rec.Type,
 			orDash(rec.ActionID), orDash(rec.ParentActionID), clip(summary(rec)))
+		if rec.Audit != nil {
+			for _, e := range rec.Audit.Events {
+				fmt.Fprintf(tw, "\t\t\t\t\t  %s\n", clip(eventText(e)))
+			}
+		}
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -73,8 +80,88 @@ func summary(rec Record) string {
 		return fmt.Sprintf("%s (%s) %s %s", rec.Capability, time.Duration(rec.DurationNS), strings.Join(rec.Arguments, " "), outcome)
 	case SecurityViolation:
 		return rec.Capability + " denied: " + rec.Error
+	case SyscallAudit:
+		return auditText(rec)
+	case Unconfined, NoAudit:
+		return rec.Error
 	}
 	return ""
+}
+
+// auditText summarises an audit: the calls by count, the events, the
+// refusals.
+func auditText(rec Record) string {
+	a := rec.Audit
+	if a == nil {
+		return rec.Capability
+	}
+	type count struct {
+		name string
+		n    uint64
+	}
+	var counts []count
+	var total uint64
+	for name, n := range a.Syscalls {
+		counts = append(counts, count{name, n})
+		total += n
+	}
+	sort.Slice(counts, func(i, j int) bool {
+		return counts[i].n > counts[j].n || (counts[i].n == counts[j].n && counts[i].name < counts[j].name)
+	})
+	parts := make([]string, 0, len(counts))
+	for _, c := range counts {
+		parts = append(parts, fmt.Sprintf("%s %d", c.name, c.n))
+	}
+	refused := 0
+	for _, e := range a.Events {
+		if Refused(e) {
+			refused++
+		}
+	}
+	text := fmt.Sprintf("%s: %d syscalls, %d events, %d refused", rec.Capability, total, len(a.Events), refused)
+	if a.Dropped > 0 {
+		text += fmt.Sprintf(", %d dropped", a.Dropped)
+	}
+	return text + " (" + strings.Join(parts, ", ") + ")"
+}
+
+// eventText is one audited system call on a line.
+func eventText(e AuditEvent) string {
+	what := e.Path
+	switch {
+	case e.Addr != "":
+		what = e.Addr
+	case what == "":
+		what = fmt.Sprintf("%d %d %d", e.Args[0], e.Args[1], e.Args[2])
+	default:
+		what = strconv.Quote(what)
+	}
+	outcome := strconv.FormatInt(e.Ret, 10)
+	if e.Errno != "" {
+		outcome += " " + e.Errno
+	}
+	return fmt.Sprintf("pid %d %s %s => %s", e.Pid, e.Syscall, what, outcome)
+}
+
+// ShowJSON writes the chain read from r as one indented JSON array of
+// its records.
+func ShowJSON(w io.Writer, r io.Reader) error {
+	var recs []Record
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64<<10), 64<<20)
+	for line := 1; sc.Scan(); line++ {
+		var rec Record
+		if err := json.Unmarshal(sc.Bytes(), &rec); err != nil {
+			return fmt.Errorf("causal chain line %d is not a record: %v", line, err)
+		}
+		recs = append(recs, rec)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("reading causal chain: %w", err)
+	}
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(recs)
 }
 
 func failureText(rec Record) string {

@@ -44,7 +44,7 @@ func Program(p Policy) ([]bpf.RawInstruction, error) {
 		bpf.RetConstant{Val: errno(unix.ENOSYS)},
 	}
 	for _, name := range names {
-		nr := numbers[name]
+		nr, _ := Number(name)
 		switch {
 		case name == "socket":
 			// socket(domain, type, protocol): MPTCP is refused so that Go

@@ -1,6 +1,11 @@
 package seccomp
 
-import "golang.org/x/sys/unix"
+import (
+	"strconv"
+	"strings"
+
+	"golang.org/x/sys/unix"
+)
 
 // groupCalls are the system calls of each group, by name. Base is what a
 // static Go program (CGO_ENABLED=0) needs once it runs, measured with
@@ -95,18 +100,25 @@ var numbers = map[string]uint32{
 	"init_module": unix.SYS_INIT_MODULE, "reboot": unix.SYS_REBOOT,
 }
 
-// Number returns the x86-64 number of the system call name.
+// Number returns the x86-64 number of the system call name: one this
+// package names, or "syscall_N" for any other.
 func Number(name string) (uint32, bool) {
-	nr, ok := numbers[name]
-	return nr, ok
+	if nr, ok := numbers[name]; ok {
+		return nr, true
+	}
+	if digits, ok := strings.CutPrefix(name, "syscall_"); ok {
+		nr, err := strconv.ParseUint(digits, 10, 32)
+		return uint32(nr), err == nil && nr < 1024
+	}
+	return 0, false
 }
 
-// Name returns the name of system call number nr, or "".
+// Name returns the name of system call number nr: its own, or "syscall_N".
 func Name(nr uint32) string {
 	for name, n := range numbers {
 		if n == nr {
 			return name
 		}
 	}
-	return ""
+	return "syscall_" + strconv.FormatUint(uint64(nr), 10)
 }

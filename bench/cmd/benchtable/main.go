@@ -215,5 +215,15 @@ func sandboxTable(out *tabwriter.Writer) error {
 	fmt.Fprintf(out, "gather plan confined\t%s\t-\n", c.GatherConfined.Round(10*time.Microsecond))
 	fmt.Fprintf(out, "gather plan --unconfined\t%s\tconfined/unconfined %.1fx\n", c.GatherUnconfined.Round(10*time.Microsecond),
 		float64(c.GatherConfined)/float64(c.GatherUnconfined))
+	if c.HeavyStep > 0 {
+		fmt.Fprintf(out, "gather plan audited\t%s\taudited/confined %+.0f%%\n", c.GatherAudited.Round(10*time.Microsecond),
+			100*(float64(c.GatherAudited)/float64(c.GatherConfined)-1))
+		fmt.Fprintf(out, "step making 20k syscalls\t%s\t-\n", c.HeavyStep.Round(10*time.Microsecond))
+		overhead := float64(c.HeavyStepAudited)/float64(c.HeavyStep) - 1
+		fmt.Fprintf(out, "same step audited\t%s\t<= +10%%: %s (%+.0f%%)\n", c.HeavyStepAudited.Round(10*time.Microsecond), met(overhead <= 0.10), 100*overhead)
+		fmt.Fprintf(out, "audit load (once) + attach\t%s + %s\t<= 2ms: %s\n", c.AuditLoad.Round(10*time.Microsecond),
+			c.AuditAttach.Round(10*time.Microsecond), met(c.AuditLoad+c.AuditAttach <= 2*time.Millisecond))
+		fmt.Fprintf(out, "audit detach\t%s\t-\n", c.AuditDetach.Round(10*time.Microsecond))
+	}
 	return out.Flush()
 }
