@@ -10,7 +10,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXAMPLE     ?= testdata/examples/hello.rtfs
 FUZZTIME    ?= 10m
 
-.PHONY: all build run test unit lint grammar grammar-check fuzz bench escape doctor clean
+.PHONY: all build run test unit lint grammar grammar-check fuzz bench escape bombs doctor clean
 
 all: build
 
@@ -48,6 +48,10 @@ grammar-check: grammar
 # Every escape attempt of the sandbox against the real kernel, as a table.
 escape:
 	$(GO) test ./sandbox -run '^TestEscapes$$' -count=1 -v | sed -n '/ESCAPE  /,/escapes contained/p'
+
+# Every resource bomb of testdata/bombs on both engines, as a table.
+bombs:
+	$(GO) test ./cmd/rtfsvm -run '^TestBombs$$' -count=1 -v -timeout 20m | sed -n '/BOMB  /,/^--- /p' | sed '$$d'
 
 # What this kernel offers the sandbox.
 doctor: build

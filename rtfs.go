@@ -74,7 +74,18 @@ type Program struct {
 // Compile compiles the source src of the file called name. A failure is a
 // *compiler.Errors holding every diagnostic.
 func Compile(name string, src []byte) (*Program, error) {
-	out, err := compiler.Compile(name, src)
+	return CompileWith(name, src, CompileOptions{})
+}
+
+// CompileOptions bound a compilation.
+type CompileOptions struct {
+	// MaxSourceBytes is the largest source accepted; 0 means 16 MiB.
+	MaxSourceBytes int64
+}
+
+// CompileWith is Compile under opts.
+func CompileWith(name string, src []byte, opts CompileOptions) (*Program, error) {
+	out, err := compiler.CompileWith(name, src, compiler.Limits{MaxSourceBytes: opts.MaxSourceBytes})
 	if err != nil {
 		return nil, err
 	}

@@ -17,6 +17,7 @@ package compiler
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
@@ -43,17 +44,48 @@ type Errors struct {
 	List []*value.Error
 }
 
+// MaxErrorsShown bounds the diagnostics Errors renders; the rest are
+// counted.
+const MaxErrorsShown = 20
+
 func (e *Errors) Error() string {
 	var b strings.Builder
-	for _, err := range e.List {
+	for i, err := range e.List {
+		if i == MaxErrorsShown {
+			fmt.Fprintf(&b, "... and %d more errors\n", len(e.List)-MaxErrorsShown)
+			break
+		}
 		b.WriteString(syntax.Render(err, e.Src))
 	}
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// Compile compiles the source src of file. A failure is an *Errors holding
-// every diagnostic.
+// DefaultMaxSourceBytes is the largest source Compile accepts.
+const DefaultMaxSourceBytes = 16 << 20
+
+// Limits bound what a compilation takes on.
+type Limits struct {
+	// MaxSourceBytes is the largest source accepted; 0 means
+	// DefaultMaxSourceBytes.
+	MaxSourceBytes int64
+}
+
+// Compile compiles the source src of file under the default limits. A
+// failure is an *Errors holding every diagnostic.
 func Compile(file string, src []byte) (*Output, error) {
+	return CompileWith(file, src, Limits{})
+}
+
+// CompileWith is Compile under limits l.
+func CompileWith(file string, src []byte, l Limits) (*Output, error) {
+	limit := l.MaxSourceBytes
+	if limit <= 0 {
+		limit = DefaultMaxSourceBytes
+	}
+	if int64(len(src)) > limit {
+		return nil, &Errors{Src: nil, List: []*value.Error{value.Errorf(value.ParseError,
+			"%s: the source is %d bytes, more than the %d a program may have (--max-source-bytes)", file, len(src), limit)}}
+	}
 	prog, errs := parse.Source(file, src)
 	if len(errs) > 0 {
 		return nil, &Errors{Src: src, List: errs}

@@ -108,6 +108,11 @@ func (m *machine) applyOnce(fn value.Value, args []value.Value, pos value.Pos) (
 			if err := m.memory.NoteResult(v); err != nil {
 				return value.Nil, err.WithPos(pos)
 			}
+			if rt.Large(v) {
+				if err := m.Interrupted(); err != nil {
+					return value.Nil, rt.ToError(err).WithPos(pos)
+				}
+			}
 			return v, nil
 		}
 	case value.KKeyword:

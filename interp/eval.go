@@ -6,9 +6,24 @@ import (
 	"github.com/rtfs-go/rtfs/value"
 )
 
+// maxNesting bounds the nesting of evaluations in progress, which each
+// take a Go frame or a few: an expression nested deep inside a deep
+// recursion must end in StackOverflow, never overflow the Go stack (the
+// VM, which does not recurse to evaluate nested expressions, runs such
+// programs to the end). At a few hundred bytes a level, the bound keeps
+// the interpreter's Go stack within about 100 MB.
+const maxNesting = 200_000
+
 // eval evaluates n outside tail position.
 func (m *machine) eval(n ast.Node, e *env) (value.Value, *value.Error) {
-	return m.evalNode(n, e, false)
+	if m.nesting++; m.nesting > maxNesting {
+		m.nesting--
+		return value.Nil, value.Errorf(value.StackOverflow,
+			"Stack overflow: expressions nested more than %d deep in evaluation (the interpreter's limit)", maxNesting).WithPos(n.Pos())
+	}
+	v, err := m.evalNode(n, e, false)
+	m.nesting--
+	return v, err
 }
 
 // evalNode evaluates n in e. When tail is set, a call reached in tail

@@ -115,9 +115,10 @@ type machine struct {
 	profiles  []*host.StepProfile
 	branches  *rt.Parallel // runs the branches of step-parallel; one per run
 
-	depth  int  // closure applications in progress (see apply)
-	polls  uint // counts calls and iterations towards the next cancellation check
-	memory rt.MemoryLimit
+	depth   int  // closure applications in progress (see apply)
+	nesting int  // evaluations in progress (see eval)
+	polls   uint // counts calls and iterations towards the next cancellation check
+	memory  rt.MemoryLimit
 
 	// pending is the call found in tail position, waiting for the
 	// trampoline in apply; hasPending says whether it is set.
@@ -193,6 +194,23 @@ func (m *machine) Call(fn value.Value, args []value.Value) (value.Value, error) 
 
 // Stdout implements value.Runtime.
 func (m *machine) Stdout() io.Writer { return m.stdout }
+
+// Interrupted implements value.Runtime.
+func (m *machine) Interrupted() error {
+	m.polls = cancelPollInterval - 1
+	if err := m.poll(value.Pos{}); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Reserve implements value.Runtime.
+func (m *machine) Reserve(n int64) error {
+	if err := m.memory.Reserve(n); err != nil {
+		return err
+	}
+	return nil
+}
 
 // ContextValue implements value.Runtime.
 func (m *machine) ContextValue(key string) (value.Value, bool) { return m.host.GetContextValue(key) }

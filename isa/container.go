@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -80,14 +81,12 @@ const (
 	checksumSize = sha256.Size
 )
 
-// The zstd coders are expensive to build and safe for concurrent use, so
-// the package keeps one of each, made on first use.
+// The zstd encoder is expensive to build and safe for concurrent use, so
+// the package keeps one, made on first use; a decoder is made for each
+// file, with that file's limit.
 var (
 	zstdEncoder = sync.OnceValues(func() (*zstd.Encoder, error) {
 		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
-	})
-	zstdDecoder = sync.OnceValues(func() (*zstd.Decoder, error) {
-		return zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxBodySize))
 	})
 )
 
@@ -160,16 +159,32 @@ func openContainer(data []byte) ([]byte, error) {
 	if want := sha256.Sum256(signed); !bytes.Equal(sum, want[:]) {
 		return nil, errors.New("checksum mismatch: the file is truncated or corrupt")
 	}
-	dec, err := zstdDecoder()
+	compressed := signed[headerSize:]
+	limit := maxExpansion(len(compressed))
+	// The frame header declares the size when the encoder knew it, as
+	// Encode's does: a file claiming more is refused before anything is
+	// allocated, and one that declares nothing is decompressed no further
+	// than the limit.
+	var head zstd.Header
+	if err := head.Decode(compressed); err == nil && head.HasFCS && head.FrameContentSize > uint64(limit) {
+		return nil, fmt.Errorf("the body would decompress to %d bytes, more than %d for a file of %d bytes", head.FrameContentSize, limit, len(data))
+	}
+	dec, err := zstd.NewReader(bytes.NewReader(compressed), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)))
 	if err != nil {
 		return nil, fmt.Errorf("starting the zstd decoder: %w", err)
 	}
-	body, err := dec.DecodeAll(signed[headerSize:], nil)
-	if errors.Is(err, zstd.ErrDecoderSizeExceeded) {
-		return nil, fmt.Errorf("the body decompresses to more than %d bytes", MaxBodySize)
-	}
-	if err != nil {
+	defer dec.Close()
+	body, err := io.ReadAll(io.LimitReader(dec, int64(limit)+1))
+	switch {
+	case errors.Is(err, zstd.ErrDecoderSizeExceeded) || len(body) > limit:
+		return nil, fmt.Errorf("the body decompresses to more than %d bytes, the most a file of %d bytes may hold", limit, len(data))
+	case err != nil:
 		return nil, fmt.Errorf("decompressing the body: %w", err)
 	}
 	return body, nil
 }
+
+// maxExpansion is the most a compressed body of n bytes may decompress
+// to: code and constants compress well, but a container that expands a
+// thousand times is a bomb, not a program.
+func maxExpansion(n int) int { return min(MaxBodySize, 1<<20+64*n) }

@@ -37,13 +37,20 @@ const (
 )
 
 type decoder struct {
+	body   []byte // the whole input
 	rest   []byte // the input not read yet
 	budget int    // bytes the decoded module may still allocate
 	err    error
 }
 
+// decodeBudget is the memory a decoded body of n bytes may take: the
+// structures cost more than their encoding (an instruction is 8 bytes
+// decoded and as many encoded, a value 32 against one), within
+// MaxDecodedMemory.
+func decodeBudget(n int) int { return min(MaxDecodedMemory, 1<<20+64*n) }
+
 func decodeBody(body []byte) (*Module, error) {
-	d := &decoder{rest: body, budget: MaxDecodedMemory}
+	d := &decoder{body: body, rest: body, budget: decodeBudget(len(body))}
 	m := &Module{}
 	m.File = d.str()
 	m.Globals = list(d, "global", minStr, d.str)
@@ -91,7 +98,7 @@ func (d *decoder) charge(n int) bool {
 		return false
 	}
 	if n > d.budget {
-		d.fail("the module would take more than %d bytes of memory", MaxDecodedMemory)
+		d.fail("the module would take more than %d bytes of memory", decodeBudget(len(d.body)))
 		return false
 	}
 	d.budget -= n

@@ -38,7 +38,7 @@ var collectionBuiltins = []*value.Builtin{
 	{Name: "subvec", MinArgs: 2, MaxArgs: 3, Pure: true, Fn: subvec},
 	{Name: "reverse", MinArgs: 1, MaxArgs: 1, Pure: true, Fn: seqOrString("reverse", reverseValues)},
 	{Name: "distinct", MinArgs: 1, MaxArgs: 1, Pure: true, Fn: seqOrString("distinct", distinctValues)},
-	{Name: "sort", MinArgs: 1, MaxArgs: 1, Pure: true, Fn: seqOrString("sort", sortValues)},
+	{Name: "sort", MinArgs: 1, MaxArgs: 1, Pure: true, Fn: sortBuiltin},
 	{Name: "partition", MinArgs: 2, MaxArgs: 2, Pure: true, Fn: partition},
 	{Name: "frequencies", MinArgs: 1, MaxArgs: 1, Pure: true, Fn: frequencies},
 }
@@ -404,8 +404,22 @@ func cons(_ value.Runtime, args []value.Value) (value.Value, error) {
 
 // concat flattens its arguments into one vector: sequences contribute their
 // elements, strings their characters, anything else itself.
-func concat(_ value.Runtime, args []value.Value) (value.Value, error) {
-	var out []value.Value
+func concat(rt value.Runtime, args []value.Value) (value.Value, error) {
+	n := 0
+	for _, x := range args {
+		switch x.Kind() {
+		case value.KVector, value.KList:
+			n += len(x.Items())
+		case value.KString:
+			n += len(x.AsString())
+		default:
+			n++
+		}
+	}
+	if err := value.Reserve(rt, int64(n)*value.ValueBytes); err != nil {
+		return value.Nil, err
+	}
+	out := make([]value.Value, 0, n)
 	for _, x := range args {
 		switch x.Kind() {
 		case value.KVector, value.KList:
@@ -421,7 +435,7 @@ func concat(_ value.Runtime, args []value.Value) (value.Value, error) {
 
 // rangeInts is (range end), (range start end) or (range start end step):
 // the integers from start (inclusive) toward end (exclusive) by step.
-func rangeInts(_ value.Runtime, args []value.Value) (value.Value, error) {
+func rangeInts(rt value.Runtime, args []value.Value) (value.Value, error) {
 	bounds := [3]int64{0, 0, 1} // start, end, step
 	for i, x := range args {
 		n, err := asInt("range", x)
@@ -449,6 +463,9 @@ func rangeInts(_ value.Runtime, args []value.Value) (value.Value, error) {
 	if n > maxCollectionLen {
 		return value.Nil, tooLarge("range", n)
 	}
+	if err := value.Reserve(rt, int64(n)*value.ValueBytes); err != nil {
+		return value.Nil, err
+	}
 	out := make([]value.Value, n)
 	for i, x := 0, start; i < len(out); i, x = i+1, x+step {
 		out[i] = value.Int(x)
@@ -457,7 +474,7 @@ func rangeInts(_ value.Runtime, args []value.Value) (value.Value, error) {
 }
 
 // numbers is the inclusive integer range [start, end].
-func numbers(_ value.Runtime, args []value.Value) (value.Value, error) {
+func numbers(rt value.Runtime, args []value.Value) (value.Value, error) {
 	start, err := asInt("numbers", args[0])
 	if err != nil {
 		return value.Nil, err
@@ -471,6 +488,9 @@ func numbers(_ value.Runtime, args []value.Value) (value.Value, error) {
 	}
 	if span := uint64(end) - uint64(start); span >= maxCollectionLen {
 		return value.Nil, tooLarge("numbers", span+1)
+	}
+	if err := value.Reserve(rt, (end-start+1)*value.ValueBytes); err != nil {
+		return value.Nil, err
 	}
 	out := make([]value.Value, end-start+1)
 	for i := range out {
@@ -551,9 +571,12 @@ func subvec(_ value.Runtime, args []value.Value) (value.Value, error) {
 // lists (giving a vector) and strings (working on characters, giving a
 // string).
 func seqOrString(op string, f func([]value.Value) []value.Value) func(value.Runtime, []value.Value) (value.Value, error) {
-	return func(_ value.Runtime, args []value.Value) (value.Value, error) {
+	return func(rt value.Runtime, args []value.Value) (value.Value, error) {
 		switch x := args[0]; x.Kind() {
 		case value.KVector, value.KList:
+			if err := value.Reserve(rt, int64(len(x.Items()))*value.ValueBytes); err != nil {
+				return value.Nil, err
+			}
 			return value.NewVector(f(copyValues(x.Items()))), nil
 		case value.KString:
 			var b strings.Builder
@@ -572,9 +595,47 @@ func reverseValues(items []value.Value) []value.Value {
 	return items
 }
 
-func sortValues(items []value.Value) []value.Value {
-	slices.SortStableFunc(items, value.Compare)
-	return items
+// sortBuiltin sorts a copy of a sequence or the characters of a string in
+// the total order of value.Compare, stopping when the run ends.
+func sortBuiltin(rt value.Runtime, args []value.Value) (value.Value, error) {
+	var stopped error
+	f := func(items []value.Value) []value.Value {
+		stopped = sortValues(rt, items)
+		return items
+	}
+	v, err := seqOrString("sort", f)(rt, args)
+	if stopped != nil {
+		return value.Nil, stopped
+	}
+	return v, err
+}
+
+// interrupt carries the run's end out of a sort in progress.
+type interrupt struct{ err error }
+
+// sortValues sorts items in place, asking the run every
+// value.InterruptEvery comparisons whether it must stop: a sort of ten
+// million values takes seconds.
+func sortValues(rt value.Runtime, items []value.Value) (stopped error) {
+	defer func() {
+		if r := recover(); r != nil {
+			i, ok := r.(interrupt)
+			if !ok {
+				panic(r)
+			}
+			stopped = i.err
+		}
+	}()
+	compared := 0
+	slices.SortStableFunc(items, func(a, b value.Value) int {
+		if compared++; compared%value.InterruptEvery == 0 {
+			if err := value.Interrupted(rt); err != nil {
+				panic(interrupt{err})
+			}
+		}
+		return value.Compare(a, b)
+	})
+	return nil
 }
 
 // distinctValues keeps the first of each group of equal elements.

@@ -27,19 +27,36 @@ var higherOrderBuiltins = []*value.Builtin{
 // caller applies one function value repeatedly, reusing its argument
 // buffer: the engine does not keep the slice it is given.
 type caller struct {
-	rt  value.Runtime
-	fn  value.Value
-	buf [2]value.Value
+	rt    value.Runtime
+	fn    value.Value
+	buf   [2]value.Value
+	calls int
 }
 
 func newCaller(rt value.Runtime, fn value.Value) *caller { return &caller{rt: rt, fn: fn} }
 
+// A builtin function called back does not go through the engine's loop,
+// which polls for the run's end: every value.InterruptEvery calls the
+// caller asks the engine itself.
+func (c *caller) interrupted() error {
+	if c.calls++; c.calls%value.InterruptEvery == 0 {
+		return value.Interrupted(c.rt)
+	}
+	return nil
+}
+
 func (c *caller) call1(x value.Value) (value.Value, error) {
+	if err := c.interrupted(); err != nil {
+		return value.Nil, err
+	}
 	c.buf[0] = x
 	return c.rt.Call(c.fn, c.buf[:1])
 }
 
 func (c *caller) call2(x, y value.Value) (value.Value, error) {
+	if err := c.interrupted(); err != nil {
+		return value.Nil, err
+	}
 	c.buf[0], c.buf[1] = x, y
 	return c.rt.Call(c.fn, c.buf[:2])
 }
@@ -59,6 +76,9 @@ func elementsOf(op string, coll value.Value) ([]value.Value, error) {
 func mapEach(rt value.Runtime, args []value.Value) (value.Value, error) {
 	items, err := elementsOf("map", args[1])
 	if err != nil {
+		return value.Nil, err
+	}
+	if err := value.Reserve(rt, int64(len(items))*value.ValueBytes); err != nil {
 		return value.Nil, err
 	}
 	c := newCaller(rt, args[0])
@@ -160,6 +180,9 @@ func mapIndexed(rt value.Runtime, args []value.Value) (value.Value, error) {
 	coll := args[1]
 	items, err := elementsOf("map-indexed", coll)
 	if err != nil {
+		return value.Nil, err
+	}
+	if err := value.Reserve(rt, int64(len(items))*value.ValueBytes); err != nil {
 		return value.Nil, err
 	}
 	c := newCaller(rt, args[0])

@@ -78,12 +78,15 @@ func byteOffset(s string, i int) int {
 	return len(s)
 }
 
-func str(_ value.Runtime, args []value.Value) (value.Value, error) {
+func str(rt value.Runtime, args []value.Value) (value.Value, error) {
 	switch {
 	case len(args) == 0:
 		return value.String(""), nil
 	case len(args) == 1 && args[0].Kind() == value.KString:
 		return args[0], nil
+	}
+	if err := value.Reserve(rt, stringBytes(args)); err != nil {
+		return value.Nil, err
 	}
 	var b strings.Builder
 	for _, x := range args {
@@ -183,7 +186,7 @@ func split(_ value.Runtime, args []value.Value) (value.Value, error) {
 }
 
 // join is (join separator coll), elements converted as by str.
-func join(_ value.Runtime, args []value.Value) (value.Value, error) {
+func join(rt value.Runtime, args []value.Value) (value.Value, error) {
 	sep, err := asString("join", args[0])
 	if err != nil {
 		return value.Nil, err
@@ -191,6 +194,9 @@ func join(_ value.Runtime, args []value.Value) (value.Value, error) {
 	items, ok := seqItems(args[1])
 	if !ok {
 		return value.Nil, value.TypeErr("join", "vector or list", args[1])
+	}
+	if err := value.Reserve(rt, stringBytes(items)+int64(len(sep)*len(items))); err != nil {
+		return value.Nil, err
 	}
 	var b strings.Builder
 	for i, x := range items {
@@ -289,4 +295,16 @@ func reSeq(_ value.Runtime, args []value.Value) (value.Value, error) {
 		out[i] = value.String(m)
 	}
 	return value.NewVector(out), nil
+}
+
+// stringBytes is what the strings among vs take: the least that joining
+// them takes.
+func stringBytes(vs []value.Value) int64 {
+	var n int64
+	for _, v := range vs {
+		if v.Kind() == value.KString {
+			n += int64(len(v.AsString()))
+		}
+	}
+	return n
 }

@@ -14,7 +14,40 @@ type Runtime interface {
 	Stdout() io.Writer
 	ContextValue(key string) (Value, bool)
 	SetContextValue(key string, v Value)
+	// Interrupted returns the error that must stop a long builtin now
+	// (the run's deadline passed or it was cancelled, its memory is
+	// exhausted), or nil. Builtins ask every few thousand steps of a loop.
+	Interrupted() error
+	// Reserve returns the MemoryExceeded error when building a value of
+	// about n more bytes would pass the run's memory limits: builtins ask
+	// before they allocate a large result.
+	Reserve(n int64) error
 }
+
+// InterruptEvery is how many steps of a loop a builtin takes between two
+// questions to Runtime.Interrupted: often enough to stop within a
+// millisecond, rarely enough to cost nothing measurable.
+const InterruptEvery = 1 << 12
+
+// Interrupted is rt.Interrupted, for an rt that may be nil (a builtin
+// folded by the compiler or run as a pure capability has no run to stop).
+func Interrupted(rt Runtime) error {
+	if rt == nil {
+		return nil
+	}
+	return rt.Interrupted()
+}
+
+// Reserve is rt.Reserve, for an rt that may be nil.
+func Reserve(rt Runtime, n int64) error {
+	if rt == nil {
+		return nil
+	}
+	return rt.Reserve(n)
+}
+
+// ValueBytes is about what one element of a collection takes.
+const ValueBytes = 32
 
 // Builtin is a function implemented in Go. Pure builtins depend only on
 // their arguments and may be constant-folded by the compiler.

@@ -255,6 +255,23 @@ func (m *machine) Call(fn value.Value, args []value.Value) (value.Value, error) 
 // Stdout implements value.Runtime.
 func (m *machine) Stdout() io.Writer { return m.stdout }
 
+// Interrupted implements value.Runtime.
+func (m *machine) Interrupted() error {
+	m.limits.countdown = 1
+	if err := m.tick(); err != nil {
+		return err
+	}
+	return nil
+}
+
+// Reserve implements value.Runtime.
+func (m *machine) Reserve(n int64) error {
+	if err := m.limits.memory.Reserve(n); err != nil {
+		return err
+	}
+	return nil
+}
+
 // ContextValue implements value.Runtime.
 func (m *machine) ContextValue(key string) (value.Value, bool) { return m.host.GetContextValue(key) }
 

@@ -57,15 +57,16 @@ derives each step's profile from it under its own flags.
 Examples:
    rtfsc build plan.rtfs
    rtfsc build -o /tmp/plan.rtfsb plan.rtfs`,
-				Flags: []cli.Flag{
+				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file (default: FILE with the extension .rtfsb)"},
-				},
+				}, driver.SourceFlags()...),
 				Action: buildAction,
 			},
 			{
 				Name:      "check",
 				Usage:     "compile only and report every error",
 				ArgsUsage: "FILE.rtfs",
+				Flags:     driver.SourceFlags(),
 				Action:    checkAction,
 			},
 			{
@@ -79,13 +80,14 @@ policy flags, and prints them as a table, or with --json as a JSON array.
 Examples:
    rtfsc profile plan.rtfs
    rtfsc profile --json --net-allow api.example.com --fs-read ./data plan.rtfs`,
-				Flags:  append(driver.PolicyFlags(), &cli.BoolFlag{Name: "json", Usage: "print a JSON array of profiles"}),
+				Flags:  append(append(driver.PolicyFlags(), driver.SourceFlags()...), &cli.BoolFlag{Name: "json", Usage: "print a JSON array of profiles"}),
 				Action: profileAction,
 			},
 			{
 				Name:      "disasm",
 				Usage:     "print the bytecode of a plan (source or .rtfsb)",
 				ArgsUsage: "FILE",
+				Flags:     driver.SourceFlags(),
 				Action:    disasmAction,
 			},
 		},
@@ -97,7 +99,7 @@ func source(c *cli.Context) (*driver.Input, error) {
 	if c.NArg() != 1 {
 		return nil, cli.Exit(fmt.Sprintf("error: %s takes exactly one file", c.Command.Name), exitError)
 	}
-	in, err := driver.Read(c.Args().First(), c.App.Reader)
+	in, err := driver.Read(c.Args().First(), c.App.Reader, c.Int64("max-source-bytes"))
 	if err != nil {
 		return nil, cli.Exit(fmt.Sprintf("error: %v", err), exitError)
 	}

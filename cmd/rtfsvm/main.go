@@ -81,7 +81,7 @@ Examples:
 				&cli.BoolFlag{Name: "no-audit", Usage: "run audited steps without the syscall audit (recorded in the chain)"},
 				&cli.StringFlag{Name: "syscall-profile", Usage: "a syscall profile written by rtfsvm advise --json: the steps it names may make only those system calls"},
 				&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
-			}, driver.PolicyFlags()...),
+			}, append(driver.PolicyFlags(), driver.SourceFlags()...)...),
 			Action: execAction,
 		}, {
 			Name:  "doctor",
@@ -172,7 +172,7 @@ func execAction(c *cli.Context) error {
 	if c.NArg() != 1 {
 		return cli.Exit("error: exec takes exactly one file (or - for standard input)", exitUsage)
 	}
-	in, err := driver.Read(c.Args().First(), c.App.Reader)
+	in, err := driver.Read(c.Args().First(), c.App.Reader, c.Int64("max-source-bytes"))
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}

@@ -61,11 +61,16 @@ func readFile(_ context.Context, call *host.CallContext, args []value.Value) (va
 	if err != nil {
 		return value.Nil, err
 	}
-	f, err := os.Open(path)
+	// Opened without blocking, and only a regular file is read: a FIFO or
+	// a device inside the grant could otherwise hold the call forever.
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		return value.Nil, osError(call, err)
 	}
 	defer f.Close()
+	if info, err := f.Stat(); err != nil || !info.Mode().IsRegular() {
+		return value.Nil, value.Errorf(value.Generic, "%s: %s is not a regular file", call.Capability, path)
+	}
 	data, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil {
 		return value.Nil, osError(call, err)

@@ -84,11 +84,20 @@ func within(path, dir string) bool {
 // kernel's ELOOP limit.
 const maxLinks = 40
 
+// maxPath is the kernel's PATH_MAX: no longer path opens anyway, and the
+// bound keeps resolution to a few thousand steps.
+const maxPath = 4096
+
 // resolveLinks makes path absolute and resolves it one component at a time:
 // `..` goes up from the real directory reached so far, a symbolic link is
 // replaced by its target (resolved in turn), and a component that does not
-// exist is kept as written.
+// exist is kept as written, with everything after it: nothing below a
+// missing directory exists either, so it is not looked up, and a `..`
+// after it fails as the kernel would fail it.
 func resolveLinks(path string) (string, error) {
+	if len(path) > maxPath {
+		return "", fmt.Errorf("the path is %d bytes long, more than %d", len(path), maxPath)
+	}
 	if !filepath.IsAbs(path) {
 		wd, err := os.Getwd()
 		if err != nil {
@@ -98,19 +107,27 @@ func resolveLinks(path string) (string, error) {
 	}
 	pending := strings.Split(path, "/")
 	cur := "/"
+	missing := false
 	for links := 0; len(pending) > 0; {
 		name := pending[0]
 		pending = pending[1:]
-		switch name {
-		case "", ".":
+		switch {
+		case name == "" || name == ".":
 			continue
-		case "..":
+		case name == ".." && missing:
+			return "", fmt.Errorf("%s: no such file or directory", cur)
+		case name == "..":
 			cur = filepath.Dir(cur)
 			continue
 		}
 		next := filepath.Join(cur, name)
+		if missing {
+			cur = next
+			continue
+		}
 		info, err := os.Lstat(next)
 		if err != nil || info.Mode()&os.ModeSymlink == 0 {
+			missing = err != nil
 			cur = next
 			continue
 		}

@@ -33,17 +33,19 @@ func NewWriter(w io.Writer) *Writer {
 }
 
 // OpenFile opens the chain file at path for appending, creating it if
-// needed. An existing non-empty file must hold a chain that verifies and is
-// complete (ends with PlanCompleted or PlanAborted): new records continue
-// its seq and hash links, so the file stays one verifiable chain across
-// runs.
+// needed. An existing non-empty file must hold a chain whose every record
+// verifies: new records continue its seq and hash links, so the file stays
+// one verifiable chain across runs. A chain that ends without PlanCompleted
+// or PlanAborted is one whose last run died (kill -9, out of memory): the
+// next run appends to it all the same, and the dead run stays visible as a
+// PlanStarted without an end.
 func OpenFile(path string) (*Writer, error) {
 	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
 	if err != nil {
 		return nil, err
 	}
 	sum, err := Check(f)
-	if err != nil && !(errors.Is(err, ErrIncomplete) && sum.Records == 0) {
+	if err != nil && !errors.Is(err, ErrIncomplete) {
 		f.Close()
 		return nil, fmt.Errorf("cannot append to causal chain %s: %w", path, err)
 	}

@@ -11,22 +11,50 @@ import (
 	"os"
 
 	"github.com/rtfs-go/rtfs"
+	"github.com/rtfs-go/rtfs/compiler"
+	"github.com/urfave/cli/v2"
 )
 
 // Input is a program as read from a file or standard input.
 type Input struct {
-	Name string // the path, or "<stdin>"
-	Data []byte
+	Name  string // the path, or "<stdin>"
+	Data  []byte
+	Limit int64 // the most bytes it may have
 }
 
-// Read reads path, or stdin when path is "-".
-func Read(path string, stdin io.Reader) (*Input, error) {
-	if path == "-" {
-		data, err := io.ReadAll(stdin)
-		return &Input{Name: "<stdin>", Data: data}, err
+// SourceFlags are the flags that bound what the front end takes on.
+func SourceFlags() []cli.Flag {
+	return []cli.Flag{&cli.Int64Flag{Name: "max-source-bytes", Value: compiler.DefaultMaxSourceBytes,
+		Usage: "refuse a program (source or bytecode) larger than this many bytes"}}
+}
+
+// Read reads path, or stdin when path is "-", refusing more than limit
+// bytes (0: compiler.DefaultMaxSourceBytes) without reading the rest.
+func Read(path string, stdin io.Reader, limit int64) (*Input, error) {
+	if limit <= 0 {
+		limit = compiler.DefaultMaxSourceBytes
 	}
-	data, err := os.ReadFile(path)
-	return &Input{Name: path, Data: data}, err
+	in := &Input{Name: path}
+	r := stdin
+	if path == "-" {
+		in.Name = "<stdin>"
+	} else {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r = f
+	}
+	data, err := io.ReadAll(io.LimitReader(r, limit+1))
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("%s is larger than %d bytes (--max-source-bytes)", in.Name, limit)
+	}
+	in.Data, in.Limit = data, limit
+	return in, nil
 }
 
 // IsBytecode reports whether the input is a .rtfsb container.
@@ -43,5 +71,5 @@ func (in *Input) Program() (*rtfs.Program, error) {
 		}
 		return p, nil
 	}
-	return rtfs.Compile(in.Name, in.Data)
+	return rtfs.CompileWith(in.Name, in.Data, rtfs.CompileOptions{MaxSourceBytes: in.Limit})
 }

@@ -131,6 +131,32 @@ func (l *MemoryLimit) NoteResult(v value.Value) *value.Error {
 	return l.Check()
 }
 
+// reserveFloor is the size below which Reserve does not look at the heap:
+// small values are charged by NoteResult afterwards.
+const reserveFloor = 1 << 20
+
+// Reserve returns MemoryExceeded when a value of about n more bytes would
+// not fit: the live heap plus n passes three quarters of a limit.
+func (l *MemoryLimit) Reserve(n int64) *value.Error {
+	if !l.enabled() || n < reserveFloor {
+		return nil
+	}
+	_, live := l.readHeap()
+	switch {
+	case l.max > 0 && live+n > l.max/4*3:
+		return value.Errorf(value.MemoryExceeded,
+			"Memory limit exceeded: a value of %d MiB would not fit (the heap holds %d MiB, limit %d MiB)", n>>20, live>>20, l.max>>20)
+	case l.step.max > 0 && live+n-l.step.base > l.step.max/4*3:
+		return value.Errorf(value.MemoryExceeded,
+			"Memory limit exceeded: a value of %d MiB would not fit in step %q (its limit is %d MiB, max_memory_bytes)", n>>20, l.step.name, l.step.max>>20)
+	}
+	return nil
+}
+
+// Large reports whether v is large enough that building it took a while:
+// the engines look at the clock after a builtin returns one.
+func Large(v value.Value) bool { return estimatedSize(v) >= largeResult }
+
 // estimatedSize is a cheap estimate of the memory v holds directly.
 func estimatedSize(v value.Value) int64 {
 	switch v.Kind() {

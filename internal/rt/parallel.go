@@ -65,7 +65,14 @@ func (p *Parallel) Run(ctx context.Context, h host.Host, stdout io.Writer, n int
 	errs := make([]*value.Error, n)
 	out := newBranchOutput(stdout, n)
 	branch := func(ctx context.Context, id string, i int, concurrent bool) {
-		results[i], errs[i] = runBranch(ctx, i, out.writer(i), concurrent, run)
+		// A branch short enough never reaches its machine's next look at
+		// the context; one that starts after the run's end fails at once,
+		// so that a fan-out of a million branches stops with its deadline.
+		if err := ctx.Err(); err != nil {
+			errs[i] = TimeoutError(err)
+		} else {
+			results[i], errs[i] = runBranch(ctx, i, out.writer(i), concurrent, run)
+		}
 		out.finish(i)
 		if errs[i] != nil {
 			h.NotifyStepFailed(ctx, id, errs[i].Message)
