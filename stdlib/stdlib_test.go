@@ -64,8 +64,8 @@ func (r *fakeRuntime) ContextValue(key string) (value.Value, bool) {
 }
 
 func (r *fakeRuntime) SetContextValue(key string, v value.Value) { r.context[key] = v }
-func (r *fakeRuntime) Interrupted() error                         { return nil }
-func (r *fakeRuntime) Reserve(int64) error                        { return nil }
+func (r *fakeRuntime) Interrupted() error                        { return nil }
+func (r *fakeRuntime) Reserve(int64) error                       { return nil }
 
 // goFunc stands for a closure in tests.
 type goFunc struct {

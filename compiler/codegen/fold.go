@@ -157,5 +157,5 @@ func (foldRuntime) Call(value.Value, []value.Value) (value.Value, error) {
 func (foldRuntime) Stdout() io.Writer                         { return io.Discard }
 func (foldRuntime) ContextValue(string) (value.Value, bool)   { return value.Nil, false }
 func (foldRuntime) SetContextValue(key string, v value.Value) {}
-func (foldRuntime) Interrupted() error                         { return nil }
-func (foldRuntime) Reserve(int64) error                        { return nil }
+func (foldRuntime) Interrupted() error                        { return nil }
+func (foldRuntime) Reserve(int64) error                       { return nil }
