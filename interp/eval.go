@@ -10,9 +10,9 @@ import (
 // take a Go frame or a few: an expression nested deep inside a deep
 // recursion must end in StackOverflow, never overflow the Go stack (the
 // VM, which does not recurse to evaluate nested expressions, runs such
-// programs to the end). At a few hundred bytes a level, the bound keeps
-// the interpreter's Go stack within about 100 MB.
-const maxNesting = 200_000
+// programs to the end). At up to a few kilobytes a level, the bound keeps
+// the interpreter's Go stack within half of Go's default 1 GB.
+const maxNesting = 100_000
 
 // eval evaluates n outside tail position.
 func (m *machine) eval(n ast.Node, e *env) (value.Value, *value.Error) {

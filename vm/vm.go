@@ -234,6 +234,11 @@ func newMachine(ctx context.Context, m *isa.Module, opts Options) *machine {
 	return mc
 }
 
+// maxCallbacks bounds the builtin callbacks in progress whatever the depth
+// limit: each nests a run of the dispatch loop on the Go stack, and the Go
+// stack must never overflow.
+const maxCallbacks = 100_000
+
 // The machine is the value.Runtime builtins see.
 var _ value.Runtime = (*machine)(nil)
 
@@ -243,8 +248,8 @@ func (m *machine) Call(fn value.Value, args []value.Value) (value.Value, error) 
 	// A builtin calling back (apply, map, ...) nests Go calls. Closures
 	// count toward the depth themselves, but a chain of builtins calling
 	// builtins would not, so callbacks in progress are bounded too.
-	if m.callbacks > m.maxDepth {
-		return value.Nil, rt.StackOverflow(m.maxDepth)
+	if m.callbacks > min(m.maxDepth, maxCallbacks) {
+		return value.Nil, rt.StackOverflow(min(m.maxDepth, maxCallbacks))
 	}
 	m.callbacks++
 	v, err := m.apply(fn, args, true)

@@ -310,3 +310,66 @@ func clipText(s string, n int) string {
 	}
 	return s
 }
+
+// TestChainSurvivesAKill kills a run with SIGKILL while its step runs a
+// program, and checks that its chain verifies as incomplete, that the next
+// run appends to it, and that the whole file then verifies.
+func TestChainSurvivesAKill(t *testing.T) {
+	if err := sandbox.Ready(); err != nil {
+		t.Skip(err)
+	}
+	dir := t.TempDir()
+	chainFile := filepath.Join(dir, "run.jsonl")
+	plan := writeFile(t, "slow.rtfs", []byte(`(step "slow" (call :ccos.system.execute {:cmd "/bin/sleep" :args ["30"]}))`))
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(self)
+	cmd.Args = []string{"rtfsvm", "exec", "--context", "full", "--chain", chainFile, plan}
+	cmd.Env = append(os.Environ(), asMain+"=1")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		data, _ := os.ReadFile(chainFile)
+		if bytes.Contains(data, []byte(`"PlanStepStarted"`)) {
+			break
+		}
+		if time.Now().After(deadline) {
+			cmd.Process.Kill()
+			t.Fatalf("the run never started its step:\n%s", data)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(200 * time.Millisecond)
+	cmd.Process.Kill()
+	cmd.Wait()
+	if got := runCLI(t, "", "chain", "verify", chainFile); got.code == 0 || !strings.Contains(got.stderr, "incomplete") {
+		t.Fatalf("the chain of a killed run: %+v", got)
+	}
+	next := writeFile(t, "next.rtfs", []byte(`(+ 1 2)`))
+	if got := runCLI(t, "", "exec", "--chain", chainFile, next); got.code != 0 {
+		t.Fatalf("the next run could not append: %+v", got)
+	}
+	if got := runCLI(t, "", "chain", "verify", chainFile); got.code != 0 {
+		t.Fatalf("the chain after the next run: %+v", got)
+	}
+	if left := processesNamed("sleep 30"); left > 0 {
+		t.Errorf("%d processes of the killed run are left", left)
+	}
+}
+
+// processesNamed counts the processes whose command line contains s.
+func processesNamed(s string) int {
+	n := 0
+	entries, _ := os.ReadDir("/proc")
+	for _, e := range entries {
+		cmdline, err := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		if err == nil && bytes.Contains(bytes.ReplaceAll(cmdline, []byte{0}, []byte{' '}), []byte(s)) {
+			n++
+		}
+	}
+	return n
+}

@@ -104,7 +104,30 @@ func findHierarchies() (Hierarchies, error) {
 	}
 	h.MemoryWritable = writableDir(h.Memory)
 	h.PidsWritable = writableDir(h.Pids)
+	for _, dir := range []string{h.V2, h.Memory, h.Pids, h.CPU} {
+		sweepStale(dir)
+	}
 	return h, nil
+}
+
+// sweepStale removes the worker cgroups a process that died without
+// cleaning up (kill -9) left in dir: empty ones named after a pid that is
+// gone.
+func sweepStale(dir string) {
+	if dir == "" {
+		return
+	}
+	stale, _ := filepath.Glob(filepath.Join(dir, "rtfs-worker-*-*"))
+	for _, path := range stale {
+		fields := strings.Split(filepath.Base(path), "-")
+		pid, err := strconv.Atoi(fields[2])
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		if _, err := os.Stat(filepath.Join("/proc", fields[2])); os.IsNotExist(err) {
+			os.Remove(path) // fails, harmlessly, while anything is still in it
+		}
+	}
 }
 
 func writableDir(dir string) bool {

@@ -186,12 +186,21 @@ func compileTable(out *tabwriter.Writer, budget time.Duration, lines int) error 
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "Compile time: a generated program of %d lines, median of %d rounds\n\n", lines, rounds)
-	fmt.Fprintln(out, "phase\ttime\tlines/s\tallocs")
+	fmt.Fprintf(out, "Compile time: a generated program of %d lines (%.1f MB), median of %d rounds\n\n", lines, float64(len(src))/(1<<20), rounds)
+	fmt.Fprintln(out, "phase\ttime\tlines/s\tallocs\ttarget")
 	for i, phase := range phases {
-		fmt.Fprintf(out, "%s\t%s\t%s\t%s\n", phase.Name, bench.FormatDuration(medians[i].Elapsed),
+		perMB := time.Duration(float64(medians[i].Elapsed) / (float64(len(src)) / (1 << 20)))
+		target := "-"
+		if phase.Name == bench.ParseCompile.Name {
+			target = "1 MB in < 1s: met"
+			if perMB >= time.Second {
+				target = "1 MB in < 1s: missed"
+			}
+			target += " (" + bench.FormatDuration(perMB) + " per MB)"
+		}
+		fmt.Fprintf(out, "%s\t%s\t%s\t%s\t%s\n", phase.Name, bench.FormatDuration(medians[i].Elapsed),
 			bench.FormatCount(float64(lines)/medians[i].Elapsed.Seconds()),
-			bench.FormatCount(float64(medians[i].Allocs)))
+			bench.FormatCount(float64(medians[i].Allocs)), target)
 	}
 	return out.Flush()
 }
