@@ -61,7 +61,7 @@ doctor: build
 # verifier, the code generator, the VM on mutated modules, then the two
 # engines against each other on random programs.
 fuzz:
-	$(GO) test ./compiler -run '^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME)
+	$(GO) test ./compiler/parse -run '^$$' -fuzz=FuzzParse -fuzztime=$(FUZZTIME)
 	$(GO) test ./isa -run '^$$' -fuzz=FuzzLoad -fuzztime=$(FUZZTIME)
 	$(GO) test ./isa -run '^$$' -fuzz=FuzzVerify -fuzztime=$(FUZZTIME)
 	$(GO) test ./compiler/codegen -run '^$$' -fuzz=FuzzCompile -fuzztime=$(FUZZTIME)
