@@ -13,6 +13,7 @@ form
     | LBRACKET form* RBRACKET   # vector
     | LBRACE form* RBRACE       # map
     | HASH_PAREN form* RPAREN   # shortFn
+    | QUOTE form                # quote
     | BACKTICK form             # quasiquote
     | TILDE_AT form             # splice
     | TILDE form                # unquote
@@ -33,6 +34,7 @@ RBRACKET   : ']' ;
 LBRACE     : '{' ;
 RBRACE     : '}' ;
 HASH_PAREN : '#(' ;
+QUOTE      : '\'' ;
 BACKTICK   : '`' ;
 TILDE_AT   : '~@' ;
 TILDE      : '~' ;

@@ -32,12 +32,12 @@ var RTFSParserStaticData struct {
 func rtfsParserInit() {
 	staticData := &RTFSParserStaticData
 	staticData.LiteralNames = []string{
-		"", "'('", "')'", "'['", "']'", "'{'", "'}'", "'#('", "'`'", "'~@'",
-		"'~'", "'^'", "", "", "", "", "", "", "", "", "", "", "'\\u03BB'",
+		"", "'('", "')'", "'['", "']'", "'{'", "'}'", "'#('", "'''", "'`'",
+		"'~@'", "'~'", "'^'", "", "", "", "", "", "", "", "", "", "", "'\\u03BB'",
 	}
 	staticData.SymbolicNames = []string{
 		"", "LPAREN", "RPAREN", "LBRACKET", "RBRACKET", "LBRACE", "RBRACE",
-		"HASH_PAREN", "BACKTICK", "TILDE_AT", "TILDE", "CARET", "SPECIAL_FLOAT",
+		"HASH_PAREN", "QUOTE", "BACKTICK", "TILDE_AT", "TILDE", "CARET", "SPECIAL_FLOAT",
 		"TIMESTAMP", "UUID", "RESOURCE", "FLOAT", "INT", "BAD_NUMBER", "KEYWORD",
 		"BAD_KEYWORD", "SYMBOL", "LAMBDA", "CONTEXT_REF", "STRING", "UNTERMINATED_STRING",
 		"BLOCK_COMMENT", "UNTERMINATED_COMMENT", "LINE_COMMENT", "WS", "ERROR_CHAR",
@@ -47,32 +47,34 @@ func rtfsParserInit() {
 	}
 	staticData.PredictionContextCache = antlr.NewPredictionContextCache()
 	staticData.serializedATN = []int32{
-		4, 1, 30, 60, 2, 0, 7, 0, 2, 1, 7, 1, 2, 2, 7, 2, 1, 0, 5, 0, 8, 8, 0,
+		4, 1, 31, 62, 2, 0, 7, 0, 2, 1, 7, 1, 2, 2, 7, 2, 1, 0, 5, 0, 8, 8, 0,
 		10, 0, 12, 0, 11, 9, 0, 1, 0, 1, 0, 1, 1, 1, 1, 5, 1, 17, 8, 1, 10, 1,
 		12, 1, 20, 9, 1, 1, 1, 1, 1, 1, 1, 5, 1, 25, 8, 1, 10, 1, 12, 1, 28, 9,
 		1, 1, 1, 1, 1, 1, 1, 5, 1, 33, 8, 1, 10, 1, 12, 1, 36, 9, 1, 1, 1, 1, 1,
 		1, 1, 5, 1, 41, 8, 1, 10, 1, 12, 1, 44, 9, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
-		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 56, 8, 1, 1, 2, 1, 2, 1, 2, 0, 0,
-		3, 0, 2, 4, 0, 1, 3, 0, 12, 25, 27, 27, 30, 30, 69, 0, 9, 1, 0, 0, 0, 2,
-		55, 1, 0, 0, 0, 4, 57, 1, 0, 0, 0, 6, 8, 3, 2, 1, 0, 7, 6, 1, 0, 0, 0,
-		8, 11, 1, 0, 0, 0, 9, 7, 1, 0, 0, 0, 9, 10, 1, 0, 0, 0, 10, 12, 1, 0, 0,
-		0, 11, 9, 1, 0, 0, 0, 12, 13, 5, 0, 0, 1, 13, 1, 1, 0, 0, 0, 14, 18, 5,
-		1, 0, 0, 15, 17, 3, 2, 1, 0, 16, 15, 1, 0, 0, 0, 17, 20, 1, 0, 0, 0, 18,
-		16, 1, 0, 0, 0, 18, 19, 1, 0, 0, 0, 19, 21, 1, 0, 0, 0, 20, 18, 1, 0, 0,
-		0, 21, 56, 5, 2, 0, 0, 22, 26, 5, 3, 0, 0, 23, 25, 3, 2, 1, 0, 24, 23,
-		1, 0, 0, 0, 25, 28, 1, 0, 0, 0, 26, 24, 1, 0, 0, 0, 26, 27, 1, 0, 0, 0,
-		27, 29, 1, 0, 0, 0, 28, 26, 1, 0, 0, 0, 29, 56, 5, 4, 0, 0, 30, 34, 5,
-		5, 0, 0, 31, 33, 3, 2, 1, 0, 32, 31, 1, 0, 0, 0, 33, 36, 1, 0, 0, 0, 34,
-		32, 1, 0, 0, 0, 34, 35, 1, 0, 0, 0, 35, 37, 1, 0, 0, 0, 36, 34, 1, 0, 0,
-		0, 37, 56, 5, 6, 0, 0, 38, 42, 5, 7, 0, 0, 39, 41, 3, 2, 1, 0, 40, 39,
-		1, 0, 0, 0, 41, 44, 1, 0, 0, 0, 42, 40, 1, 0, 0, 0, 42, 43, 1, 0, 0, 0,
-		43, 45, 1, 0, 0, 0, 44, 42, 1, 0, 0, 0, 45, 56, 5, 2, 0, 0, 46, 47, 5,
-		8, 0, 0, 47, 56, 3, 2, 1, 0, 48, 49, 5, 9, 0, 0, 49, 56, 3, 2, 1, 0, 50,
-		51, 5, 10, 0, 0, 51, 56, 3, 2, 1, 0, 52, 53, 5, 11, 0, 0, 53, 56, 3, 2,
-		1, 0, 54, 56, 3, 4, 2, 0, 55, 14, 1, 0, 0, 0, 55, 22, 1, 0, 0, 0, 55, 30,
-		1, 0, 0, 0, 55, 38, 1, 0, 0, 0, 55, 46, 1, 0, 0, 0, 55, 48, 1, 0, 0, 0,
-		55, 50, 1, 0, 0, 0, 55, 52, 1, 0, 0, 0, 55, 54, 1, 0, 0, 0, 56, 3, 1, 0,
-		0, 0, 57, 58, 7, 0, 0, 0, 58, 5, 1, 0, 0, 0, 6, 9, 18, 26, 34, 42, 55,
+		1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 3, 1, 58, 8, 1, 1, 2, 1, 2,
+		1, 2, 0, 0, 3, 0, 2, 4, 0, 1, 3, 0, 13, 26, 28, 28, 31, 31, 72, 0, 9, 1,
+		0, 0, 0, 2, 57, 1, 0, 0, 0, 4, 59, 1, 0, 0, 0, 6, 8, 3, 2, 1, 0, 7, 6,
+		1, 0, 0, 0, 8, 11, 1, 0, 0, 0, 9, 7, 1, 0, 0, 0, 9, 10, 1, 0, 0, 0, 10,
+		12, 1, 0, 0, 0, 11, 9, 1, 0, 0, 0, 12, 13, 5, 0, 0, 1, 13, 1, 1, 0, 0,
+		0, 14, 18, 5, 1, 0, 0, 15, 17, 3, 2, 1, 0, 16, 15, 1, 0, 0, 0, 17, 20,
+		1, 0, 0, 0, 18, 16, 1, 0, 0, 0, 18, 19, 1, 0, 0, 0, 19, 21, 1, 0, 0, 0,
+		20, 18, 1, 0, 0, 0, 21, 58, 5, 2, 0, 0, 22, 26, 5, 3, 0, 0, 23, 25, 3,
+		2, 1, 0, 24, 23, 1, 0, 0, 0, 25, 28, 1, 0, 0, 0, 26, 24, 1, 0, 0, 0, 26,
+		27, 1, 0, 0, 0, 27, 29, 1, 0, 0, 0, 28, 26, 1, 0, 0, 0, 29, 58, 5, 4, 0,
+		0, 30, 34, 5, 5, 0, 0, 31, 33, 3, 2, 1, 0, 32, 31, 1, 0, 0, 0, 33, 36,
+		1, 0, 0, 0, 34, 32, 1, 0, 0, 0, 34, 35, 1, 0, 0, 0, 35, 37, 1, 0, 0, 0,
+		36, 34, 1, 0, 0, 0, 37, 58, 5, 6, 0, 0, 38, 42, 5, 7, 0, 0, 39, 41, 3,
+		2, 1, 0, 40, 39, 1, 0, 0, 0, 41, 44, 1, 0, 0, 0, 42, 40, 1, 0, 0, 0, 42,
+		43, 1, 0, 0, 0, 43, 45, 1, 0, 0, 0, 44, 42, 1, 0, 0, 0, 45, 58, 5, 2, 0,
+		0, 46, 47, 5, 8, 0, 0, 47, 58, 3, 2, 1, 0, 48, 49, 5, 9, 0, 0, 49, 58,
+		3, 2, 1, 0, 50, 51, 5, 10, 0, 0, 51, 58, 3, 2, 1, 0, 52, 53, 5, 11, 0,
+		0, 53, 58, 3, 2, 1, 0, 54, 55, 5, 12, 0, 0, 55, 58, 3, 2, 1, 0, 56, 58,
+		3, 4, 2, 0, 57, 14, 1, 0, 0, 0, 57, 22, 1, 0, 0, 0, 57, 30, 1, 0, 0, 0,
+		57, 38, 1, 0, 0, 0, 57, 46, 1, 0, 0, 0, 57, 48, 1, 0, 0, 0, 57, 50, 1,
+		0, 0, 0, 57, 52, 1, 0, 0, 0, 57, 54, 1, 0, 0, 0, 57, 56, 1, 0, 0, 0, 58,
+		3, 1, 0, 0, 0, 59, 60, 7, 0, 0, 0, 60, 5, 1, 0, 0, 0, 6, 9, 18, 26, 34,
+		42, 57,
 	}
 	deserializer := antlr.NewATNDeserializer(nil)
 	staticData.atn = deserializer.Deserialize(staticData.serializedATN)
@@ -118,29 +120,30 @@ const (
 	RTFSParserLBRACE               = 5
 	RTFSParserRBRACE               = 6
 	RTFSParserHASH_PAREN           = 7
-	RTFSParserBACKTICK             = 8
-	RTFSParserTILDE_AT             = 9
-	RTFSParserTILDE                = 10
-	RTFSParserCARET                = 11
-	RTFSParserSPECIAL_FLOAT        = 12
-	RTFSParserTIMESTAMP            = 13
-	RTFSParserUUID                 = 14
-	RTFSParserRESOURCE             = 15
-	RTFSParserFLOAT                = 16
-	RTFSParserINT                  = 17
-	RTFSParserBAD_NUMBER           = 18
-	RTFSParserKEYWORD              = 19
-	RTFSParserBAD_KEYWORD          = 20
-	RTFSParserSYMBOL               = 21
-	RTFSParserLAMBDA               = 22
-	RTFSParserCONTEXT_REF          = 23
-	RTFSParserSTRING               = 24
-	RTFSParserUNTERMINATED_STRING  = 25
-	RTFSParserBLOCK_COMMENT        = 26
-	RTFSParserUNTERMINATED_COMMENT = 27
-	RTFSParserLINE_COMMENT         = 28
-	RTFSParserWS                   = 29
-	RTFSParserERROR_CHAR           = 30
+	RTFSParserQUOTE                = 8
+	RTFSParserBACKTICK             = 9
+	RTFSParserTILDE_AT             = 10
+	RTFSParserTILDE                = 11
+	RTFSParserCARET                = 12
+	RTFSParserSPECIAL_FLOAT        = 13
+	RTFSParserTIMESTAMP            = 14
+	RTFSParserUUID                 = 15
+	RTFSParserRESOURCE             = 16
+	RTFSParserFLOAT                = 17
+	RTFSParserINT                  = 18
+	RTFSParserBAD_NUMBER           = 19
+	RTFSParserKEYWORD              = 20
+	RTFSParserBAD_KEYWORD          = 21
+	RTFSParserSYMBOL               = 22
+	RTFSParserLAMBDA               = 23
+	RTFSParserCONTEXT_REF          = 24
+	RTFSParserSTRING               = 25
+	RTFSParserUNTERMINATED_STRING  = 26
+	RTFSParserBLOCK_COMMENT        = 27
+	RTFSParserUNTERMINATED_COMMENT = 28
+	RTFSParserLINE_COMMENT         = 29
+	RTFSParserWS                   = 30
+	RTFSParserERROR_CHAR           = 31
 )
 
 // RTFSParser rules.
@@ -264,7 +267,7 @@ func (p *RTFSParser) File() (localctx IFileContext) {
 	}
 	_la = p.GetTokenStream().LA(1)
 
-	for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&1275068330) != 0 {
+	for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&2550136746) != 0 {
 		{
 			p.SetState(6)
 			p.Form()
@@ -621,6 +624,44 @@ func (s *ShortFnContext) Form(i int) IFormContext {
 	return t.(IFormContext)
 }
 
+type QuoteContext struct {
+	FormContext
+}
+
+func NewQuoteContext(parser antlr.Parser, ctx antlr.ParserRuleContext) *QuoteContext {
+	var p = new(QuoteContext)
+
+	InitEmptyFormContext(&p.FormContext)
+	p.parser = parser
+	p.CopyAll(ctx.(*FormContext))
+
+	return p
+}
+
+func (s *QuoteContext) GetRuleContext() antlr.RuleContext {
+	return s
+}
+
+func (s *QuoteContext) QUOTE() antlr.TerminalNode {
+	return s.GetToken(RTFSParserQUOTE, 0)
+}
+
+func (s *QuoteContext) Form() IFormContext {
+	var t antlr.RuleContext
+	for _, ctx := range s.GetChildren() {
+		if _, ok := ctx.(IFormContext); ok {
+			t = ctx.(antlr.RuleContext)
+			break
+		}
+	}
+
+	if t == nil {
+		return nil
+	}
+
+	return t.(IFormContext)
+}
+
 type QuasiquoteContext struct {
 	FormContext
 }
@@ -812,7 +853,7 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 	p.EnterRule(localctx, 2, RTFSParserRULE_form)
 	var _la int
 
-	p.SetState(55)
+	p.SetState(57)
 	p.GetErrorHandler().Sync(p)
 	if p.HasError() {
 		goto errorExit
@@ -837,7 +878,7 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 		}
 		_la = p.GetTokenStream().LA(1)
 
-		for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&1275068330) != 0 {
+		for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&2550136746) != 0 {
 			{
 				p.SetState(15)
 				p.Form()
@@ -877,7 +918,7 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 		}
 		_la = p.GetTokenStream().LA(1)
 
-		for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&1275068330) != 0 {
+		for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&2550136746) != 0 {
 			{
 				p.SetState(23)
 				p.Form()
@@ -917,7 +958,7 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 		}
 		_la = p.GetTokenStream().LA(1)
 
-		for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&1275068330) != 0 {
+		for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&2550136746) != 0 {
 			{
 				p.SetState(31)
 				p.Form()
@@ -957,7 +998,7 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 		}
 		_la = p.GetTokenStream().LA(1)
 
-		for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&1275068330) != 0 {
+		for (int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&2550136746) != 0 {
 			{
 				p.SetState(39)
 				p.Form()
@@ -979,12 +1020,12 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 			}
 		}
 
-	case RTFSParserBACKTICK:
-		localctx = NewQuasiquoteContext(p, localctx)
+	case RTFSParserQUOTE:
+		localctx = NewQuoteContext(p, localctx)
 		p.EnterOuterAlt(localctx, 5)
 		{
 			p.SetState(46)
-			p.Match(RTFSParserBACKTICK)
+			p.Match(RTFSParserQUOTE)
 			if p.HasError() {
 				// Recognition error - abort rule
 				goto errorExit
@@ -995,12 +1036,12 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 			p.Form()
 		}
 
-	case RTFSParserTILDE_AT:
-		localctx = NewSpliceContext(p, localctx)
+	case RTFSParserBACKTICK:
+		localctx = NewQuasiquoteContext(p, localctx)
 		p.EnterOuterAlt(localctx, 6)
 		{
 			p.SetState(48)
-			p.Match(RTFSParserTILDE_AT)
+			p.Match(RTFSParserBACKTICK)
 			if p.HasError() {
 				// Recognition error - abort rule
 				goto errorExit
@@ -1011,12 +1052,12 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 			p.Form()
 		}
 
-	case RTFSParserTILDE:
-		localctx = NewUnquoteContext(p, localctx)
+	case RTFSParserTILDE_AT:
+		localctx = NewSpliceContext(p, localctx)
 		p.EnterOuterAlt(localctx, 7)
 		{
 			p.SetState(50)
-			p.Match(RTFSParserTILDE)
+			p.Match(RTFSParserTILDE_AT)
 			if p.HasError() {
 				// Recognition error - abort rule
 				goto errorExit
@@ -1027,12 +1068,12 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 			p.Form()
 		}
 
-	case RTFSParserCARET:
-		localctx = NewMetaContext(p, localctx)
+	case RTFSParserTILDE:
+		localctx = NewUnquoteContext(p, localctx)
 		p.EnterOuterAlt(localctx, 8)
 		{
 			p.SetState(52)
-			p.Match(RTFSParserCARET)
+			p.Match(RTFSParserTILDE)
 			if p.HasError() {
 				// Recognition error - abort rule
 				goto errorExit
@@ -1043,11 +1084,27 @@ func (p *RTFSParser) Form() (localctx IFormContext) {
 			p.Form()
 		}
 
-	case RTFSParserSPECIAL_FLOAT, RTFSParserTIMESTAMP, RTFSParserUUID, RTFSParserRESOURCE, RTFSParserFLOAT, RTFSParserINT, RTFSParserBAD_NUMBER, RTFSParserKEYWORD, RTFSParserBAD_KEYWORD, RTFSParserSYMBOL, RTFSParserLAMBDA, RTFSParserCONTEXT_REF, RTFSParserSTRING, RTFSParserUNTERMINATED_STRING, RTFSParserUNTERMINATED_COMMENT, RTFSParserERROR_CHAR:
-		localctx = NewAtomFormContext(p, localctx)
+	case RTFSParserCARET:
+		localctx = NewMetaContext(p, localctx)
 		p.EnterOuterAlt(localctx, 9)
 		{
 			p.SetState(54)
+			p.Match(RTFSParserCARET)
+			if p.HasError() {
+				// Recognition error - abort rule
+				goto errorExit
+			}
+		}
+		{
+			p.SetState(55)
+			p.Form()
+		}
+
+	case RTFSParserSPECIAL_FLOAT, RTFSParserTIMESTAMP, RTFSParserUUID, RTFSParserRESOURCE, RTFSParserFLOAT, RTFSParserINT, RTFSParserBAD_NUMBER, RTFSParserKEYWORD, RTFSParserBAD_KEYWORD, RTFSParserSYMBOL, RTFSParserLAMBDA, RTFSParserCONTEXT_REF, RTFSParserSTRING, RTFSParserUNTERMINATED_STRING, RTFSParserUNTERMINATED_COMMENT, RTFSParserERROR_CHAR:
+		localctx = NewAtomFormContext(p, localctx)
+		p.EnterOuterAlt(localctx, 10)
+		{
+			p.SetState(56)
 			p.Atom()
 		}
 
@@ -1209,10 +1266,10 @@ func (p *RTFSParser) Atom() (localctx IAtomContext) {
 
 	p.EnterOuterAlt(localctx, 1)
 	{
-		p.SetState(57)
+		p.SetState(59)
 		_la = p.GetTokenStream().LA(1)
 
-		if !((int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&1275064320) != 0) {
+		if !((int64(_la) & ^0x3f) == 0 && ((int64(1)<<_la)&2550128640) != 0) {
 			p.GetErrorHandler().RecoverInline(p)
 		} else {
 			p.GetErrorHandler().ReportMatch(p)

@@ -6,7 +6,6 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
-	"io"
 	"sync"
 
 	"github.com/klauspost/compress/zstd"
@@ -44,6 +43,7 @@ import (
 //	handler  = start:int end:int target:int reg:int finally:bool
 //	value    = 0 nil | 1 false | 2 true | 3 int:varint (64-bit) | 4 float:8 bytes (IEEE-754 bits)
 //	         | 5 string:str | 6 keyword:str | 7 vector:value* | 8 map:(key:value val:value)*
+//	         | 9 symbol:str | 10 list:value*
 //	type     = 0 (nil: no constraint) | 1 name:str optional:bool elems:type*
 //	           fields:(key:value type optional:bool)* preds:(op:str arg:value)* values:value*
 //	pattern  = kind:byte flags:byte (1 cell, 2 rest cell, 4 has rest) reg:int rest-reg:int
@@ -81,12 +81,15 @@ const (
 	checksumSize = sha256.Size
 )
 
-// The zstd encoder is expensive to build and safe for concurrent use, so
-// the package keeps one, made on first use; a decoder is made for each
-// file, with that file's limit.
+// The zstd coders are expensive to build and safe for concurrent use, so
+// the package keeps one of each, made on first use; the decoder writes no
+// more than the capacity of the buffer each file's limit sizes.
 var (
 	zstdEncoder = sync.OnceValues(func() (*zstd.Encoder, error) {
 		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+	})
+	zstdDecoder = sync.OnceValues(func() (*zstd.Decoder, error) {
+		return zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxBodySize), zstd.WithDecodeAllCapLimit(true))
 	})
 )
 
@@ -163,20 +166,22 @@ func openContainer(data []byte) ([]byte, error) {
 	limit := maxExpansion(len(compressed))
 	// The frame header declares the size when the encoder knew it, as
 	// Encode's does: a file claiming more is refused before anything is
-	// allocated, and one that declares nothing is decompressed no further
-	// than the limit.
+	// allocated, and the decoder never writes past the capacity it is
+	// given, so a frame that declares nothing, or lies, stops at the limit.
 	var head zstd.Header
-	if err := head.Decode(compressed); err == nil && head.HasFCS && head.FrameContentSize > uint64(limit) {
-		return nil, fmt.Errorf("the body would decompress to %d bytes, more than %d for a file of %d bytes", head.FrameContentSize, limit, len(data))
+	if err := head.Decode(compressed); err == nil && head.HasFCS {
+		if head.FrameContentSize > uint64(limit) {
+			return nil, fmt.Errorf("the body would decompress to %d bytes, more than %d for a file of %d bytes", head.FrameContentSize, limit, len(data))
+		}
+		limit = int(head.FrameContentSize)
 	}
-	dec, err := zstd.NewReader(bytes.NewReader(compressed), zstd.WithDecoderConcurrency(1), zstd.WithDecoderMaxMemory(uint64(limit)))
+	dec, err := zstdDecoder()
 	if err != nil {
 		return nil, fmt.Errorf("starting the zstd decoder: %w", err)
 	}
-	defer dec.Close()
-	body, err := io.ReadAll(io.LimitReader(dec, int64(limit)+1))
+	body, err := dec.DecodeAll(compressed, make([]byte, 0, limit))
 	switch {
-	case errors.Is(err, zstd.ErrDecoderSizeExceeded) || len(body) > limit:
+	case errors.Is(err, zstd.ErrDecoderSizeExceeded):
 		return nil, fmt.Errorf("the body decompresses to more than %d bytes, the most a file of %d bytes may hold", limit, len(data))
 	case err != nil:
 		return nil, fmt.Errorf("decompressing the body: %w", err)

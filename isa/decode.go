@@ -269,8 +269,12 @@ func (d *decoder) value(depth int) value.Value {
 		return value.String(d.str())
 	case tagKeyword:
 		return value.Kw(d.str())
+	case tagSymbol:
+		return value.Symbol(d.str())
 	case tagVector:
 		return value.NewVector(list(d, "", minValue, func() value.Value { return d.value(depth + 1) }))
+	case tagList:
+		return value.NewList(list(d, "", minValue, func() value.Value { return d.value(depth + 1) }))
 	case tagMap:
 		return d.mapValue(depth)
 	default:

@@ -26,6 +26,8 @@ const (
 	tagKeyword
 	tagVector
 	tagMap
+	tagSymbol // a quoted symbol (A36)
+	tagList   // a quoted list
 )
 
 // Flag bits of encoded upvalue descriptors and patterns.
@@ -191,8 +193,15 @@ func (e *encoder) value(v value.Value, depth int) {
 	case value.KKeyword:
 		e.byte(tagKeyword)
 		e.str(v.AsKeyword().Name)
-	case value.KVector:
-		e.byte(tagVector)
+	case value.KSymbol:
+		e.byte(tagSymbol)
+		e.str(v.AsString())
+	case value.KVector, value.KList:
+		tag := tagVector
+		if v.Kind() == value.KList {
+			tag = tagList
+		}
+		e.byte(tag)
 		items := v.Items()
 		e.count(len(items))
 		for _, x := range items {

@@ -157,9 +157,9 @@ func checkConstant(k value.Value, depth int) error {
 		return fmt.Errorf("a constant nested more than %d deep", MaxNesting)
 	}
 	switch k.Kind() {
-	case value.KNil, value.KBool, value.KInt, value.KFloat, value.KString, value.KKeyword:
+	case value.KNil, value.KBool, value.KInt, value.KFloat, value.KString, value.KKeyword, value.KSymbol:
 		return nil
-	case value.KVector:
+	case value.KVector, value.KList:
 		for _, x := range k.Items() {
 			if err := checkConstant(x, depth+1); err != nil {
 				return err

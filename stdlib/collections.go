@@ -385,11 +385,31 @@ func contains(_ value.Runtime, args []value.Value) (value.Value, error) {
 	}
 }
 
+// conj appends to a vector or list; on a map (A38) each further argument
+// is a [k v] entry or a map merged in, later ones winning.
 func conj(_ value.Runtime, args []value.Value) (value.Value, error) {
-	if !args[0].IsSeq() {
-		return value.Nil, value.TypeErr("conj", "vector or list", args[0])
+	switch {
+	case args[0].IsSeq():
+		return value.Conj(args[0], args[1:]...), nil
+	case args[0].Kind() != value.KMap:
+		return value.Nil, value.TypeErr("conj", "vector, list or map", args[0])
 	}
-	return value.Conj(args[0], args[1:]...), nil
+	entries := slices.Clone(args[0].AsMap().Entries())
+	for _, x := range args[1:] {
+		switch {
+		case x.Kind() == value.KMap:
+			entries = append(entries, x.AsMap().Entries()...)
+		case x.Kind() == value.KVector && len(x.Items()) == 2:
+			k := x.Items()[0]
+			if !value.ValidKey(k) {
+				return value.Nil, value.TypeErr("conj", "a keyword, string or integer key", k)
+			}
+			entries = append(entries, value.MapEntry{Key: k, Val: x.Items()[1]})
+		default:
+			return value.Nil, value.TypeErr("conj", "a [key value] vector or a map to add to a map", x)
+		}
+	}
+	return value.MapFromEntries(entries), nil
 }
 
 func cons(_ value.Runtime, args []value.Value) (value.Value, error) {

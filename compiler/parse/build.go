@@ -42,7 +42,75 @@ func init() {
 		"call":          (*builder).buildCall,
 		"llm-execute":   (*builder).buildLLMExecute,
 		"resource:ref":  (*builder).buildResourceRef,
+		"quote":         (*builder).buildQuote,
 	}
+}
+
+// buildQuote is (quote form): form itself as data, unevaluated (A36). A
+// symbol becomes a symbol value, a list a list; vectors and maps keep their
+// shape with everything inside them quoted alike.
+func (b *builder) buildQuote(f *syntax.Form, args []*syntax.Form) ast.Node {
+	if len(args) != 1 {
+		return b.report(f, value.InvalidInput, "quote: expected exactly one form, got %d", len(args))
+	}
+	v, err := datum(args[0])
+	if err != "" {
+		return b.report(args[0], value.InvalidInput, "quote: %s", err)
+	}
+	return &ast.Const{At: at(f), Val: v}
+}
+
+// datum is a read form as a value.
+func datum(f *syntax.Form) (value.Value, string) {
+	switch f.Kind {
+	case syntax.FInt, syntax.FFloat, syntax.FString, syntax.FBool, syntax.FNil, syntax.FKeyword:
+		return f.Val, ""
+	case syntax.FSymbol:
+		return value.Symbol(f.Text), ""
+	case syntax.FContext:
+		return value.Symbol("@" + f.Text), ""
+	case syntax.FList, syntax.FVector:
+		items := make([]value.Value, len(f.Elems))
+		for i, e := range f.Elems {
+			v, err := datum(e)
+			if err != "" {
+				return value.Nil, err
+			}
+			items[i] = v
+		}
+		if f.Kind == syntax.FList {
+			return value.NewList(items), ""
+		}
+		return value.NewVector(items), ""
+	case syntax.FMap:
+		if len(f.Elems)%2 != 0 {
+			return value.Nil, "a map needs an even number of forms"
+		}
+		entries := make([]value.MapEntry, 0, len(f.Elems)/2)
+		for i := 0; i < len(f.Elems); i += 2 {
+			k, err := datum(f.Elems[i])
+			if err != "" {
+				return value.Nil, err
+			}
+			if !value.ValidKey(k) {
+				return value.Nil, "map keys must be keywords, strings or integers"
+			}
+			v, err := datum(f.Elems[i+1])
+			if err != "" {
+				return value.Nil, err
+			}
+			entries = append(entries, value.MapEntry{Key: k, Val: v})
+		}
+		return value.MapFromEntries(entries), ""
+	case syntax.FQuasi, syntax.FUnquote, syntax.FSplice:
+		head := map[syntax.FormKind]string{syntax.FQuasi: "quasiquote", syntax.FUnquote: "unquote", syntax.FSplice: "unquote-splicing"}[f.Kind]
+		inner, err := datum(f.Elems[0])
+		if err != "" {
+			return value.Nil, err
+		}
+		return value.NewList([]value.Value{value.Symbol(head), inner}), ""
+	}
+	return value.Nil, "this form cannot be quoted"
 }
 
 // expr builds the expression f.

@@ -133,8 +133,16 @@ func (b *builder) buildMatch(f *syntax.Form, args []*syntax.Form) ast.Node {
 	clauses := args[1:]
 	for i := 0; i < len(clauses); {
 		pat := clauses[i]
-		c := ast.MatchClause{Pattern: b.matchPattern(pat)}
+		var c ast.MatchClause
+		if inner, guard, ok := guardedPattern(pat); ok {
+			// (pat :when guard) is pat when guard (A37).
+			c.Pattern, c.Guard = b.matchPattern(inner), b.expr(guard)
+		} else {
+			c.Pattern = b.matchPattern(pat)
+		}
 		switch rest := clauses[i+1:]; {
+		case len(rest) > 0 && rest[0].IsSymbol("when") && c.Guard != nil:
+			return b.fail(rest[0], "match: a clause with a guard in its pattern takes no second guard")
 		case len(rest) > 0 && rest[0].IsSymbol("when"):
 			if len(rest) < 3 {
 				b.exprs(rest[1:])
@@ -151,6 +159,14 @@ func (b *builder) buildMatch(f *syntax.Form, args []*syntax.Form) ast.Node {
 		m.Clauses = append(m.Clauses, c)
 	}
 	return m
+}
+
+// guardedPattern reads a match pattern written (pat :when guard).
+func guardedPattern(f *syntax.Form) (pat, guard *syntax.Form, ok bool) {
+	if f.Kind != syntax.FList || len(f.Elems) != 3 || f.Elems[1].Kind != syntax.FKeyword || f.Elems[1].Val.AsKeyword().Name != "when" {
+		return nil, nil, false
+	}
+	return f.Elems[0], f.Elems[2], true
 }
 
 // buildTry builds `(try body* (catch ...)* (finally ...)?)`.

@@ -1,6 +1,7 @@
 package syntax
 
 import (
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -227,6 +228,13 @@ func (r *reader) form(c grammar.IFormContext) *Form {
 		elems := r.forms(c.AllForm())
 		r.shortFnIn = outer
 		return &Form{Kind: FShortFn, Pos: pos, Elems: elems}
+	case *grammar.QuoteContext:
+		// 'x reads as (quote x) (A36).
+		quoted := r.form(c.Form())
+		if quoted == nil {
+			return nil
+		}
+		return &Form{Kind: FList, Pos: pos, Elems: []*Form{{Kind: FSymbol, Pos: pos, Text: "quote"}, quoted}}
 	case *grammar.QuasiquoteContext:
 		return r.wrap(FQuasi, pos, c.Form())
 	case *grammar.SpliceContext:
@@ -316,6 +324,12 @@ func (r *reader) atom(pos value.Pos, c grammar.IAtomContext) *Form {
 		}
 		return &Form{Kind: FContext, Pos: pos, Text: text[1:]}
 	case grammar.RTFSParserBAD_NUMBER:
+		if i, ok, err := prefixedInt(text); ok {
+			if err != nil {
+				r.errorAtToken(value.InvalidLiteral, tok, "integer literal %s %v", text, err)
+			}
+			return lit(FInt, value.Int(i))
+		}
 		r.errorAtToken(value.InvalidLiteral, tok, "malformed number %s", text)
 	case grammar.RTFSParserBAD_KEYWORD:
 		if text == ":" {
@@ -389,4 +403,40 @@ func sortErrors(errs []*value.Error) {
 
 func before(a, b value.Pos) bool {
 	return a.Line < b.Line || (a.Line == b.Line && a.Col < b.Col)
+}
+
+// prefixedInt reads an integer written with a base prefix after an
+// optional sign (A35): 0x or 0X hexadecimal, 0o octal, 0b binary. ok says
+// whether text has such a prefix; err, then, why it is not a valid one
+// (no digits, a digit outside the base, outside the 64-bit range).
+func prefixedInt(text string) (i int64, ok bool, err error) {
+	body, neg := text, false
+	if body != "" && (body[0] == '+' || body[0] == '-') {
+		neg, body = body[0] == '-', body[1:]
+	}
+	if len(body) < 2 || body[0] != '0' {
+		return 0, false, nil
+	}
+	base := map[byte]int{'x': 16, 'X': 16, 'o': 8, 'b': 2}[body[1]]
+	if base == 0 {
+		return 0, false, nil
+	}
+	digits := body[2:]
+	if digits == "" {
+		return 0, true, errors.New("has no digits")
+	}
+	u, perr := strconv.ParseUint(digits, base, 64)
+	switch {
+	case errors.Is(perr, strconv.ErrRange):
+		return 0, true, errors.New("is out of the 64-bit range")
+	case perr != nil:
+		return 0, true, fmt.Errorf("has a digit outside base %d", base)
+	case neg && u > 1<<63:
+		return 0, true, errors.New("is out of the 64-bit range")
+	case neg:
+		return -int64(u), true, nil
+	case u > 1<<63-1:
+		return 0, true, errors.New("is out of the 64-bit range")
+	}
+	return int64(u), true, nil
 }
