@@ -40,6 +40,7 @@ type activeStep struct {
 	outer contextEnd
 	// memory restores the memory limit of the step around it.
 	memory func()
+	index  int // in the module's step table
 }
 
 // contextEnd is how the machine learns that its context has ended: the
@@ -61,7 +62,7 @@ func (m *machine) beginStep(index int) (value.Value, *value.Error) {
 	}
 	profile := m.profile(index)
 	s := rt.BeginStep(m.ctx, m.host, m.module.Steps[index].Name, profile)
-	m.steps = append(m.steps, activeStep{Step: s, outer: m.contextEnd(), memory: m.limits.memory.EnterStep(s.Name, stepMemory(profile))})
+	m.steps = append(m.steps, activeStep{Step: s, index: index, outer: m.contextEnd(), memory: m.limits.memory.EnterStep(s.Name, stepMemory(profile))})
 	if s.HasDeadline() {
 		m.setContext(s.Ctx)
 	} else {
@@ -148,12 +149,14 @@ func (m *machine) parallel(branches []value.Value) (value.Value, *value.Error) {
 	// The machines of concurrent branches start from m as it is now: m
 	// itself runs on, with the branches that run in their turn.
 	stopped := *m
-	results, err := m.branches.Run(m.ctx, m.host, m.stdout, len(branches),
-		func(ctx context.Context, i int, stdout io.Writer, concurrent bool) (value.Value, *value.Error) {
+	results, err := m.branches.Run(m.ctx, m.host, m.stdout, len(branches), m.mergePolicy(),
+		func(ctx context.Context, i int, stdout io.Writer, concurrent bool, h host.Host) (value.Value, *value.Error) {
 			if concurrent {
-				return stopped.fork(ctx, stdout).runBranch(branches[i])
+				b := stopped.fork(ctx, stdout)
+				b.host = h
+				return b.runBranch(branches[i])
 			}
-			return m.runBranchHere(ctx, stdout, branches[i])
+			return m.runBranchHere(ctx, stdout, h, branches[i])
 		})
 	if err != nil {
 		return value.Nil, err
@@ -161,17 +164,26 @@ func (m *machine) parallel(branches []value.Value) (value.Value, *value.Error) {
 	return value.NewVector(results), nil
 }
 
+// mergePolicy is the merge policy of the step-parallel running now: the
+// innermost step begun on this machine.
+func (m *machine) mergePolicy() string {
+	if len(m.steps) == 0 {
+		return ""
+	}
+	return m.module.Steps[m.steps[len(m.steps)-1].index].MergePolicy
+}
+
 // runBranchHere runs a branch on m with the branch's context and output,
 // and takes up m's own again afterwards, whatever happened in the branch.
-func (m *machine) runBranchHere(ctx context.Context, stdout io.Writer, branch value.Value) (value.Value, *value.Error) {
-	outer, outerStdout, frames := m.ctx, m.stdout, len(m.frames)
+func (m *machine) runBranchHere(ctx context.Context, stdout io.Writer, h host.Host, branch value.Value) (value.Value, *value.Error) {
+	outer, outerStdout, outerHost, frames := m.ctx, m.stdout, m.host, len(m.frames)
 	defer func() {
-		m.ctx, m.stdout = outer, outerStdout
+		m.ctx, m.stdout, m.host = outer, outerStdout, outerHost
 		m.dropFrames(frames)
 	}()
 	// The branch's context differs from m's by values only (its action
 	// id): it ends when m's does.
-	m.ctx, m.stdout = ctx, stdout
+	m.ctx, m.stdout, m.host = ctx, stdout, h
 	return m.apply(branch, nil, false)
 }
 

@@ -42,7 +42,9 @@ func NewParallel() *Parallel {
 // may use that goroutine's machine. Either way it writes its output to
 // stdout only, and the engines give each branch a frame of its own, so
 // that no branch writes a variable another can read.
-type Branch func(ctx context.Context, i int, stdout io.Writer, concurrent bool) (value.Value, *value.Error)
+// h is the host the branch runs against: its context is the branch's own
+// (see branchHost).
+type Branch func(ctx context.Context, i int, stdout io.Writer, concurrent bool, h host.Host) (value.Value, *value.Error)
 
 // BranchName is the name the host knows branch i of a step-parallel by.
 func BranchName(i int) string { return fmt.Sprintf("step-parallel/branch-%d", i) }
@@ -59,19 +61,23 @@ func BranchName(i int) string { return fmt.Sprintf("step-parallel/branch-%d", i)
 // branchOutput). Every branch runs to its end, whatever the others do;
 // then the error of the lowest-numbered failing branch is the step's — a
 // limit error (Timeout, MemoryExceeded) before any other, since no catch
-// may see one. A branch that panics fails with an InternalError.
-func (p *Parallel) Run(ctx context.Context, h host.Host, stdout io.Writer, n int, run Branch) ([]value.Value, *value.Error) {
+// may see one. A branch that panics fails with an InternalError. Each
+// branch's host context is its own; when all succeeded, their writes are
+// merged into h's by policy (see mergeBranches).
+func (p *Parallel) Run(ctx context.Context, h host.Host, stdout io.Writer, n int, policy string, run Branch) ([]value.Value, *value.Error) {
 	results := make([]value.Value, n)
 	errs := make([]*value.Error, n)
+	hosts := make([]*branchHost, n)
 	out := newBranchOutput(stdout, n)
 	branch := func(ctx context.Context, id string, i int, concurrent bool) {
+		hosts[i] = newBranchHost(h)
 		// A branch short enough never reaches its machine's next look at
 		// the context; one that starts after the run's end fails at once,
 		// so that a fan-out of a million branches stops with its deadline.
 		if err := ctx.Err(); err != nil {
 			errs[i] = TimeoutError(err)
 		} else {
-			results[i], errs[i] = runBranch(ctx, i, out.writer(i), concurrent, run)
+			results[i], errs[i] = runBranch(ctx, i, out.writer(i), concurrent, hosts[i], run)
 		}
 		out.finish(i)
 		if errs[i] != nil {
@@ -105,19 +111,20 @@ func (p *Parallel) Run(ctx context.Context, h host.Host, stdout io.Writer, n int
 	if first != nil {
 		return nil, first
 	}
+	mergeBranches(h, hosts, policy)
 	return results, nil
 }
 
 // runBranch runs one branch, turning a panic into an error: a concurrent
 // branch runs on a goroutine of its own, where no engine's recovery
 // reaches.
-func runBranch(ctx context.Context, i int, stdout io.Writer, concurrent bool, run Branch) (v value.Value, err *value.Error) {
+func runBranch(ctx context.Context, i int, stdout io.Writer, concurrent bool, h host.Host, run Branch) (v value.Value, err *value.Error) {
 	defer func() {
 		if p := recover(); p != nil {
 			v, err = value.Nil, value.Errorf(value.InternalError, "internal panic in %s: %v", BranchName(i), p)
 		}
 	}()
-	return run(ctx, i, stdout, concurrent)
+	return run(ctx, i, stdout, concurrent, h)
 }
 
 // branchOutput makes the output of concurrent branches come out as if they

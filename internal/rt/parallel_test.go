@@ -71,8 +71,8 @@ func TestParallelRun(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			rec := host.NewRecorder()
-			results, err := NewParallel().Run(context.Background(), rec, io.Discard, len(c.errs),
-				func(ctx context.Context, i int, _ io.Writer, _ bool) (value.Value, *value.Error) {
+			results, err := NewParallel().Run(context.Background(), rec, io.Discard, len(c.errs), "",
+				func(ctx context.Context, i int, _ io.Writer, _ bool, _ host.Host) (value.Value, *value.Error) {
 					if host.StepFromContext(ctx) == "" || stepName(ctx) != BranchName(i) {
 						return value.Nil, value.Errorf(value.Generic, "branch %d runs in step %q", i, stepName(ctx))
 					}
@@ -92,7 +92,7 @@ func TestParallelRunsInTurnWithoutASlot(t *testing.T) {
 	p := NewParallel()
 	var mu sync.Mutex
 	concurrently := map[string]bool{}
-	run := func(_ context.Context, i int, _ io.Writer, concurrent bool) (value.Value, *value.Error) {
+	run := func(_ context.Context, i int, _ io.Writer, concurrent bool, _ host.Host) (value.Value, *value.Error) {
 		mu.Lock()
 		concurrently[fmt.Sprint(i, concurrent)] = true
 		mu.Unlock()
@@ -102,7 +102,7 @@ func TestParallelRunsInTurnWithoutASlot(t *testing.T) {
 	for range MaxConcurrentBranches {
 		p.slots <- struct{}{}
 	}
-	results, err := p.Run(context.Background(), host.NewRecorder(), io.Discard, 3, run)
+	results, err := p.Run(context.Background(), host.NewRecorder(), io.Discard, 3, "", run)
 	if got := show(value.NewVector(results), err); got != "[0 1 2]" {
 		t.Fatalf("got %s", got)
 	}
@@ -112,8 +112,8 @@ func TestParallelRunsInTurnWithoutASlot(t *testing.T) {
 }
 
 func TestParallelBranchPanicIsAnError(t *testing.T) {
-	_, err := NewParallel().Run(context.Background(), host.NewRecorder(), io.Discard, 2,
-		func(_ context.Context, i int, _ io.Writer, _ bool) (value.Value, *value.Error) {
+	_, err := NewParallel().Run(context.Background(), host.NewRecorder(), io.Discard, 2, "",
+		func(_ context.Context, i int, _ io.Writer, _ bool, _ host.Host) (value.Value, *value.Error) {
 			if i == 1 {
 				panic("boom")
 			}
@@ -121,5 +121,66 @@ func TestParallelBranchPanicIsAnError(t *testing.T) {
 		})
 	if err == nil || err.Kind != value.InternalError || !strings.Contains(err.Message, "step-parallel/branch-1: boom") {
 		t.Errorf("got %v, want an InternalError naming the branch", err)
+	}
+}
+
+// TestParallelContextIsDeterministic runs branches that all write the same
+// key, and one that also reads its own write back, many times over: each
+// policy must always give one result, whatever the scheduling.
+func TestParallelContextIsDeterministic(t *testing.T) {
+	m := func(k string, v int64) value.Value {
+		return value.MapFromEntries([]value.MapEntry{{Key: value.Kw(k), Val: value.Int(v)}})
+	}
+	for _, c := range []struct{ policy, want string }{
+		{"", "{:c 2}"},
+		{MergeOverwrite, "{:c 2}"},
+		{MergeKeepExisting, "{:before 0}"},
+		{MergeMerge, "{:a 0 :b 1 :before 0 :c 2}"},
+	} {
+		t.Run(c.policy, func(t *testing.T) {
+			for range 100 {
+				rec := host.NewRecorder()
+				rec.SetContextValue("k", m("before", 0))
+				_, err := NewParallel().Run(context.Background(), rec, io.Discard, 3, c.policy,
+					func(_ context.Context, i int, _ io.Writer, _ bool, h host.Host) (value.Value, *value.Error) {
+						h.SetContextValue("k", m(string(rune('a'+i)), int64(i)))
+						if got, _ := h.GetContextValue("k"); !value.Equal(got, m(string(rune('a'+i)), int64(i))) {
+							return value.Nil, value.Errorf(value.Generic, "branch %d reads %s", i, got.String())
+						}
+						if i == 1 {
+							h.SetContextValue("only-1", value.Int(1))
+						}
+						if _, seen := h.GetContextValue("only-1"); seen && i != 1 {
+							return value.Nil, value.Errorf(value.Generic, "branch %d sees another's write", i)
+						}
+						return value.Nil, nil
+					})
+				if err != nil {
+					t.Fatal(err)
+				}
+				got, _ := rec.GetContextValue("k")
+				if got.String() != c.want {
+					t.Fatalf("k = %s, want %s", got.String(), c.want)
+				}
+			}
+		})
+	}
+}
+
+func TestParallelFailureMergesNothing(t *testing.T) {
+	rec := host.NewRecorder()
+	_, err := NewParallel().Run(context.Background(), rec, io.Discard, 2, "",
+		func(_ context.Context, i int, _ io.Writer, _ bool, h host.Host) (value.Value, *value.Error) {
+			h.SetContextValue("k", value.Int(int64(i)))
+			if i == 1 {
+				return value.Nil, value.Errorf(value.Generic, "fails")
+			}
+			return value.Nil, nil
+		})
+	if err == nil {
+		t.Fatal("want the failure")
+	}
+	if v, ok := rec.GetContextValue("k"); ok {
+		t.Errorf("a failed step-parallel merged k = %s", v.String())
 	}
 }
