@@ -39,6 +39,7 @@ func init() {
 		"step-if":       stepBuilder(ast.StepIf),
 		"step-loop":     stepBuilder(ast.StepLoop),
 		"step-parallel": stepBuilder(ast.StepParallel),
+		"parallel":      (*builder).buildParallel,
 		"call":          (*builder).buildCall,
 		"llm-execute":   (*builder).buildLLMExecute,
 		"resource:ref":  (*builder).buildResourceRef,

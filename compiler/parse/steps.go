@@ -50,6 +50,12 @@ func (b *builder) buildStep(f *syntax.Form, kind ast.StepKind, args []*syntax.Fo
 	if err != nil {
 		return b.raise(f, value.InvalidArguments, name+": "+err.Error(), args...)
 	}
+	return b.numberStep(step, body)
+}
+
+// numberStep gives step the next index, then builds its body: the index
+// of an enclosing step comes before those of the steps inside it.
+func (b *builder) numberStep(step *ast.Step, body []*syntax.Form) *ast.Step {
 	step.Index = b.steps
 	b.steps++
 	step.Body = b.exprs(body)
@@ -167,4 +173,35 @@ func setMergePolicy(step *ast.Step, val *syntax.Form) error {
 	}
 	step.MergePolicy = policy
 	return nil
+}
+
+// buildParallel is the RTFS 1.0 form (parallel [n1 e1] [n2 e2] ...) (A40):
+// the expressions run as the branches of one step-parallel, and the result
+// maps :n1 :n2 ... to their values. It is built as
+//
+//	(let [[%parallel-0 %parallel-1 ...] (step-parallel e1 e2 ...)]
+//	  {:n1 %parallel-0 :n2 %parallel-1 ...})
+//
+// with names no program can write, so that no binding of the program's can
+// change what the form means.
+func (b *builder) buildParallel(f *syntax.Form, args []*syntax.Form) ast.Node {
+	if len(args) == 0 {
+		return b.report(f, value.InvalidInput, "parallel: expected at least one [name expression] binding")
+	}
+	result := &ast.Map{At: at(f)}
+	var pattern ast.PVector
+	branches := make([]*syntax.Form, len(args))
+	for i, arg := range args {
+		if arg.Kind != syntax.FVector || len(arg.Elems) != 2 || arg.Elems[0].Kind != syntax.FSymbol {
+			return b.report(arg, value.InvalidInput, "parallel: each binding must be a vector [name expression], got %s", describe(arg))
+		}
+		name := fmt.Sprintf("%%parallel-%d", i)
+		pattern.Elems = append(pattern.Elems, ast.PBind{Name: name})
+		result.Keys = append(result.Keys, value.Kw(arg.Elems[0].Text))
+		result.Vals = append(result.Vals, &ast.Symbol{At: at(arg), Name: name})
+		branches[i] = arg.Elems[1]
+	}
+	// The branches are expressions only: a keyword among them is no option.
+	step := b.numberStep(&ast.Step{At: at(f), Kind: ast.StepParallel, Name: stepNames[ast.StepParallel]}, branches)
+	return &ast.Let{At: at(f), Bindings: []ast.Binding{{Pattern: pattern, Value: step}}, Body: []ast.Node{result}}
 }
