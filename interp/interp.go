@@ -150,11 +150,11 @@ func newMachine(ctx context.Context, opts Options) *machine {
 	return m
 }
 
-// fork returns the machine a branch of a step-parallel runs on: the run's
-// host, runtime context, limits, profiles and branch runner, the branch's
+// fork returns the machine a branch of a step-parallel runs on: the
+// branch's host (see rt.Parallel), the run's runtime context, limits, profiles and branch runner, the branch's
 // context and output, and a call depth of its own starting at m's.
-func (m *machine) fork(ctx context.Context, stdout io.Writer) *machine {
-	return &machine{ctx: ctx, host: m.host, rc: m.rc, stdout: stdout, maxDepth: m.maxDepth,
+func (m *machine) fork(ctx context.Context, stdout io.Writer, h host.Host) *machine {
+	return &machine{ctx: ctx, host: h, rc: m.rc, stdout: stdout, maxDepth: m.maxDepth,
 		profiles: m.profiles, branches: m.branches, depth: m.depth, memory: rt.NewMemoryLimit(m.memory.Max())}
 }
 

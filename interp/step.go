@@ -111,9 +111,7 @@ func (m *machine) stepBody(node *ast.Step, e *env) (value.Value, *value.Error) {
 	case ast.StepParallel:
 		results, err := m.branches.Run(m.ctx, m.host, m.stdout, len(node.Body), node.MergePolicy,
 			func(ctx context.Context, i int, stdout io.Writer, _ bool, h host.Host) (value.Value, *value.Error) {
-				b := m.fork(ctx, stdout)
-				b.host = h
-				return b.eval(node.Body[i], newEnv(e))
+				return m.fork(ctx, stdout, h).eval(node.Body[i], newEnv(e))
 			})
 		if err != nil {
 			return value.Nil, err

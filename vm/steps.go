@@ -152,9 +152,7 @@ func (m *machine) parallel(branches []value.Value) (value.Value, *value.Error) {
 	results, err := m.branches.Run(m.ctx, m.host, m.stdout, len(branches), m.mergePolicy(),
 		func(ctx context.Context, i int, stdout io.Writer, concurrent bool, h host.Host) (value.Value, *value.Error) {
 			if concurrent {
-				b := stopped.fork(ctx, stdout)
-				b.host = h
-				return b.runBranch(branches[i])
+				return stopped.fork(ctx, stdout, h).runBranch(branches[i])
 			}
 			return m.runBranchHere(ctx, stdout, h, branches[i])
 		})
@@ -189,15 +187,15 @@ func (m *machine) runBranchHere(ctx context.Context, stdout io.Writer, h host.Ho
 
 // fork returns the machine a concurrent branch of a step-parallel runs on.
 // It shares with m what stays fixed while branches run: the module as
-// linked, the host, the runtime context, the profiles and the globals,
-// which only the top-level function writes (the verifier sees to it), and
-// that function does nothing while it waits in PARALLEL. It has its own
-// stacks, steps, limits, output and context, and starts at m's call
-// depth. m must be a machine nothing runs on, which several branches may
-// fork at once.
-func (m *machine) fork(ctx context.Context, stdout io.Writer) *machine {
+// linked, the runtime context, the profiles and the globals, which only
+// the top-level function writes (the verifier sees to it), and that
+// function does nothing while it waits in PARALLEL. It has its own stacks,
+// steps, limits, output, context and host (the branch's, see rt.Parallel),
+// and starts at m's call depth. m must be a machine nothing runs on, which
+// several branches may fork at once.
+func (m *machine) fork(ctx context.Context, stdout io.Writer, h host.Host) *machine {
 	b := *m
-	b.stdout = stdout
+	b.stdout, b.host = stdout, h
 	b.stack, b.frames, b.steps, b.returnChecks, b.limit = nil, nil, nil, nil, nil
 	b.ctx, b.done = ctx, ctx.Done()
 	b.limits.init(ctx, m.limits.memory.Max())

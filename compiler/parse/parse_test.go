@@ -22,6 +22,31 @@ func build(t *testing.T, src string) string {
 	return dumpAll(prog.Forms)
 }
 
+// sourceCase is a source and what building it must give.
+type sourceCase struct{ src, want string }
+
+// checkBuilds builds each source and compares the dump of its forms.
+func checkBuilds(t *testing.T, cases []sourceCase) {
+	t.Helper()
+	for _, tt := range cases {
+		if got := build(t, tt.src); got != tt.want {
+			t.Errorf("%s\n got: %s\nwant: %s", tt.src, got, tt.want)
+		}
+	}
+}
+
+// checkOneError builds each source, which must fail with exactly one error
+// shown as "Kind line:col message".
+func checkOneError(t *testing.T, cases []sourceCase) {
+	t.Helper()
+	for _, tt := range cases {
+		_, errs := Source(testFile, []byte(tt.src))
+		if len(errs) != 1 || fmt.Sprintf("%s %d:%d %s", errs[0].Kind, errs[0].Pos.Line, errs[0].Pos.Col, errs[0].Message) != tt.want {
+			t.Errorf("%s: got %v, want %s", tt.src, errs, tt.want)
+		}
+	}
+}
+
 func TestBuildForms(t *testing.T) {
 	tests := []struct{ src, want string }{
 		// literals, references, collections
@@ -239,35 +264,21 @@ func TestErrors(t *testing.T) {
 }
 
 func TestColonAnnotations(t *testing.T) {
-	tests := []struct{ src, want string }{
+	tests := []sourceCase{
 		{`(def m : string "a")`, `(def m^string "a")`},
 		{`(def v :[:vector :int] [1])`, `(def v^[vector int] [1])`},
 		{`(defn f [x : int y :[:vector :int] & r : string] : bool true)`,
 			`(def f (fn f [x^int y^[vector int] & r^string]^bool true))`},
 		{`(let [x : float 5 y :[:vector :int] []] x)`, `(let [x^float 5 y^[vector int] []] x)`},
 	}
-	for _, tt := range tests {
-		prog, errs := Source(testFile, []byte(tt.src))
-		if len(errs) > 0 {
-			t.Errorf("%s: %v", tt.src, errs)
-			continue
-		}
-		if got := dumpAll(prog.Forms); got != tt.want {
-			t.Errorf("%s\n got: %s\nwant: %s", tt.src, got, tt.want)
-		}
-	}
-	bad := []struct{ src, want string }{
+	checkBuilds(t, tests)
+	bad := []sourceCase{
 		{`(let [x :] x)`, "InvalidInput 1:9 let: expected a type and a value after ':'"},
 		{`(fn [x :] x)`, "InvalidInput 1:8 fn: ':' must be followed by a type"},
 		{`(fn [] : int)`, "InvalidInput 1:8 fn: expected a return type and a body after ':'"},
 		{`(f :)`, "ParseError 1:4 ':' may only introduce a type annotation"},
 	}
-	for _, tt := range bad {
-		_, errs := Source(testFile, []byte(tt.src))
-		if len(errs) != 1 || fmt.Sprintf("%s %d:%d %s", errs[0].Kind, errs[0].Pos.Line, errs[0].Pos.Col, errs[0].Message) != tt.want {
-			t.Errorf("%s: got %v, want %s", tt.src, errs, tt.want)
-		}
-	}
+	checkOneError(t, bad)
 }
 
 func TestAllErrorsReported(t *testing.T) {
@@ -414,33 +425,19 @@ func TestErrorValuesArePositioned(t *testing.T) {
 // TestMapPatternDirectives covers map patterns whose keys are not literals
 // (`sym :key`, `& rest`).
 func TestMapPatternDirectives(t *testing.T) {
-	tests := []struct{ src, want string }{
+	tests := []sourceCase{
 		{`(let [{n :n & more :as m} v] n)`, `(let [{:n n & more :as m} v] n)`},
 		{`(fn [{[a] :xs}] a)`, `(fn [{:xs [a]}] a)`},
 		{`(match v {:a 1 & r} r)`, `(match v {:a 1 & r} r)`},
 	}
-	for _, tt := range tests {
-		prog, errs := Source(testFile, []byte(tt.src))
-		if len(errs) > 0 {
-			t.Errorf("%s: %v", tt.src, errs)
-			continue
-		}
-		if got := dumpAll(prog.Forms); got != tt.want {
-			t.Errorf("%s\n got: %s\nwant: %s", tt.src, got, tt.want)
-		}
-	}
-	bad := []struct{ src, want string }{
+	checkBuilds(t, tests)
+	bad := []sourceCase{
 		{`(let [{[a] [b]} v] a)`, "InvalidInput 1:8 let: expected a map pattern entry (:key pattern, symbol :key, :keys, :as or &), got a vector"},
 		{`(let [{& 1} v] a)`, "InvalidInput 1:10 let: symbol & must be followed by a symbol, got integer 1"},
 		{`(match v {x 1} 2)`, "InvalidInput 1:11 match: map pattern keys must be keyword, string or integer literals, got symbol x"},
 		{`(match v {& 1} 2)`, "InvalidInput 1:13 match: & must be followed by a symbol, got integer 1"},
 	}
-	for _, tt := range bad {
-		_, errs := Source(testFile, []byte(tt.src))
-		if len(errs) != 1 || fmt.Sprintf("%s %d:%d %s", errs[0].Kind, errs[0].Pos.Line, errs[0].Pos.Col, errs[0].Message) != tt.want {
-			t.Errorf("%s: got %v, want %s", tt.src, errs, tt.want)
-		}
-	}
+	checkOneError(t, bad)
 }
 
 // TestResourceRef builds `(resource:ref "uri")` from forms made by hand:
