@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -67,11 +68,11 @@ func TestEchoAndAdd(t *testing.T) {
 		t.Errorf("add 2 0.5 = %s", v)
 	}
 	_, err := th.call("ccos.echo")
-	wantKind(t, err, value.ArityMismatch, "ccos.echo", "expected 1, got 0")
+	wanterr.Check(t, err, value.ArityMismatch, "ccos.echo", "expected 1, got 0")
 	_, err = th.call("ccos.math.add", value.Int(2), str("x"))
-	wantKind(t, err, value.TypeError)
+	wanterr.Check(t, err, value.TypeError)
 	_, err = th.call("ccos.math.add")
-	wantKind(t, err, value.ArityMismatch, "ccos.math.add")
+	wanterr.Check(t, err, value.ArityMismatch, "ccos.math.add")
 }
 
 func TestLog(t *testing.T) {
@@ -84,7 +85,7 @@ func TestLog(t *testing.T) {
 		t.Errorf("log wrote %q, want %q", got, want)
 	}
 	_, err := th.call("ccos.io.log")
-	wantKind(t, err, value.ArityMismatch)
+	wanterr.Check(t, err, value.ArityMismatch)
 }
 
 func TestGetEnv(t *testing.T) {
@@ -97,7 +98,7 @@ func TestGetEnv(t *testing.T) {
 		t.Errorf("get-env of an unset variable = %s, want nil", v)
 	}
 	_, err := th.call("ccos.system.get-env", value.Int(1))
-	wantKind(t, err, value.TypeError, "ccos.system.get-env")
+	wanterr.Check(t, err, value.TypeError, "ccos.system.get-env")
 }
 
 func TestTimeNow(t *testing.T) {
@@ -109,7 +110,7 @@ func TestTimeNow(t *testing.T) {
 		t.Errorf("time.now = %s, want an integer in [%d, %d]", v, before, after)
 	}
 	_, err := th.call("ccos.time.now", value.Int(1))
-	wantKind(t, err, value.ArityMismatch)
+	wanterr.Check(t, err, value.ArityMismatch)
 }
 
 func TestRandomInt(t *testing.T) {
@@ -130,9 +131,9 @@ func TestRandomInt(t *testing.T) {
 	}
 	th.mustCall(t, "ccos.random.int", value.Int(math.MinInt64), value.Int(math.MaxInt64))
 	_, err := th.call("ccos.random.int", value.Int(3), value.Int(1))
-	wantKind(t, err, value.InvalidArguments, "lo 3 is greater than hi 1")
+	wanterr.Check(t, err, value.InvalidArguments, "lo 3 is greater than hi 1")
 	_, err = th.call("ccos.random.int", value.Int(1), value.Float(2))
-	wantKind(t, err, value.TypeError)
+	wanterr.Check(t, err, value.TypeError)
 }
 
 func TestJSONCapabilities(t *testing.T) {
@@ -146,27 +147,27 @@ func TestJSONCapabilities(t *testing.T) {
 		t.Errorf("serialize-json = %s", s)
 	}
 	_, err := th.call("ccos.data.parse-json", str("{"))
-	wantKind(t, err, value.Generic, "JSON parsing error")
+	wanterr.Check(t, err, value.Generic, "JSON parsing error")
 }
 
 func TestUnknownCapability(t *testing.T) {
 	th := newTestHost(t, host.FullAccess())
 	_, err := th.call("ccos.no.such")
-	wantKind(t, err, value.UnknownCapability, "ccos.no.such")
+	wanterr.Check(t, err, value.UnknownCapability, "ccos.no.such")
 }
 
 func TestOptionsChecks(t *testing.T) {
 	th := newTestHost(t, host.FullAccess())
 	_, err := th.call("ccos.io.read-file", str("/etc/hostname"))
-	wantKind(t, err, value.TypeError, "ccos.io.read-file", "options map")
+	wanterr.Check(t, err, value.TypeError, "ccos.io.read-file", "options map")
 	_, err = th.call("ccos.io.read-file", opts("pth", "/x"))
-	wantKind(t, err, value.InvalidArguments, "unknown option :pth", ":path")
+	wanterr.Check(t, err, value.InvalidArguments, "unknown option :pth", ":path")
 	_, err = th.call("ccos.io.read-file", opts("max-bytes", 3))
-	wantKind(t, err, value.InvalidArguments, "missing required option :path")
+	wanterr.Check(t, err, value.InvalidArguments, "missing required option :path")
 	_, err = th.call("ccos.io.read-file", opts("path", 3))
-	wantKind(t, err, value.TypeError, "ccos.io.read-file option :path", "expected string, got integer")
+	wanterr.Check(t, err, value.TypeError, "ccos.io.read-file option :path", "expected string, got integer")
 	_, err = th.call("ccos.io.read-file", opts("path", "/x"), opts("path", "/y"))
-	wantKind(t, err, value.ArityMismatch)
+	wanterr.Check(t, err, value.ArityMismatch)
 	// String keys work like keywords (maps decoded from JSON have them).
 	m := value.MapFromEntries([]value.MapEntry{{Key: str("path"), Val: str("/nonexistent/rtfs")}})
 	v := th.mustCall(t, "ccos.io.file-exists", m)

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -54,26 +55,26 @@ func TestExecuteEnvironmentIsExactlyEnv(t *testing.T) {
 		t.Errorf("env with :env printed %q", got)
 	}
 	_, err := th.call("ccos.system.execute", opts("cmd", "/usr/bin/env", "env", map[string]string{"A=B": "x"}))
-	wantKind(t, err, value.InvalidArguments, `bad environment variable name "A=B"`)
+	wanterr.Check(t, err, value.InvalidArguments, `bad environment variable name "A=B"`)
 	_, err = th.call("ccos.system.execute", opts("cmd", "/usr/bin/env", "env", opts("K", 1)))
-	wantKind(t, err, value.TypeError, "option :env")
+	wanterr.Check(t, err, value.TypeError, "option :env")
 }
 
 func TestExecuteErrors(t *testing.T) {
 	th := newTestHost(t, host.StepProfile{})
 	_, err := th.call("ccos.system.execute", opts("cmd", "/nonexistent/program"))
-	wantKind(t, err, value.Generic, "ccos.system.execute", "no such file or directory")
+	wanterr.Check(t, err, value.Generic, "ccos.system.execute", "no such file or directory")
 	_, err = th.call("ccos.system.execute", opts("cmd", ""))
-	wantKind(t, err, value.InvalidArguments, ":cmd is empty")
+	wanterr.Check(t, err, value.InvalidArguments, ":cmd is empty")
 	_, err = th.call("ccos.system.execute", opts("cmd", "/bin/echo", "args", opts("a", 1)))
-	wantKind(t, err, value.TypeError, "option :args", "expected vector, got map")
+	wanterr.Check(t, err, value.TypeError, "option :args", "expected vector, got map")
 	_, err = th.call("ccos.system.execute", opts("cmd", "/bin/echo", "args", value.NewVector([]value.Value{value.Int(1)})))
-	wantKind(t, err, value.TypeError, "option :args", "a vector of strings")
+	wanterr.Check(t, err, value.TypeError, "option :args", "a vector of strings")
 	_, err = th.call("ccos.system.execute", opts("cmd", "/bin/echo", "timeout-ms", -5))
-	wantKind(t, err, value.InvalidArguments, ":timeout-ms must be positive")
+	wanterr.Check(t, err, value.InvalidArguments, ":timeout-ms must be positive")
 	_, err = th.call("ccos.system.execute", opts("cmd", "/bin/sh", "args", []string{"-c", "while :; do echo xxxxxxxxxxxxxxxx; done"},
 		"max-output-bytes", 1000))
-	wantKind(t, err, value.Generic, "wrote more than 1000 bytes of output; its process group was killed")
+	wanterr.Check(t, err, value.Generic, "wrote more than 1000 bytes of output; its process group was killed")
 }
 
 // TestExecuteTimeoutKillsProcessGroup runs a shell that starts a
@@ -84,7 +85,7 @@ func TestExecuteTimeoutKillsProcessGroup(t *testing.T) {
 	start := time.Now()
 	_, err := th.call("ccos.system.execute", opts("cmd", "/bin/sh",
 		"args", []string{"-c", "sleep 60 & echo $! > " + pidFile + "; wait"}, "timeout-ms", 300))
-	wantKind(t, err, value.Generic, "timed out after 300ms; its process group was killed")
+	wanterr.Check(t, err, value.Generic, "timed out after 300ms; its process group was killed")
 	if elapsed := time.Since(start); elapsed > 5*time.Second {
 		t.Errorf("the call took %s", elapsed)
 	}

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -93,7 +94,7 @@ func TestReadFileAllowedAndDenied(t *testing.T) {
 	}
 	for path, fragment := range denied {
 		_, err := read(path)
-		wantKind(t, err, value.SecurityViolation,
+		wanterr.Check(t, err, value.SecurityViolation,
 			`Security violation in step "read": ccos.io.read-file of `+path, fragment,
 			"is outside the readable directories ["+allowed+"]")
 	}
@@ -104,19 +105,19 @@ func TestFileErrors(t *testing.T) {
 	allowed := filepath.Join(root, "allowed")
 	th := newTestHost(t, *readOnlyProfile(allowed))
 	_, err := th.call("ccos.io.read-file", opts("path", allowed+"/missing.txt"))
-	wantKind(t, err, value.Generic, "ccos.io.read-file", "no such file or directory")
+	wanterr.Check(t, err, value.Generic, "ccos.io.read-file", "no such file or directory")
 	_, err = th.call("ccos.io.read-file", opts("path", allowed+"/loop"))
-	wantKind(t, err, value.Generic, "too many levels of symbolic links")
+	wanterr.Check(t, err, value.Generic, "too many levels of symbolic links")
 	_, err = th.call("ccos.io.read-file", opts("path", allowed+"/file.txt", "max-bytes", 3))
-	wantKind(t, err, value.Generic, "larger than 3 bytes")
+	wanterr.Check(t, err, value.Generic, "larger than 3 bytes")
 	_, err = th.call("ccos.io.read-file", opts("path", allowed+"/file.txt", "max-bytes", 0))
-	wantKind(t, err, value.InvalidArguments, ":max-bytes must be positive")
+	wanterr.Check(t, err, value.InvalidArguments, ":max-bytes must be positive")
 	_, err = th.call("ccos.io.read-file", opts("path", ""))
-	wantKind(t, err, value.InvalidArguments, "bad path")
+	wanterr.Check(t, err, value.InvalidArguments, "bad path")
 	_, err = th.call("ccos.io.read-file", opts("path", "a\x00b"))
-	wantKind(t, err, value.InvalidArguments, "bad path")
+	wanterr.Check(t, err, value.InvalidArguments, "bad path")
 	_, err = th.call("ccos.io.list-dir", opts("path", allowed+"/file.txt"))
-	wantKind(t, err, value.Generic, "ccos.io.list-dir", "not a directory")
+	wanterr.Check(t, err, value.Generic, "ccos.io.list-dir", "not a directory")
 	if v := th.mustCall(t, "ccos.io.read-file", opts("path", allowed+"/file.txt", "max-bytes", 5)); v.AsString() != "hello" {
 		t.Errorf("read-file with max-bytes = its size: %s", v)
 	}
@@ -130,7 +131,7 @@ func TestRelativePathsResolveFromWorkingDirectory(t *testing.T) {
 		t.Errorf("relative read = %s", v)
 	}
 	_, err := th.call("ccos.io.read-file", opts("path", "../outside/secret.txt"))
-	wantKind(t, err, value.SecurityViolation, "outside the readable directories")
+	wanterr.Check(t, err, value.SecurityViolation, "outside the readable directories")
 }
 
 func TestWriteFile(t *testing.T) {
@@ -154,20 +155,20 @@ func TestWriteFile(t *testing.T) {
 		t.Errorf("read in a read directory = %s, %v", v, err)
 	}
 	_, err = call("ccos.io.write-file", opts("path", ro+"/r.txt", "content", "x"))
-	wantKind(t, err, value.SecurityViolation, `in step "write"`, "is outside the writable directories ["+allowed+"]")
+	wanterr.Check(t, err, value.SecurityViolation, `in step "write"`, "is outside the writable directories ["+allowed+"]")
 	// A dangling link inside the writable directory must not carry a write
 	// outside it.
 	_, err = call("ccos.io.write-file", opts("path", allowed+"/dangling", "content", "x"))
-	wantKind(t, err, value.SecurityViolation, "resolved to "+root+"/outside/new.txt", "outside the writable directories")
+	wanterr.Check(t, err, value.SecurityViolation, "resolved to "+root+"/outside/new.txt", "outside the writable directories")
 	if _, err := os.Lstat(filepath.Join(root, "outside/new.txt")); !os.IsNotExist(err) {
 		t.Error("the write through the dangling link created its target")
 	}
 	_, err = call("ccos.io.write-file", opts("path", allowed+"/sub/../../outside/x.txt", "content", "x"))
-	wantKind(t, err, value.SecurityViolation, "outside the writable directories")
+	wanterr.Check(t, err, value.SecurityViolation, "outside the writable directories")
 	_, err = call("ccos.io.write-file", opts("path", allowed+"/nodir/x.txt", "content", "x"))
-	wantKind(t, err, value.Generic, "no such file or directory")
+	wanterr.Check(t, err, value.Generic, "no such file or directory")
 	_, err = call("ccos.io.write-file", opts("path", target))
-	wantKind(t, err, value.InvalidArguments, "missing required option :content")
+	wanterr.Check(t, err, value.InvalidArguments, "missing required option :content")
 }
 
 func TestWriteDeniedByReadOnlyModes(t *testing.T) {
@@ -191,7 +192,7 @@ func TestWriteDeniedByReadOnlyModes(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			th := newTestHost(t, c.profile)
 			_, err := th.call("ccos.io.write-file", opts("path", target, "content", "x"))
-			wantKind(t, err, value.SecurityViolation, "Security violation outside any step: ccos.io.write-file of "+target, c.fragment)
+			wanterr.Check(t, err, value.SecurityViolation, "Security violation outside any step: ccos.io.write-file of "+target, c.fragment)
 			if _, err := os.Stat(target); !os.IsNotExist(err) {
 				t.Error("the denied write happened")
 			}
@@ -223,9 +224,9 @@ func TestListDirAndFileExists(t *testing.T) {
 		}
 	}
 	_, err := th.call("ccos.io.list-dir", opts("path", root+"/outside"))
-	wantKind(t, err, value.SecurityViolation, "ccos.io.list-dir of "+root+"/outside is outside the readable directories")
+	wanterr.Check(t, err, value.SecurityViolation, "ccos.io.list-dir of "+root+"/outside is outside the readable directories")
 	_, err = th.call("ccos.io.file-exists", opts("path", allowed+"/link"))
-	wantKind(t, err, value.SecurityViolation, "ccos.io.file-exists")
+	wanterr.Check(t, err, value.SecurityViolation, "ccos.io.file-exists")
 }
 
 func TestOptionsAreClampedByTheRun(t *testing.T) {
@@ -240,7 +241,7 @@ func TestOptionsAreClampedByTheRun(t *testing.T) {
 	limited := &host.StepProfile{StepName: "read", FSPolicy: host.FSPolicy{Mode: host.FSReadOnly, Read: []string{dir}},
 		ResourceLimits: host.ResourceLimits{MaxMemoryBytes: 4 << 20}}
 	_, err := th.ExecuteCapability(th.inStep("read", limited), "ccos.io.read-file", []value.Value{opts("path", big, "max-bytes", 1<<40)})
-	wantKind(t, err, value.Generic, "is larger than 1048576 bytes")
+	wanterr.Check(t, err, value.Generic, "is larger than 1048576 bytes")
 	roomy := &host.StepProfile{StepName: "read", FSPolicy: limited.FSPolicy, ResourceLimits: host.ResourceLimits{MaxMemoryBytes: 64 << 20}}
 	if _, err := th.ExecuteCapability(th.inStep("read", roomy), "ccos.io.read-file", []value.Value{opts("path", big)}); err != nil {
 		t.Errorf("a 2 MiB file under a 64 MiB limit: %v", err)
@@ -249,7 +250,7 @@ func TestOptionsAreClampedByTheRun(t *testing.T) {
 	timed := &host.StepProfile{StepName: "run", ResourceLimits: host.ResourceLimits{MaxExecutionTimeMS: 200}}
 	start := time.Now()
 	_, err = th.ExecuteCapability(th.inStep("run", timed), "ccos.system.execute", []value.Value{opts("cmd", "/bin/sleep", "args", value.NewVector([]value.Value{str("5")}), "timeout-ms", 60000)})
-	wantKind(t, err, value.Generic, "timed out after 200ms")
+	wanterr.Check(t, err, value.Generic, "timed out after 200ms")
 	if elapsed := time.Since(start); elapsed > 3*time.Second {
 		t.Errorf("the clamped timeout took %s", elapsed)
 	}

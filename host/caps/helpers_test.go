@@ -3,8 +3,6 @@ package caps
 import (
 	"bytes"
 	"context"
-	"errors"
-	"strings"
 	"testing"
 
 	"github.com/rtfs-go/rtfs/host"
@@ -107,24 +105,6 @@ func get(t *testing.T, m value.Value, key string) value.Value {
 		t.Fatalf("result %s has no :%s", m, key)
 	}
 	return v
-}
-
-// wantKind fails unless err is an RTFS error of kind whose message
-// contains every fragment.
-func wantKind(t *testing.T, err error, kind value.ErrorKind, fragments ...string) {
-	t.Helper()
-	var e *value.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("got error %v, want %s", err, kind)
-	}
-	if e.Kind != kind {
-		t.Fatalf("got %s: %s, want kind %s", e.Kind, e.Message, kind)
-	}
-	for _, f := range fragments {
-		if !strings.Contains(e.Message, f) {
-			t.Errorf("message %q does not contain %q", e.Message, f)
-		}
-	}
 }
 
 // mustCall runs capability id outside any step and fails the test on an

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -76,28 +77,28 @@ func TestHTTPFetchErrors(t *testing.T) {
 	srv := echoServer(t)
 	th := newTestHost(t, networkProfile(host.NetworkFull))
 	_, err := th.call("ccos.network.http-fetch", opts("url", srv.URL+"/big", "max-body-bytes", 1000))
-	wantKind(t, err, value.Generic, "the response body of "+srv.URL+"/big is larger than 1000 bytes")
+	wanterr.Check(t, err, value.Generic, "the response body of "+srv.URL+"/big is larger than 1000 bytes")
 	resp := th.mustCall(t, "ccos.network.http-fetch", opts("url", srv.URL+"/big", "max-body-bytes", 2000))
 	if len(get(t, resp, "body").AsString()) != 2000 {
 		t.Error("a body exactly max-body-bytes long was not returned whole")
 	}
 	start := time.Now()
 	_, err = th.call("ccos.network.http-fetch", opts("url", srv.URL+"/slow", "timeout-ms", 100))
-	wantKind(t, err, value.Generic, "ccos.network.http-fetch", "deadline exceeded")
+	wanterr.Check(t, err, value.Generic, "ccos.network.http-fetch", "deadline exceeded")
 	if time.Since(start) > 900*time.Millisecond {
 		t.Errorf("the 100 ms timeout took %s", time.Since(start))
 	}
 	for _, u := range []string{"ftp://127.0.0.1/x", "not a url", "http:///nohost", "::"} {
 		_, err = th.call("ccos.network.http-fetch", opts("url", u))
-		wantKind(t, err, value.InvalidArguments, "is not an http or https URL with a host")
+		wanterr.Check(t, err, value.InvalidArguments, "is not an http or https URL with a host")
 	}
 	_, err = th.call("ccos.network.http-fetch", opts("url", srv.URL, "method", "BREW"))
-	wantKind(t, err, value.InvalidArguments, `unsupported method "BREW"`)
+	wanterr.Check(t, err, value.InvalidArguments, `unsupported method "BREW"`)
 	_, err = th.call("ccos.network.http-fetch", opts("url", srv.URL, "headers", opts("x", 1)))
-	wantKind(t, err, value.TypeError, "option :headers")
+	wanterr.Check(t, err, value.TypeError, "option :headers")
 	// Nothing listens on port 1 of the loopback interface.
 	_, err = th.call("ccos.network.http-fetch", opts("url", "http://127.0.0.1:1/"))
-	wantKind(t, err, value.Generic, "connection refused")
+	wanterr.Check(t, err, value.Generic, "connection refused")
 }
 
 func TestHTTPFetchNetworkPolicy(t *testing.T) {
@@ -143,7 +144,7 @@ func TestHTTPFetchNetworkPolicy(t *testing.T) {
 				}
 				return
 			}
-			wantKind(t, err, value.SecurityViolation, c.message)
+			wanterr.Check(t, err, value.SecurityViolation, c.message)
 		})
 	}
 }
@@ -154,7 +155,7 @@ func TestHTTPFetchRedirectIsChecked(t *testing.T) {
 	th := newTestHost(t, networkProfile(host.NetworkAllowList, "localhost"))
 	outside := "http://127.0.0.1" + port + "/echo"
 	_, err := th.call("ccos.network.http-fetch", opts("url", "http://localhost"+port+"/redirect?to="+url.QueryEscape(outside)))
-	wantKind(t, err, value.SecurityViolation, "ccos.network.http-fetch redirected to 127.0.0.1"+port+" is not in the network allow-list [localhost]")
+	wanterr.Check(t, err, value.SecurityViolation, "ccos.network.http-fetch redirected to 127.0.0.1"+port+" is not in the network allow-list [localhost]")
 	inside := "http://localhost" + port + "/echo"
 	resp := th.mustCall(t, "ccos.network.http-fetch", opts("url", "http://localhost"+port+"/redirect?to="+url.QueryEscape(inside)))
 	if get(t, resp, "status").AsInt() != 201 {

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -21,7 +22,7 @@ func TestLoadExampleManifest(t *testing.T) {
 		t.Errorf("shout = %s", v)
 	}
 	_, err = th.call("example.text.shout")
-	wantKind(t, err, value.ArityMismatch, "example.text.shout", "expected 1, got 0")
+	wanterr.Check(t, err, value.ArityMismatch, "example.text.shout", "expected 1, got 0")
 	hostname, _ := os.Hostname()
 	if v := th.mustCall(t, "example.sys.hostname"); v.AsString() != hostname {
 		t.Errorf("hostname = %s, want %q", v, hostname)
@@ -74,21 +75,21 @@ func TestUserCapabilityProtocol(t *testing.T) {
 		t.Errorf("arguments round trip = %s", v)
 	}
 	_, err = th.call("t.fail", value.Int(1))
-	wantKind(t, err, value.Generic, "t.fail failed with exit status 4: quota exhausted")
+	wanterr.Check(t, err, value.Generic, "t.fail failed with exit status 4: quota exhausted")
 	if v := th.mustCall(t, "t.silent"); !v.IsNil() {
 		t.Errorf("empty output = %s, want nil", v)
 	}
 	_, err = th.call("t.garbage")
-	wantKind(t, err, value.Generic, "t.garbage returned a result that is not JSON")
+	wanterr.Check(t, err, value.Generic, "t.garbage returned a result that is not JSON")
 	_, err = th.call("t.slow")
-	wantKind(t, err, value.Generic, "t.slow", "timed out after 200ms")
+	wanterr.Check(t, err, value.Generic, "t.slow", "timed out after 200ms")
 	_, err = th.call("t.args", value.Float(math.Inf(1)))
-	wantKind(t, err, value.Generic, "cannot pass the arguments as JSON")
+	wanterr.Check(t, err, value.Generic, "cannot pass the arguments as JSON")
 	// Declared I/O effects count against max_io_operations like a
 	// built-in's.
 	th.mustCall(t, "t.io")
 	_, err = th.call("t.io")
-	wantKind(t, err, value.SecurityViolation, "t.io would exceed the limit of 1 I/O operations")
+	wanterr.Check(t, err, value.SecurityViolation, "t.io would exceed the limit of 1 I/O operations")
 }
 
 func TestLoadManifestErrors(t *testing.T) {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/host/chain"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -49,7 +50,7 @@ func TestPlanRunChain(t *testing.T) {
 	inner := th.NotifyStepStarted(outerCtx, "inner")
 	innerCtx := host.WithProfile(host.WithStep(outerCtx, inner), locked)
 	_, err := th.ExecuteCapability(innerCtx, "ccos.io.read-file", []value.Value{opts("path", "/etc/hostname")})
-	wantKind(t, err, value.SecurityViolation, `Security violation in step "inner": ccos.io.read-file of /etc/hostname is not allowed: file system access is denied`)
+	wanterr.Check(t, err, value.SecurityViolation, `Security violation in step "inner": ccos.io.read-file of /etc/hostname is not allowed: file system access is denied`)
 	th.NotifyStepFailed(outerCtx, inner, err.(*value.Error).Message)
 	th.NotifyStepCompleted(bg, outer, value.Int(7))
 
@@ -153,16 +154,16 @@ func TestIOOperationLimit(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, err := th.ExecuteCapability(ctx, "ccos.io.file-exists", exists)
-	wantKind(t, err, value.SecurityViolation,
+	wanterr.Check(t, err, value.SecurityViolation,
 		`Security violation in step "scan": ccos.io.file-exists would exceed the limit of 2 I/O operations (max_io_operations`)
 	// The count is the plan's: a new step, or a nested one, does not reset
 	// it.
 	other := th.inStep("scan", limited)
 	_, err = th.ExecuteCapability(other, "ccos.io.file-exists", exists)
-	wantKind(t, err, value.SecurityViolation, `ccos.io.file-exists would exceed the limit of 2 I/O operations (max_io_operations; the plan has done 2)`)
+	wanterr.Check(t, err, value.SecurityViolation, `ccos.io.file-exists would exceed the limit of 2 I/O operations (max_io_operations; the plan has done 2)`)
 	nested := th.inStep("inner", limited)
 	_, err = th.ExecuteCapability(host.WithStep(nested, th.NotifyStepStarted(nested, "step-parallel/branch-0")), "ccos.io.file-exists", exists)
-	wantKind(t, err, value.SecurityViolation, `ccos.io.file-exists would exceed the limit of 2 I/O operations`)
+	wanterr.Check(t, err, value.SecurityViolation, `ccos.io.file-exists would exceed the limit of 2 I/O operations`)
 	// A more generous profile allows the plan more.
 	generous := &host.StepProfile{StepName: "wide", FSPolicy: limited.FSPolicy, ResourceLimits: host.ResourceLimits{MaxIOOperations: 3}}
 	if _, err := th.ExecuteCapability(th.inStep("wide", generous), "ccos.io.file-exists", exists); err != nil {
@@ -172,7 +173,7 @@ func TestIOOperationLimit(t *testing.T) {
 	runLimited := newTestHost(t, host.StepProfile{FSPolicy: host.FSPolicy{Mode: host.FSFull}, ResourceLimits: host.ResourceLimits{MaxIOOperations: 1}})
 	runLimited.mustCall(t, "ccos.io.file-exists", exists...)
 	_, err = runLimited.call("ccos.io.file-exists", exists...)
-	wantKind(t, err, value.SecurityViolation, "outside any step: ccos.io.file-exists would exceed the limit of 1")
+	wanterr.Check(t, err, value.SecurityViolation, "outside any step: ccos.io.file-exists would exceed the limit of 1")
 }
 
 func TestStepDeadline(t *testing.T) {
@@ -203,7 +204,7 @@ func TestBrokenChainStopsCapabilities(t *testing.T) {
 		t.Fatalf("Err() = %v", h.Err())
 	}
 	_, err = h.ExecuteCapability(context.Background(), "ccos.echo", []value.Value{value.Int(1)})
-	wantKind(t, err, value.Generic, "refusing to run ccos.echo: the causal chain cannot be written")
+	wanterr.Check(t, err, value.Generic, "refusing to run ccos.echo: the causal chain cannot be written")
 }
 
 func TestHostWithoutChain(t *testing.T) {
@@ -235,7 +236,7 @@ func TestRuntimeContextRefusalsNameTheStep(t *testing.T) {
 		{controlled, "fetch", `Security violation in step "fetch": operation call of capability ccos.io.read-file is not allowed: runtime context controlled allows only [ccos.echo]`},
 		{host.NewContext(host.Pure), "fetch", `Security violation in step "fetch": operation call of capability ccos.io.read-file is not allowed: runtime context is pure`},
 	} {
-		wantKind(t, c.rc.CheckCapabilityIn(c.step, "ccos.io.read-file"), value.SecurityViolation, c.want)
+		wanterr.Check(t, c.rc.CheckCapabilityIn(c.step, "ccos.io.read-file"), value.SecurityViolation, c.want)
 	}
 	if err := controlled.CheckCapabilityIn("fetch", "ccos.echo"); err != nil {
 		t.Errorf("an allowed capability was refused: %v", err)

@@ -11,8 +11,8 @@ import (
 )
 
 // PolicyFlags are the flags that say what a run may do, shared by `rtfsc
-// build`, `rtfsc profile` and `rtfsvm exec` so that a plan is judged the
-// same way wherever it is compiled or run.
+// profile` and `rtfsvm exec` so that a plan's profiles are shown as the
+// run will judge them.
 func PolicyFlags() []cli.Flag {
 	return []cli.Flag{
 		&cli.StringFlag{Name: "context", Value: "pure", Usage: "runtime context: pure (no capability), controlled (only --allow ids) or full"},

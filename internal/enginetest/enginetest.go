@@ -64,25 +64,6 @@ func wantValue(t *testing.T, v value.Value, err error, want string) {
 	}
 }
 
-// wantError fails t unless err is an RTFS error of kind whose message
-// holds every fragment, and returns it.
-func wantError(t *testing.T, err error, kind value.ErrorKind, fragments ...string) *value.Error {
-	t.Helper()
-	var e *value.Error
-	if !errors.As(err, &e) {
-		t.Fatalf("got %v, want a %s error", err, kind)
-	}
-	if e.Kind != kind {
-		t.Fatalf("got %s: %s, want a %s error", e.Kind, e.Message, kind)
-	}
-	for _, f := range fragments {
-		if !strings.Contains(e.Message, f) {
-			t.Errorf("message %q lacks %q", e.Message, f)
-		}
-	}
-	return e
-}
-
 // ComparableEvents returns the events of a run in a form two runs of a
 // program can be compared in: as they are, unless the run had
 // step-parallel branches, which run concurrently and interleave their

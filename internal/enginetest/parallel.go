@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -57,7 +58,7 @@ func Parallel(t *testing.T, engine Engine) {
   (do (call :wait "1 failed") (/ 1 0))
   (try (nth [] 5) (finally (call :signal "1 failed")))
   3)`, Options{Host: h, Context: full})
-		e := wantError(t, err, value.DivisionByZero)
+		e := wanterr.Check(t, err, value.DivisionByZero)
 		if e.Pos.Line != 2 {
 			t.Errorf("error at %s, want line 2", e.Pos)
 		}
@@ -77,7 +78,7 @@ func Parallel(t *testing.T, engine Engine) {
 		defer cancel()
 		_, err := engine(ctx, t, mustParse(t, `(defn spin [] (spin))
 (try (step-parallel (/ 1 0) (spin)) (catch e :caught))`), Options{})
-		wantError(t, err, value.Timeout)
+		wanterr.Check(t, err, value.Timeout)
 	})
 
 	t.Run("branches are child actions under the step's profile", func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/host/chain"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -101,7 +102,7 @@ func Plan(t *testing.T, engine rtfs.Engine) {
 			if r.grant.preflight {
 				where = "Security violation: "
 			}
-			wantError(t, err, value.SecurityViolation, where, r.message)
+			wanterr.Check(t, err, value.SecurityViolation, where, r.message)
 			wantChain(t, log, chain.PlanAborted, r.message)
 			if r.grant.preflight {
 				if hasRecord(t, log, chain.PlanStepStarted, "read") {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/wanterr"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -53,7 +54,7 @@ func StepProfiles(t *testing.T, engine Engine) {
 		rc.DeniedIsolation = map[host.Isolation]bool{host.Sandboxed: true}
 		_, err := run(t, engine, `(step "fetch" :params {"n" (call :echo 1)} 1)`,
 			Options{Host: h, Context: rc, Profiles: []*host.StepProfile{profile("fetch", host.Sandboxed, 0)}})
-		wantError(t, err, value.SecurityViolation, `the profile of step "fetch" needs isolation level sandboxed`)
+		wanterr.Check(t, err, value.SecurityViolation, `the profile of step "fetch" needs isolation level sandboxed`)
 		if events := h.Events(); len(events) != 0 {
 			t.Errorf("the host heard of a refused step: %v", events)
 		}
@@ -80,7 +81,7 @@ func StepProfiles(t *testing.T, engine Engine) {
 		h := newTestHost()
 		_, err := run(t, engine, `(defn spin [] (spin)) (step "outer" (step "inner" (spin)))`,
 			Options{Host: h, Context: full, Profiles: []*host.StepProfile{profile("outer", host.Inherit, 50), profile("inner", host.Inherit, 0)}})
-		e := wantError(t, err, value.SecurityViolation, `step "outer" exceeded its time limit of 50 ms`)
+		e := wanterr.Check(t, err, value.SecurityViolation, `step "outer" exceeded its time limit of 50 ms`)
 		if e.Pos.Line != 1 || e.Pos.Col != 23 {
 			t.Errorf("error at %s, want the outer step, 1:23", e.Pos)
 		}
@@ -95,7 +96,7 @@ func StepProfiles(t *testing.T, engine Engine) {
 		defer cancel()
 		_, err := engine(ctx, t, mustParse(t, `(defn spin [] (spin)) (try (step "slow" (spin)) (catch e :caught))`),
 			Options{Profiles: []*host.StepProfile{profile("slow", host.Inherit, 60000)}})
-		wantError(t, err, value.Timeout)
+		wanterr.Check(t, err, value.Timeout)
 	})
 }
 
@@ -142,7 +143,7 @@ func Delegation(t *testing.T, engine Engine) {
 	}
 	_, err = run(t, engine, `(defn ^:delegation :remote "m" ask [q] :int q)
 (ask "no")`, Options{Host: h, Context: host.NewContext(host.Full)})
-	if e := wantError(t, err, value.TypeValidationError); e.Pos.Line != 1 || e.Pos.Col != 1 {
+	if e := wanterr.Check(t, err, value.TypeValidationError); e.Pos.Line != 1 || e.Pos.Col != 1 {
 		t.Errorf("error at %s, want the function, 1:1", e.Pos)
 	}
 }
