@@ -41,6 +41,12 @@ type Report = chain.Audit
 // MaxEvents bounds the events one Report keeps.
 const MaxEvents = 256
 
+// ringBytes sizes the ring buffer at about three Reports' worth of
+// events: what overflows between two Collects is counted as dropped. A
+// larger buffer costs its pages at every load (a MiB is half a
+// millisecond).
+const ringBytes = 1 << 18
+
 // Auditor owns the loaded program and its maps.
 type Auditor struct {
 	slots, counts, scratch, pending, events *ebpf.Map
@@ -99,7 +105,7 @@ func load() (*Auditor, error) {
 	a.counts = newMap(&ebpf.MapSpec{Name: "rtfs_counts", Type: ebpf.Array, KeySize: 4, ValueSize: maxNr * 8, MaxEntries: maxSlots})
 	a.scratch = newMap(&ebpf.MapSpec{Name: "rtfs_scratch", Type: ebpf.PerCPUArray, KeySize: 4, ValueSize: evSize, MaxEntries: 1})
 	a.pending = newMap(&ebpf.MapSpec{Name: "rtfs_pending", Type: ebpf.LRUHash, KeySize: 8, ValueSize: evSize, MaxEntries: 1024})
-	a.events = newMap(&ebpf.MapSpec{Name: "rtfs_events", Type: ebpf.RingBuf, MaxEntries: 1 << 20})
+	a.events = newMap(&ebpf.MapSpec{Name: "rtfs_events", Type: ebpf.RingBuf, MaxEntries: ringBytes})
 	if err != nil {
 		a.close()
 		return nil, fmt.Errorf("eBPF maps: %w", err)

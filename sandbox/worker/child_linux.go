@@ -114,6 +114,10 @@ const (
 // the bounding set would take one per capability, milliseconds per worker.
 func dropCapabilities() error {
 	if _, _, e := syscall.AllThreadsSyscall(syscall.SYS_PRCTL, unix.PR_SET_SECUREBITS, lockedSecurebits, 0); e != 0 {
+		if e == syscall.ENOTSUP {
+			// The runtime cannot reach the threads cgo starts.
+			return fmt.Errorf("locking the securebits: this binary was built with cgo; a worker must be built with CGO_ENABLED=0")
+		}
 		return fmt.Errorf("locking the securebits: %w", e)
 	}
 	hdr := unix.CapUserHeader{Version: unix.LINUX_CAPABILITY_VERSION_3}
