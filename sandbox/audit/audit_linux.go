@@ -26,7 +26,6 @@ import (
 	"github.com/cilium/ebpf/features"
 	"github.com/cilium/ebpf/link"
 	"github.com/cilium/ebpf/ringbuf"
-	"github.com/cilium/ebpf/rlimit"
 	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/sandbox/seccomp"
 	"golang.org/x/sys/unix"
@@ -88,9 +87,12 @@ func Open() (*Auditor, error) {
 
 func load() (*Auditor, error) {
 	start := time.Now()
-	if err := rlimit.RemoveMemlock(); err != nil {
-		return nil, fmt.Errorf("eBPF: %w", err)
-	}
+	// Kernels before 5.11 charge eBPF memory to the locked-memory limit,
+	// later ones to the memory cgroup and may refuse raising it: a failure
+	// here matters only if creating the maps then fails, which says so.
+	// Set by hand rather than through cilium/ebpf's rlimit, whose init
+	// probes the kernel in every process that links it: in every worker.
+	_ = unix.Setrlimit(unix.RLIMIT_MEMLOCK, &unix.Rlimit{Cur: unix.RLIM_INFINITY, Max: unix.RLIM_INFINITY})
 	a := &Auditor{watches: map[uint64]*Watch{}}
 	var err error
 	newMap := func(spec *ebpf.MapSpec) *ebpf.Map {
