@@ -151,8 +151,9 @@ func newMachine(ctx context.Context, opts Options) *machine {
 }
 
 // fork returns the machine a branch of a step-parallel runs on: the
-// branch's host (see rt.Parallel), the run's runtime context, limits, profiles and branch runner, the branch's
-// context and output, and a call depth of its own starting at m's.
+// branch's host (see rt.Parallel), context and output; the run's runtime
+// context, limits, profiles and branch runner; and a call depth of its own
+// starting at m's.
 func (m *machine) fork(ctx context.Context, stdout io.Writer, h host.Host) *machine {
 	return &machine{ctx: ctx, host: h, rc: m.rc, stdout: stdout, maxDepth: m.maxDepth,
 		profiles: m.profiles, branches: m.branches, depth: m.depth, memory: rt.NewMemoryLimit(m.memory.Max())}

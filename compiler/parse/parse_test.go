@@ -48,7 +48,7 @@ func checkOneError(t *testing.T, cases []sourceCase) {
 }
 
 func TestBuildForms(t *testing.T) {
-	tests := []struct{ src, want string }{
+	tests := []sourceCase{
 		// literals, references, collections
 		{`42 -1.5 "s" true nil :k sym @ctx @:key`, `42 -1.5 "s" true nil :k sym @ctx key`},
 		{`[1 [2]] {:a 1 "b" (f) 3 x} () (f) (:k m)`, `[1 [2]] {:a 1 "b" (f) 3 x} [] (f) (:k m)`},
@@ -115,11 +115,7 @@ func TestBuildForms(t *testing.T) {
 		// special-form names are exact; non-head and/or are symbols
 		{`(iffy a b) (define x) (steps "a")`, `(iffy a b) (define x) (steps "a")`},
 	}
-	for _, tt := range tests {
-		if got := build(t, tt.src); got != tt.want {
-			t.Errorf("%s\n got: %s\nwant: %s", tt.src, got, tt.want)
-		}
-	}
+	checkBuilds(t, tests)
 }
 
 func TestTypes(t *testing.T) {
@@ -307,7 +303,7 @@ func TestAllErrorsReported(t *testing.T) {
 // TestRuntimeRaises checks the statically known run-time errors: no parse
 // error, a Raise node of the right kind where the form was.
 func TestRuntimeRaises(t *testing.T) {
-	tests := []struct{ src, want string }{
+	tests := []sourceCase{
 		{`(get 1)`, `(raise InvalidArguments "get: the one-argument form needs a keyword or a symbol, got integer 1")`},
 		{"`(a ~b)", "(raise InternalError \"quasiquote (`) used outside a macro template\")"},
 		{"(f ~x)", `(f (raise InternalError "unquote (~) used outside a macro template"))`},
@@ -322,15 +318,11 @@ func TestRuntimeRaises(t *testing.T) {
 		{`(llm-execute :model "m" :prompt)`, `(raise InvalidArguments "llm-execute: :prompt has no value")`},
 		{`(llm-execute :model "m" :system "s" :model "n")`, `(raise InvalidArguments "llm-execute: missing :prompt")`},
 	}
-	for _, tt := range tests {
-		if got := build(t, tt.src); got != tt.want {
-			t.Errorf("%s\n got: %s\nwant: %s", tt.src, got, tt.want)
-		}
-	}
+	checkBuilds(t, tests)
 }
 
 func TestSteps(t *testing.T) {
-	tests := []struct{ src, want string }{
+	tests := []sourceCase{
 		{`(step "s")`, `(step "s")`},
 		{`(step "s" (f) (g))`, `(step "s" (f) (g))`},
 		{`(step "s" :expose-context true :context-keys ["a" "b"] :params {"k" (f x)} (g %params))`,
@@ -367,11 +359,7 @@ func TestSteps(t *testing.T) {
 		{`(step-parallel :timeout (f) (g))`, `(raise InvalidArguments "step-parallel: option :timeout needs a keyword, string or boolean value, got a list")`},
 		{`(step-parallel :expose-context "x" (f))`, `(raise InvalidArguments "step-parallel: :expose-context must be true or false, got string \"x\"")`},
 	}
-	for _, tt := range tests {
-		if got := build(t, tt.src); got != tt.want {
-			t.Errorf("%s\n got: %s\nwant: %s", tt.src, got, tt.want)
-		}
-	}
+	checkBuilds(t, tests)
 }
 
 // TestRaisedFormsStillChecked: a form replaced by a run-time Raise still has
