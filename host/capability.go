@@ -65,7 +65,7 @@ func (s Signature) Check(id string, args []value.Value) error {
 		return value.TypeErr(id, "an options map", args[0])
 	}
 	m := args[0].AsMap()
-	for _, e := range m.Entries() {
+	for e := range m.Entries() {
 		if s.find(e.Key.KeyName()) == nil {
 			return value.Errorf(value.InvalidArguments, "Invalid arguments to %s: unknown option %s (known: %s)", id, e.Key, s.optionNames())
 		}

@@ -339,7 +339,7 @@ func (m *machine) forLoop(node *ast.For, i int, e *env, out *[]value.Value) *val
 	if !coll.IsSeq() {
 		return value.TypeErr("for", "vector or list", coll).WithPos(b.Coll.Pos())
 	}
-	for _, x := range coll.Items() {
+	for _, x := range coll.AsVector().All() {
 		if err := m.poll(node.P); err != nil {
 			return err
 		}

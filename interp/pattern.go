@@ -37,7 +37,7 @@ func bindVector(p ast.PVector, v value.Value, e *env, mode rt.Mode) (bool, *valu
 		return false, err
 	}
 	for i, elem := range p.Elems {
-		if ok, err := bindPattern(elem, items[i], e, mode); !ok {
+		if ok, err := bindPattern(elem, items.Nth(i), e, mode); !ok {
 			return false, err
 		}
 	}

@@ -202,16 +202,16 @@ func (e *encoder) value(v value.Value, depth int) {
 			tag = tagList
 		}
 		e.byte(tag)
-		items := v.Items()
-		e.count(len(items))
-		for _, x := range items {
+		items := v.AsVector()
+		e.count(items.Len())
+		for _, x := range items.All() {
 			e.value(x, depth+1)
 		}
 	case value.KMap:
 		e.byte(tagMap)
-		entries := v.AsMap().Entries()
-		e.count(len(entries))
-		for _, en := range entries {
+		m := v.AsMap()
+		e.count(m.Len())
+		for en := range m.Entries() {
 			e.value(en.Key, depth+1)
 			e.value(en.Val, depth+1)
 		}

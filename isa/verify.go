@@ -160,14 +160,14 @@ func checkConstant(k value.Value, depth int) error {
 	case value.KNil, value.KBool, value.KInt, value.KFloat, value.KString, value.KKeyword, value.KSymbol:
 		return nil
 	case value.KVector, value.KList:
-		for _, x := range k.Items() {
+		for _, x := range k.AsVector().All() {
 			if err := checkConstant(x, depth+1); err != nil {
 				return err
 			}
 		}
 		return nil
 	case value.KMap:
-		for _, e := range k.AsMap().Entries() {
+		for e := range k.AsMap().Entries() {
 			if !value.ValidKey(e.Key) {
 				return fmt.Errorf("a map constant with %s key", aKind(e.Key.Kind()))
 			}
@@ -467,14 +467,14 @@ func checkConstShape(k operandKind, x int, c value.Value) error {
 		if c.Kind() != value.KVector {
 			return fmt.Errorf("constant K%d must be a vector of map keys, not %s", x, aKind(c.Kind()))
 		}
-		for _, key := range c.Items() {
+		for _, key := range c.AsVector().All() {
 			if !value.ValidKey(key) {
 				return fmt.Errorf("constant K%d holds %s, which cannot be a map key", x, aKind(key.Kind()))
 			}
 		}
 	case opConstStringPair:
-		if c.Kind() != value.KVector || len(c.Items()) != 2 ||
-			c.Items()[0].Kind() != value.KString || c.Items()[1].Kind() != value.KString {
+		if c.Kind() != value.KVector || c.AsVector().Len() != 2 ||
+			c.AsVector().Nth(0).Kind() != value.KString || c.AsVector().Nth(1).Kind() != value.KString {
 			return fmt.Errorf("constant K%d must be a vector of two strings", x)
 		}
 	}

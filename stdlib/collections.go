@@ -93,7 +93,7 @@ func count(_ value.Runtime, args []value.Value) (value.Value, error) {
 func size(op string, x value.Value, stringSize func(string) int) (value.Value, error) {
 	switch x.Kind() {
 	case value.KVector, value.KList:
-		return value.Int(int64(len(x.Items()))), nil
+		return value.Int(int64(x.AsVector().Len())), nil
 	case value.KMap:
 		return value.Int(int64(x.AsMap().Len())), nil
 	case value.KString:
@@ -106,7 +106,7 @@ func size(op string, x value.Value, stringSize func(string) int) (value.Value, e
 func isEmpty(_ value.Runtime, args []value.Value) (value.Value, error) {
 	switch x := args[0]; x.Kind() {
 	case value.KVector, value.KList:
-		return value.Bool(len(x.Items()) == 0), nil
+		return value.Bool(x.AsVector().Len() == 0), nil
 	case value.KMap:
 		return value.Bool(x.AsMap().Len() == 0), nil
 	case value.KString:
@@ -121,8 +121,8 @@ func isEmpty(_ value.Runtime, args []value.Value) (value.Value, error) {
 func first(_ value.Runtime, args []value.Value) (value.Value, error) {
 	switch x := args[0]; x.Kind() {
 	case value.KVector, value.KList:
-		if items := x.Items(); len(items) > 0 {
-			return items[0], nil
+		if items := x.AsVector(); items.Len() > 0 {
+			return items.Nth(0), nil
 		}
 		return value.Nil, nil
 	case value.KString:
@@ -140,14 +140,11 @@ func first(_ value.Runtime, args []value.Value) (value.Value, error) {
 func rest(_ value.Runtime, args []value.Value) (value.Value, error) {
 	switch x := args[0]; x.Kind() {
 	case value.KVector, value.KList:
-		items := x.Items()
-		if len(items) == 0 {
+		items := x.AsVector()
+		if items.Len() == 0 {
 			return x, nil
 		}
-		if x.Kind() == value.KList {
-			return value.NewList(items[1:]), nil
-		}
-		return value.NewVector(items[1:]), nil
+		return items.Sub(1, items.Len()).WithKind(x.Kind()), nil
 	case value.KString:
 		s := x.AsString()
 		if s == "" {
@@ -163,8 +160,8 @@ func rest(_ value.Runtime, args []value.Value) (value.Value, error) {
 func last(_ value.Runtime, args []value.Value) (value.Value, error) {
 	switch x := args[0]; x.Kind() {
 	case value.KVector, value.KList:
-		if items := x.Items(); len(items) > 0 {
-			return items[len(items)-1], nil
+		if items := x.AsVector(); items.Len() > 0 {
+			return items.Nth(items.Len() - 1), nil
 		}
 		return value.Nil, nil
 	case value.KString:
@@ -190,9 +187,9 @@ func nth(_ value.Runtime, args []value.Value) (value.Value, error) {
 	}
 	var n int
 	if coll.IsSeq() {
-		items := coll.Items()
-		if n = len(items); i >= 0 && i < int64(n) {
-			return items[i], nil
+		items := coll.AsVector()
+		if n = items.Len(); i >= 0 && i < int64(n) {
+			return items.Nth(int(i)), nil
 		}
 	} else {
 		s := coll.AsString()
@@ -228,8 +225,8 @@ func get(_ value.Runtime, args []value.Value) (value.Value, error) {
 		if err != nil {
 			return value.Nil, err
 		}
-		if items := coll.Items(); i >= 0 && i < int64(len(items)) {
-			return items[i], nil
+		if items := coll.AsVector(); i >= 0 && i < int64(items.Len()) {
+			return items.Nth(int(i)), nil
 		}
 	default:
 		return value.Nil, value.TypeErr("get", "map or vector", coll)
@@ -240,12 +237,12 @@ func get(_ value.Runtime, args []value.Value) (value.Value, error) {
 // getIn follows a path of keys and indices; any step that cannot be taken
 // yields the default, or nil.
 func getIn(_ value.Runtime, args []value.Value) (value.Value, error) {
-	path, ok := seqItems(args[1])
+	path, ok := seqOf(args[1])
 	if !ok {
 		return value.Nil, value.TypeErr("get-in", "vector or list", args[1])
 	}
 	cur := args[0]
-	for _, step := range path {
+	for _, step := range path.All() {
 		next, found := lookupIn(cur, step)
 		if !found {
 			if len(args) == 3 {
@@ -263,9 +260,9 @@ func lookupIn(coll, key value.Value) (value.Value, bool) {
 	case value.KMap:
 		return coll.AsMap().Get(key)
 	case value.KVector, value.KList:
-		items := coll.Items()
-		if key.Kind() == value.KInt && key.AsInt() >= 0 && key.AsInt() < int64(len(items)) {
-			return items[key.AsInt()], true
+		items := coll.AsVector()
+		if key.Kind() == value.KInt && key.AsInt() >= 0 && key.AsInt() < int64(items.Len()) {
+			return items.Nth(int(key.AsInt())), true
 		}
 	}
 	return value.Nil, false
@@ -288,18 +285,18 @@ func assoc(_ value.Runtime, args []value.Value) (value.Value, error) {
 		}
 		return value.MapOf(m), nil
 	case value.KVector, value.KList:
-		items := copyValues(coll.Items())
+		items := coll.AsVector()
 		for i := 0; i < len(pairs); i += 2 {
 			index, err := asInt("assoc", pairs[i])
 			if err != nil {
 				return value.Nil, err
 			}
-			if index < 0 || index >= int64(len(items)) {
-				return value.Nil, indexOutOfBounds("assoc", index, len(items))
+			if index < 0 || index >= int64(items.Len()) {
+				return value.Nil, indexOutOfBounds("assoc", index, items.Len())
 			}
-			items[index] = pairs[i+1]
+			items = items.Assoc(int(index), pairs[i+1])
 		}
-		return value.NewVector(items), nil
+		return items.WithKind(value.KVector), nil
 	default:
 		return value.Nil, value.TypeErr("assoc", "map or vector", coll)
 	}
@@ -320,19 +317,22 @@ func dissoc(_ value.Runtime, args []value.Value) (value.Value, error) {
 }
 
 // merge combines maps left to right; on a shared key the later map wins.
+// The result shares the first map's tree.
 func merge(_ value.Runtime, args []value.Value) (value.Value, error) {
-	var entries []value.MapEntry
-	for _, x := range args {
+	out, err := asMap("merge", args[0])
+	if err != nil {
+		return value.Nil, err
+	}
+	for _, x := range args[1:] {
 		m, err := asMap("merge", x)
 		if err != nil {
 			return value.Nil, err
 		}
-		entries = append(entries, m.Entries()...)
+		for e := range m.Entries() {
+			out = out.Assoc(e.Key, e.Val)
+		}
 	}
-	if len(args) == 1 {
-		return args[0], nil
-	}
-	return value.MapFromEntries(entries), nil
+	return value.MapOf(out), nil
 }
 
 // mapColumn is keys or vals: one column of the entries, in map order.
@@ -342,9 +342,9 @@ func mapColumn(op string, column func(value.MapEntry) value.Value) func(value.Ru
 		if err != nil {
 			return value.Nil, err
 		}
-		out := make([]value.Value, m.Len())
-		for i, e := range m.Entries() {
-			out[i] = column(e)
+		out := make([]value.Value, 0, m.Len())
+		for e := range m.Entries() {
+			out = append(out, column(e))
 		}
 		return value.NewVector(out), nil
 	}
@@ -373,7 +373,12 @@ func contains(_ value.Runtime, args []value.Value) (value.Value, error) {
 		_, ok := coll.AsMap().Get(x)
 		return value.Bool(ok), nil
 	case value.KVector, value.KList:
-		return value.Bool(slices.ContainsFunc(coll.Items(), func(y value.Value) bool { return value.Equal(x, y) })), nil
+		for _, y := range coll.AsVector().All() {
+			if value.Equal(x, y) {
+				return value.True, nil
+			}
+		}
+		return value.False, nil
 	case value.KString:
 		sub, err := asString("contains?", x)
 		if err != nil {
@@ -394,32 +399,32 @@ func conj(_ value.Runtime, args []value.Value) (value.Value, error) {
 	case args[0].Kind() != value.KMap:
 		return value.Nil, value.TypeErr("conj", "vector, list or map", args[0])
 	}
-	entries := slices.Clone(args[0].AsMap().Entries())
+	m := args[0].AsMap()
 	for _, x := range args[1:] {
 		switch {
 		case x.Kind() == value.KMap:
-			entries = append(entries, x.AsMap().Entries()...)
-		case x.Kind() == value.KVector && len(x.Items()) == 2:
-			k := x.Items()[0]
+			for e := range x.AsMap().Entries() {
+				m = m.Assoc(e.Key, e.Val)
+			}
+		case x.Kind() == value.KVector && x.AsVector().Len() == 2:
+			k := x.AsVector().Nth(0)
 			if !value.ValidKey(k) {
 				return value.Nil, value.TypeErr("conj", "a keyword, string or integer key", k)
 			}
-			entries = append(entries, value.MapEntry{Key: k, Val: x.Items()[1]})
+			m = m.Assoc(k, x.AsVector().Nth(1))
 		default:
 			return value.Nil, value.TypeErr("conj", "a [key value] vector or a map to add to a map", x)
 		}
 	}
-	return value.MapFromEntries(entries), nil
+	return value.MapOf(m), nil
 }
 
 func cons(_ value.Runtime, args []value.Value) (value.Value, error) {
-	items, ok := seqItems(args[1])
+	items, ok := seqOf(args[1])
 	if !ok {
 		return value.Nil, value.TypeErr("cons", "vector or list", args[1])
 	}
-	out := make([]value.Value, 0, len(items)+1)
-	out = append(out, args[0])
-	return value.NewVector(append(out, items...)), nil
+	return items.Cons(args[0]).WithKind(value.KVector), nil
 }
 
 // concat flattens its arguments into one vector: sequences contribute their
@@ -429,7 +434,7 @@ func concat(rt value.Runtime, args []value.Value) (value.Value, error) {
 	for _, x := range args {
 		switch x.Kind() {
 		case value.KVector, value.KList:
-			n += len(x.Items())
+			n += x.AsVector().Len()
 		case value.KString:
 			n += len(x.AsString())
 		default:
@@ -443,7 +448,7 @@ func concat(rt value.Runtime, args []value.Value) (value.Value, error) {
 	for _, x := range args {
 		switch x.Kind() {
 		case value.KVector, value.KList:
-			out = append(out, x.Items()...)
+			out = x.AsVector().AppendTo(out)
 		case value.KString:
 			out = append(out, chars(x.AsString())...)
 		default:
@@ -541,15 +546,15 @@ func drop(_ value.Runtime, args []value.Value) (value.Value, error) {
 func cut(op string, args []value.Value, keepFront bool) (value.Value, error) {
 	switch coll := args[1]; coll.Kind() {
 	case value.KVector, value.KList:
-		items := coll.Items()
-		n, err := clampCount(op, args[0], len(items))
+		items := coll.AsVector()
+		n, err := clampCount(op, args[0], items.Len())
 		if err != nil {
 			return value.Nil, err
 		}
 		if keepFront {
-			return value.NewVector(items[:n:n]), nil
+			return items.Sub(0, n).WithKind(value.KVector), nil
 		}
-		return value.NewVector(items[n:]), nil
+		return items.Sub(n, items.Len()).WithKind(value.KVector), nil
 	case value.KString:
 		s := coll.AsString()
 		n, err := clampCount(op, args[0], charCount(s))
@@ -566,7 +571,7 @@ func cut(op string, args []value.Value, keepFront bool) (value.Value, error) {
 }
 
 func subvec(_ value.Runtime, args []value.Value) (value.Value, error) {
-	items, ok := seqItems(args[0])
+	items, ok := seqOf(args[0])
 	if !ok {
 		return value.Nil, value.TypeErr("subvec", "vector or list", args[0])
 	}
@@ -574,17 +579,17 @@ func subvec(_ value.Runtime, args []value.Value) (value.Value, error) {
 	if err != nil {
 		return value.Nil, err
 	}
-	end := int64(len(items))
+	end := int64(items.Len())
 	if len(args) == 3 {
 		if end, err = asInt("subvec", args[2]); err != nil {
 			return value.Nil, err
 		}
 	}
-	if start < 0 || start > end || end > int64(len(items)) {
+	if start < 0 || start > end || end > int64(items.Len()) {
 		return value.Nil, value.Errorf(value.IndexOutOfBounds,
-			"Index out of bounds in subvec: start %d, end %d, length %d", start, end, len(items))
+			"Index out of bounds in subvec: start %d, end %d, length %d", start, end, items.Len())
 	}
-	return value.NewVector(items[start:end:end]), nil
+	return items.Sub(int(start), int(end)).WithKind(value.KVector), nil
 }
 
 // seqOrString lifts an operation on a fresh slice of elements to vectors,
@@ -594,10 +599,10 @@ func seqOrString(op string, f func([]value.Value) []value.Value) func(value.Runt
 	return func(rt value.Runtime, args []value.Value) (value.Value, error) {
 		switch x := args[0]; x.Kind() {
 		case value.KVector, value.KList:
-			if err := value.Reserve(rt, int64(len(x.Items()))*value.ValueBytes); err != nil {
+			if err := value.Reserve(rt, int64(x.AsVector().Len())*value.ValueBytes); err != nil {
 				return value.Nil, err
 			}
-			return value.NewVector(f(copyValues(x.Items()))), nil
+			return value.NewVector(f(x.AsVector().Slice())), nil
 		case value.KString:
 			var b strings.Builder
 			for _, c := range f(chars(x.AsString())) {
@@ -722,15 +727,13 @@ func partition(_ value.Runtime, args []value.Value) (value.Value, error) {
 	if size <= 0 {
 		return value.Nil, value.TypeErr("partition", "positive integer", args[0])
 	}
-	items, ok := seqItems(args[1])
+	items, ok := seqOf(args[1])
 	if !ok {
 		return value.Nil, value.TypeErr("partition", "vector or list", args[1])
 	}
-	chunks := make([]value.Value, 0, (int64(len(items))+size-1)/size)
-	for len(items) > 0 {
-		n := int(min(size, int64(len(items))))
-		chunks = append(chunks, value.NewVector(items[:n:n]))
-		items = items[n:]
+	chunks := make([]value.Value, 0, (int64(items.Len())+size-1)/size)
+	for at := 0; at < items.Len(); at += int(size) {
+		chunks = append(chunks, items.Sub(at, int(min(int64(at)+size, int64(items.Len())))).WithKind(value.KVector))
 	}
 	return value.NewVector(chunks), nil
 }
@@ -780,7 +783,7 @@ func frequencies(_ value.Runtime, args []value.Value) (value.Value, error) {
 	var items []value.Value
 	switch x := args[0]; x.Kind() {
 	case value.KVector, value.KList:
-		items = x.Items()
+		items = x.AsVector().Slice()
 	case value.KString:
 		items = chars(x.AsString())
 	default:

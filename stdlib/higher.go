@@ -63,12 +63,12 @@ func (c *caller) call2(x, y value.Value) (value.Value, error) {
 
 // elementsOf returns what a higher-order function iterates: the elements of
 // a vector or list, or the characters of a string.
-func elementsOf(op string, coll value.Value) ([]value.Value, error) {
+func elementsOf(op string, coll value.Value) (*value.Vector, error) {
 	switch coll.Kind() {
 	case value.KVector, value.KList:
-		return coll.Items(), nil
+		return coll.AsVector(), nil
 	case value.KString:
-		return chars(coll.AsString()), nil
+		return value.NewVector(chars(coll.AsString())).AsVector(), nil
 	}
 	return nil, value.TypeErr(op, "vector, list or string", coll)
 }
@@ -78,12 +78,12 @@ func mapEach(rt value.Runtime, args []value.Value) (value.Value, error) {
 	if err != nil {
 		return value.Nil, err
 	}
-	if err := value.Reserve(rt, int64(len(items))*value.ValueBytes); err != nil {
+	if err := value.Reserve(rt, int64(items.Len())*value.ValueBytes); err != nil {
 		return value.Nil, err
 	}
 	c := newCaller(rt, args[0])
-	out := make([]value.Value, len(items))
-	for i, x := range items {
+	out := make([]value.Value, items.Len())
+	for i, x := range items.All() {
 		if out[i], err = c.call1(x); err != nil {
 			return value.Nil, err
 		}
@@ -102,7 +102,7 @@ func selectBy(op string, keepTruthy bool) func(value.Runtime, []value.Value) (va
 		}
 		c := newCaller(rt, args[0])
 		var out []value.Value
-		for _, x := range items {
+		for _, x := range items.All() {
 			r, err := c.call1(x)
 			if err != nil {
 				return value.Nil, err
@@ -122,27 +122,22 @@ func selectBy(op string, keepTruthy bool) func(value.Runtime, []value.Value) (va
 // collection are Generic errors, as in the reference.
 func reduce(rt value.Runtime, args []value.Value) (value.Value, error) {
 	coll := args[len(args)-1]
-	var items []value.Value
-	switch coll.Kind() {
-	case value.KVector, value.KList:
-		items = coll.Items()
-	case value.KString:
-		items = chars(coll.AsString())
-	default:
+	if !coll.IsSeq() && coll.Kind() != value.KString {
 		return value.Nil, value.Errorf(value.Generic,
 			"reduce expects a vector, list or string as its last argument, got %s", coll.TypeName())
 	}
+	items, _ := elementsOf("reduce", coll)
 	var acc value.Value
 	if len(args) == 3 {
 		acc = args[1]
 	} else {
-		if len(items) == 0 {
+		if items.Len() == 0 {
 			return value.Nil, value.Errorf(value.Generic, "reduce on empty collection with no initial value")
 		}
-		acc, items = items[0], items[1:]
+		acc, items = items.Nth(0), items.Sub(1, items.Len())
 	}
 	c := newCaller(rt, args[0])
-	for _, x := range items {
+	for _, x := range items.All() {
 		var err error
 		if acc, err = c.call2(acc, x); err != nil {
 			return value.Nil, err
@@ -160,9 +155,9 @@ func apply(rt value.Runtime, args []value.Value) (value.Value, error) {
 	callArgs = append(callArgs, fixed...)
 	switch spread.Kind() {
 	case value.KVector, value.KList:
-		callArgs = append(callArgs, spread.Items()...)
+		callArgs = spread.AsVector().AppendTo(callArgs)
 	case value.KMap:
-		for _, e := range spread.AsMap().Entries() {
+		for e := range spread.AsMap().Entries() {
 			callArgs = append(callArgs, e.Key, e.Val)
 		}
 	case value.KString:
@@ -182,12 +177,12 @@ func mapIndexed(rt value.Runtime, args []value.Value) (value.Value, error) {
 	if err != nil {
 		return value.Nil, err
 	}
-	if err := value.Reserve(rt, int64(len(items))*value.ValueBytes); err != nil {
+	if err := value.Reserve(rt, int64(items.Len())*value.ValueBytes); err != nil {
 		return value.Nil, err
 	}
 	c := newCaller(rt, args[0])
-	out := make([]value.Value, len(items))
-	for i, x := range items {
+	out := make([]value.Value, items.Len())
+	for i, x := range items.All() {
 		if out[i], err = c.call2(value.Int(int64(i)), x); err != nil {
 			return value.Nil, err
 		}
@@ -207,7 +202,7 @@ func groupBy(rt value.Runtime, args []value.Value) (value.Value, error) {
 	}
 	c := newCaller(rt, args[0])
 	g := newGrouper()
-	for _, x := range items {
+	for _, x := range items.All() {
 		k, err := c.call1(x)
 		if err != nil {
 			return value.Nil, err
@@ -226,7 +221,7 @@ func quantifier(op string, stopWhen bool) func(value.Runtime, []value.Value) (va
 			return value.Nil, err
 		}
 		c := newCaller(rt, args[0])
-		for _, x := range items {
+		for _, x := range items.All() {
 			r, err := c.call1(x)
 			if err != nil {
 				return value.Nil, err
@@ -267,18 +262,16 @@ func update(rt value.Runtime, args []value.Value) (value.Value, error) {
 		if err != nil {
 			return value.Nil, err
 		}
-		items := coll.Items()
-		if index < 0 || index >= int64(len(items)) {
-			return value.Nil, indexOutOfBounds("update", index, len(items))
+		items := coll.AsVector()
+		if index < 0 || index >= int64(items.Len()) {
+			return value.Nil, indexOutOfBounds("update", index, items.Len())
 		}
-		callArgs[0] = items[index]
+		callArgs[0] = items.Nth(int(index))
 		updated, err := rt.Call(fn, callArgs)
 		if err != nil {
 			return value.Nil, err
 		}
-		out := copyValues(items)
-		out[index] = updated
-		return value.NewVector(out), nil
+		return items.Assoc(int(index), updated).WithKind(value.KVector), nil
 	default:
 		return value.Nil, value.TypeErr("update", "map or vector", coll)
 	}
@@ -306,8 +299,8 @@ func sortBy(rt value.Runtime, args []value.Value) (value.Value, error) {
 	}
 	c := newCaller(rt, args[0])
 	type keyed struct{ key, item value.Value }
-	pairs := make([]keyed, len(items))
-	for i, x := range items {
+	pairs := make([]keyed, items.Len())
+	for i, x := range items.All() {
 		k, err := c.call1(x)
 		if err != nil {
 			return value.Nil, err

@@ -187,15 +187,15 @@ func (w *jsonWriter) write(v value.Value, depth int) error {
 	case value.KKeyword:
 		w.writeString(v.AsKeyword().Name)
 	case value.KVector, value.KList:
-		items := v.Items()
+		items := v.AsVector()
 		w.b.WriteByte('[')
-		for i, x := range items {
+		for i, x := range items.All() {
 			w.separate(i, depth+1)
 			if err := w.write(x, depth+1); err != nil {
 				return err
 			}
 		}
-		w.close(len(items), depth, ']')
+		w.close(items.Len(), depth, ']')
 	case value.KMap:
 		return w.writeObject(v.AsMap(), depth)
 	default:
@@ -209,13 +209,13 @@ func (w *jsonWriter) writeObject(m *value.Map, depth int) error {
 		name string
 		val  value.Value
 	}
-	fields := make([]field, m.Len())
-	for i, e := range m.Entries() {
+	fields := make([]field, 0, m.Len())
+	for e := range m.Entries() {
 		name := value.Str(e.Key)
 		if e.Key.Kind() == value.KKeyword {
 			name = e.Key.AsKeyword().Name
 		}
-		fields[i] = field{name, e.Val}
+		fields = append(fields, field{name, e.Val})
 	}
 	// Integer keys become strings, so map order is no longer key order.
 	slices.SortStableFunc(fields, func(a, b field) int { return strings.Compare(a.name, b.name) })

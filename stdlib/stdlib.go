@@ -71,10 +71,10 @@ func alias(name string, b *value.Builtin) *value.Builtin {
 	return &c
 }
 
-// seqItems returns the elements of a vector or list.
-func seqItems(v value.Value) ([]value.Value, bool) {
+// seqOf returns the elements of a vector or list.
+func seqOf(v value.Value) (*value.Vector, bool) {
 	if v.IsSeq() {
-		return v.Items(), true
+		return v.AsVector(), true
 	}
 	return nil, false
 }

@@ -1,7 +1,9 @@
 package stdlib
 
 import (
+	"iter"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -85,7 +87,7 @@ func str(rt value.Runtime, args []value.Value) (value.Value, error) {
 	case len(args) == 1 && args[0].Kind() == value.KString:
 		return args[0], nil
 	}
-	if err := value.Reserve(rt, stringBytes(args)); err != nil {
+	if err := value.Reserve(rt, stringBytes(slices.All(args))); err != nil {
 		return value.Nil, err
 	}
 	var b strings.Builder
@@ -191,15 +193,15 @@ func join(rt value.Runtime, args []value.Value) (value.Value, error) {
 	if err != nil {
 		return value.Nil, err
 	}
-	items, ok := seqItems(args[1])
+	items, ok := seqOf(args[1])
 	if !ok {
 		return value.Nil, value.TypeErr("join", "vector or list", args[1])
 	}
-	if err := value.Reserve(rt, stringBytes(items)+int64(len(sep)*len(items))); err != nil {
+	if err := value.Reserve(rt, stringBytes(items.All())+int64(len(sep)*items.Len())); err != nil {
 		return value.Nil, err
 	}
 	var b strings.Builder
-	for i, x := range items {
+	for i, x := range items.All() {
 		if i > 0 {
 			b.WriteString(sep)
 		}
@@ -299,7 +301,7 @@ func reSeq(_ value.Runtime, args []value.Value) (value.Value, error) {
 
 // stringBytes is what the strings among vs take: the least that joining
 // them takes.
-func stringBytes(vs []value.Value) int64 {
+func stringBytes(vs iter.Seq2[int, value.Value]) int64 {
 	var n int64
 	for _, v := range vs {
 		if v.Kind() == value.KString {

@@ -46,17 +46,17 @@ func Check(t *Type, v Value) bool {
 			return false
 		}
 		elem := t.elem(0)
-		for _, x := range v.Items() {
+		for _, x := range v.AsVector().All() {
 			if !Check(elem, x) {
 				return false
 			}
 		}
 		return true
 	case "tuple":
-		if !v.IsSeq() || len(v.Items()) != len(t.Elems) {
+		if !v.IsSeq() || v.AsVector().Len() != len(t.Elems) {
 			return false
 		}
-		for i, x := range v.Items() {
+		for i, x := range v.AsVector().All() {
 			if !Check(t.Elems[i], x) {
 				return false
 			}
@@ -69,7 +69,7 @@ func Check(t *Type, v Value) bool {
 			return false
 		}
 		keyType, valType := t.elem(0), t.elem(1)
-		for _, e := range v.AsMap().entries {
+		for e := range v.AsMap().Entries() {
 			if !Check(keyType, e.Key) || !Check(valType, e.Val) {
 				return false
 			}
@@ -175,11 +175,11 @@ func (p TypePred) Holds(v Value) bool {
 	case "!=", "not=":
 		return !Equal(v, p.Arg)
 	case "in-range":
-		if !p.Arg.IsSeq() || len(p.Arg.Items()) != 2 {
+		if !p.Arg.IsSeq() || p.Arg.AsVector().Len() != 2 {
 			return false
 		}
-		lo, okLo := CompareNumbers(v, p.Arg.Items()[0])
-		hi, okHi := CompareNumbers(v, p.Arg.Items()[1])
+		lo, okLo := CompareNumbers(v, p.Arg.AsVector().Nth(0))
+		hi, okHi := CompareNumbers(v, p.Arg.AsVector().Nth(1))
 		return okLo && okHi && lo >= 0 && hi <= 0
 	case "min-length", "max-length", "length":
 		if v.kind != KString || p.Arg.kind != KInt {
@@ -241,7 +241,7 @@ func CompareNumbers(a, b Value) (c int, ok bool) {
 func collectionSize(v Value) (int, bool) {
 	switch v.kind {
 	case KVector, KList:
-		return len(v.Items()), true
+		return v.AsVector().Len(), true
 	case KMap:
 		return v.AsMap().Len(), true
 	}
@@ -347,7 +347,7 @@ func writeTypes(b *strings.Builder, types []*Type) {
 func (p TypePred) writeArg(b *strings.Builder) {
 	switch {
 	case p.Op == "in-range" && p.Arg.IsSeq():
-		for _, bound := range p.Arg.Items() {
+		for _, bound := range p.Arg.AsVector().All() {
 			b.WriteByte(' ')
 			writeValue(b, bound)
 		}

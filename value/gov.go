@@ -38,16 +38,16 @@ func (v Value) Go() any {
 	case KKeyword:
 		return *v.AsKeyword()
 	case KVector, KList:
-		items := v.Items()
-		out := make([]any, len(items))
-		for i, x := range items {
+		items := v.AsVector()
+		out := make([]any, items.Len())
+		for i, x := range items.All() {
 			out[i] = x.Go()
 		}
 		return out
 	case KMap:
-		entries := v.AsMap().Entries()
-		out := make(map[any]any, len(entries))
-		for _, e := range entries {
+		m := v.AsMap()
+		out := make(map[any]any, m.Len())
+		for e := range m.Entries() {
 			out[e.Key.Go()] = e.Val.Go()
 		}
 		return out

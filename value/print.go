@@ -104,10 +104,10 @@ func writeValue(b *strings.Builder, v Value) {
 				open, close = '(', ')'
 			}
 			b.WriteByte(open)
-			stack = append(stack, printFrame{items: v.Items(), close: close})
+			stack = append(stack, printFrame{items: v.AsVector(), close: close})
 		case KMap:
 			b.WriteByte('{')
-			stack = append(stack, printFrame{entries: v.AsMap().entries, close: '}'})
+			stack = append(stack, printFrame{entries: v.AsMap().AppendEntries(nil), isMap: true, close: '}'})
 		default:
 			writeScalar(b, v)
 		}
@@ -121,8 +121,9 @@ func writeValue(b *strings.Builder, v Value) {
 // printFrame is a collection being printed: its elements (or entries, each
 // printed as key then value) and how many have been printed.
 type printFrame struct {
-	items   []Value
+	items   *Vector
 	entries []MapEntry
+	isMap   bool
 	next    int
 	close   byte
 }
@@ -132,9 +133,11 @@ type printFrame struct {
 func nextToPrint(b *strings.Builder, stack *[]printFrame) (Value, bool) {
 	for len(*stack) > 0 {
 		top := &(*stack)[len(*stack)-1]
-		n := len(top.items)
-		if top.entries != nil {
+		var n int
+		if top.isMap {
 			n = 2 * len(top.entries)
+		} else {
+			n = top.items.Len()
 		}
 		if top.next == n {
 			b.WriteByte(top.close)
@@ -146,8 +149,8 @@ func nextToPrint(b *strings.Builder, stack *[]printFrame) (Value, bool) {
 		}
 		i := top.next
 		top.next++
-		if top.entries == nil {
-			return top.items[i], true
+		if !top.isMap {
+			return top.items.Nth(i), true
 		}
 		if e := top.entries[i/2]; i%2 == 0 {
 			return e.Key, true
@@ -199,15 +202,15 @@ func Equal(a, b Value) bool {
 		pending = pending[:len(pending)-1]
 		switch {
 		case x.IsSeq() && y.IsSeq():
-			xs, ys := x.Items(), y.Items()
-			if len(xs) != len(ys) {
+			xs, ys := x.AsVector(), y.AsVector()
+			if xs.Len() != ys.Len() {
 				return false
 			}
-			for i := range xs {
-				pending = append(pending, MapEntry{xs[i], ys[i]})
+			for i, xi := range xs.All() {
+				pending = append(pending, MapEntry{xi, ys.Nth(i)})
 			}
 		case x.kind == KMap && y.kind == KMap:
-			xm, ym := x.AsMap().entries, y.AsMap().entries
+			xm, ym := x.AsMap().AppendEntries(nil), y.AsMap().AppendEntries(nil)
 			if len(xm) != len(ym) {
 				return false
 			}
@@ -303,8 +306,9 @@ func Compare(a, b Value) int {
 // compareFrame is a pair of collections of one kind being compared: their
 // elements or entries, and how many pairs have compared equal so far.
 type compareFrame struct {
-	x, y   []Value
+	x, y   *Vector
 	xm, ym []MapEntry
+	isMap  bool
 	next   int
 }
 
@@ -332,9 +336,9 @@ func compareHead(a, b Value) (int, compareFrame, bool) {
 	case KKeyword:
 		return strings.Compare(a.AsKeyword().Name, b.AsKeyword().Name), compareFrame{}, false
 	case KVector, KList:
-		return 0, compareFrame{x: a.Items(), y: b.Items()}, true
+		return 0, compareFrame{x: a.AsVector(), y: b.AsVector()}, true
 	case KMap:
-		return 0, compareFrame{xm: a.AsMap().entries, ym: b.AsMap().entries}, true
+		return 0, compareFrame{xm: a.AsMap().AppendEntries(nil), ym: b.AsMap().AppendEntries(nil), isMap: true}, true
 	}
 	return 0, compareFrame{}, false
 }
@@ -347,11 +351,11 @@ func nextToCompare(stack *[]compareFrame) (a, b Value, c int, more bool) {
 		top := &(*stack)[len(*stack)-1]
 		i := top.next
 		top.next++
-		if top.xm == nil && top.ym == nil {
-			if i < len(top.x) && i < len(top.y) {
-				return top.x[i], top.y[i], 0, true
+		if !top.isMap {
+			if i < top.x.Len() && i < top.y.Len() {
+				return top.x.Nth(i), top.y.Nth(i), 0, true
 			}
-			if d := len(top.x) - len(top.y); d != 0 {
+			if d := top.x.Len() - top.y.Len(); d != 0 {
 				return Nil, Nil, d, false
 			}
 		} else {

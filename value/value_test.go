@@ -191,7 +191,7 @@ func TestConjConcurrent(t *testing.T) {
 	}
 	wg.Wait()
 	for i, r := range results {
-		if items := r.Items(); len(items) != 2 || !Equal(items[1], Int(int64(i))) {
+		if items := r.AsVector(); items.Len() != 2 || !Equal(items.Nth(1), Int(int64(i))) {
 			t.Errorf("result %d = %v", i, r)
 		}
 	}
@@ -202,9 +202,9 @@ func TestConjAccumulatorShares(t *testing.T) {
 	for i := range 1000 {
 		acc = Conj(acc, Int(int64(i)))
 	}
-	items := acc.Items()
-	if len(items) != 1000 || !Equal(items[999], Int(999)) {
-		t.Fatalf("accumulated %d items", len(items))
+	items := acc.AsVector()
+	if items.Len() != 1000 || !Equal(items.Nth(999), Int(999)) {
+		t.Fatalf("accumulated %d items", items.Len())
 	}
 	allocs := testing.AllocsPerRun(100, func() { acc = Conj(acc, Int(1)) })
 	if allocs > 1.5 {

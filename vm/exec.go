@@ -117,7 +117,7 @@ reload:
 			b, c := ins.B(), ins.C()
 			regs[ins.A()] = value.NewVector(slices.Clone(regs[b : b+c : b+c]))
 		case isa.OpNewMap:
-			regs[ins.A()] = newMap(consts[ins.C()].Items(), regs[ins.B():])
+			regs[ins.A()] = newMap(consts[ins.C()].AsVector(), regs[ins.B():])
 		case isa.OpClosure:
 			regs[ins.A()] = m.newClosure(ins.Bx(), regs[:], cl)
 		case isa.OpAppend:
@@ -238,9 +238,9 @@ reload:
 				err = internalError("ITER over a %s with a %s index", seq.TypeName(), index.TypeName())
 				goto fail
 			}
-			items := seq.Items()
-			if i := index.AsInt(); i >= 0 && i < int64(len(items)) {
-				regs[a+2] = items[i]
+			items := seq.AsVector()
+			if i := index.AsInt(); i >= 0 && i < int64(items.Len()) {
+				regs[a+2] = items.Nth(int(i))
 				regs[a+1] = value.Int(i + 1)
 			} else {
 				pc += ins.SBx()
@@ -351,8 +351,8 @@ reload:
 			m.rememberReturnCheck(m.module.Types[ins.Bx()], fn, pc-1)
 		case isa.OpCheckKind:
 			if v := regs[ins.A()]; ins.B()&(1<<v.Kind()) == 0 {
-				what := consts[ins.C()].Items()
-				err = value.TypeErr(what[0].AsString(), what[1].AsString(), v)
+				what := consts[ins.C()].AsVector()
+				err = value.TypeErr(what.Nth(0).AsString(), what.Nth(1).AsString(), v)
 				goto fail
 			}
 
@@ -507,9 +507,9 @@ func cellOf(v value.Value) (*value.Cell, *value.Error) {
 
 // newMap builds the map of NEWMAP from its key constants and the registers
 // holding the values, in order.
-func newMap(keys, vals []value.Value) value.Value {
-	entries := make([]value.MapEntry, len(keys))
-	for i, k := range keys {
+func newMap(keys *value.Vector, vals []value.Value) value.Value {
+	entries := make([]value.MapEntry, keys.Len())
+	for i, k := range keys.All() {
 		entries[i] = value.MapEntry{Key: k, Val: vals[i]}
 	}
 	return value.MapFromEntries(entries)

@@ -38,7 +38,7 @@ func bindVector(p *isa.Pattern, v value.Value, regs []value.Value, mode rt.Mode)
 		return false, err
 	}
 	for i, elem := range p.Elems {
-		if ok, err := bindPattern(elem, items[i], regs, mode); !ok {
+		if ok, err := bindPattern(elem, items.Nth(i), regs, mode); !ok {
 			return false, err
 		}
 	}

@@ -121,7 +121,7 @@ func constantShape(v value.Value, budget *int, depth int) (int, bool) {
 		return 0, *budget >= 0
 	case value.KVector:
 		deepest := 0
-		for _, x := range v.Items() {
+		for _, x := range v.AsVector().All() {
 			d, ok := constantShape(x, budget, depth+1)
 			if !ok {
 				return 0, false
@@ -131,7 +131,7 @@ func constantShape(v value.Value, budget *int, depth int) (int, bool) {
 		return deepest + 1, true
 	case value.KMap:
 		deepest := 0
-		for _, e := range v.AsMap().Entries() {
+		for e := range v.AsMap().Entries() {
 			*budget--
 			d, ok := constantShape(e.Val, budget, depth+1)
 			if !ok {

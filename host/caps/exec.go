@@ -40,7 +40,7 @@ func execute(ctx context.Context, call *host.CallContext, args []value.Value) (v
 	}
 	argv := []string{cmd}
 	if v, ok := opts.Get("args"); ok {
-		for _, a := range v.Items() {
+		for _, a := range v.AsVector().All() {
 			if a.Kind() != value.KString {
 				return value.Nil, value.TypeErr(id+" option :args", "a vector of strings", a)
 			}
@@ -49,7 +49,7 @@ func execute(ctx context.Context, call *host.CallContext, args []value.Value) (v
 	}
 	env := []string{} // not nil: nil would inherit the host's environment
 	if v, ok := opts.Get("env"); ok {
-		for _, e := range v.AsMap().Entries() {
+		for e := range v.AsMap().Entries() {
 			name := e.Key.KeyName()
 			if name == "" || e.Val.Kind() != value.KString {
 				return value.Nil, value.Errorf(value.TypeError, "Type error in %s option :env: expected a map of names to strings, got %s %s", id, e.Key, e.Val)

@@ -206,7 +206,7 @@ func TestListDirAndFileExists(t *testing.T) {
 	th := newTestHost(t, *readOnlyProfile(allowed))
 	v := th.mustCall(t, "ccos.io.list-dir", opts("path", allowed))
 	var names []string
-	for _, n := range v.Items() {
+	for _, n := range v.AsVector().All() {
 		names = append(names, n.AsString())
 	}
 	want := []string{"dangling", "dirlink", "file.txt", "inner", "link", "loop", "sub"}

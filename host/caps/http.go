@@ -75,7 +75,7 @@ func httpFetch(ctx context.Context, call *host.CallContext, args []value.Value) 
 		return value.Nil, value.Errorf(value.InvalidArguments, "Invalid arguments to %s: %v", id, err)
 	}
 	if v, ok := opts.Get("headers"); ok {
-		for _, e := range v.AsMap().Entries() {
+		for e := range v.AsMap().Entries() {
 			name := e.Key.KeyName()
 			if name == "" || e.Val.Kind() != value.KString {
 				return value.Nil, value.Errorf(value.TypeError, "Type error in %s option :headers: expected a map of names to strings, got %s %s", id, e.Key, e.Val)

@@ -76,7 +76,11 @@ func mergeBranches(h host.Host, branches []*branchHost, policy string) {
 			case policy == MergeKeepExisting && present:
 				continue
 			case policy == MergeMerge && present && old.Kind() == value.KMap && v.Kind() == value.KMap:
-				v = value.MapFromEntries(append(slices.Clone(old.AsMap().Entries()), v.AsMap().Entries()...))
+				merged := old.AsMap()
+				for e := range v.AsMap().Entries() {
+					merged = merged.Assoc(e.Key, e.Val)
+				}
+				v = value.MapOf(merged)
 			}
 			h.SetContextValue(key, v)
 		}

@@ -161,7 +161,7 @@ func Large(v value.Value) bool { return estimatedSize(v) >= largeResult }
 func estimatedSize(v value.Value) int64 {
 	switch v.Kind() {
 	case value.KVector, value.KList:
-		return int64(len(v.Items())) * valueSize
+		return int64(v.AsVector().Len()) * valueSize
 	case value.KMap:
 		return int64(v.AsMap().Len()) * 2 * valueSize
 	case value.KString:

@@ -44,27 +44,28 @@ func LiteralFits(lit, v value.Value, mode Mode) (bool, *value.Error) {
 // VectorFits checks v against a vector pattern of n element patterns,
 // with or without a `& rest`, and returns the elements. A list does not
 // fit: destructuring and matching want a vector.
-func VectorFits(v value.Value, n int, hasRest bool, mode Mode) ([]value.Value, bool, *value.Error) {
+func VectorFits(v value.Value, n int, hasRest bool, mode Mode) (*value.Vector, bool, *value.Error) {
 	if v.Kind() != value.KVector {
 		ok, err := Mismatch(mode, "vector", v.TypeName())
 		return nil, ok, err
 	}
-	items := v.Items()
-	if len(items) < n || (!hasRest && len(items) > n) {
+	items := v.AsVector()
+	if items.Len() < n || (!hasRest && items.Len() > n) {
 		expected := fmt.Sprintf("vector of %d elements", n)
 		if hasRest {
 			expected = fmt.Sprintf("vector of at least %d elements", n)
 		}
-		ok, err := Mismatch(mode, expected, fmt.Sprintf("vector of %d elements", len(items)))
+		ok, err := Mismatch(mode, expected, fmt.Sprintf("vector of %d elements", items.Len()))
 		return nil, ok, err
 	}
 	return items, true, nil
 }
 
 // VectorRest is what the `& rest` of a vector pattern of n elements binds:
-// a vector of the elements after them. It shares items, which is safe:
-// vectors are never written in place.
-func VectorRest(items []value.Value, n int) value.Value { return value.NewVector(items[n:]) }
+// a vector of the elements after them, sharing items.
+func VectorRest(items *value.Vector, n int) value.Value {
+	return items.Sub(n, items.Len()).WithKind(value.KVector)
+}
 
 // MapFits checks that v is a map, the subject a map pattern needs.
 func MapFits(v value.Value, mode Mode) (*value.Map, bool, *value.Error) {

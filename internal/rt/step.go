@@ -178,7 +178,7 @@ func StepTruthy(v value.Value) bool {
 	case value.KString:
 		return v.AsString() != ""
 	case value.KVector:
-		return len(v.Items()) != 0
+		return v.AsVector().Len() != 0
 	case value.KMap:
 		return v.AsMap().Len() != 0
 	}

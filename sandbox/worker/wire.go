@@ -85,12 +85,12 @@ func ToWire(v value.Value) (Wire, error) {
 	case value.KKeyword:
 		return Wire{Kind: "kw", Str: v.AsKeyword().Name}, nil
 	case value.KVector, value.KList:
-		items := v.Items()
-		w := Wire{Kind: "vec", Items: make([]Wire, len(items))}
+		items := v.AsVector()
+		w := Wire{Kind: "vec", Items: make([]Wire, items.Len())}
 		if v.Kind() == value.KList {
 			w.Kind = "list"
 		}
-		for i, x := range items {
+		for i, x := range items.All() {
 			var err error
 			if w.Items[i], err = ToWire(x); err != nil {
 				return Wire{}, err
@@ -98,9 +98,9 @@ func ToWire(v value.Value) (Wire, error) {
 		}
 		return w, nil
 	case value.KMap:
-		entries := v.AsMap().Entries()
-		w := Wire{Kind: "map", Pairs: make([][2]*Wire, len(entries))}
-		for i, e := range entries {
+		m := v.AsMap()
+		w := Wire{Kind: "map", Pairs: make([][2]*Wire, 0, m.Len())}
+		for e := range m.Entries() {
 			k, err := ToWire(e.Key)
 			if err != nil {
 				return Wire{}, err
@@ -109,7 +109,7 @@ func ToWire(v value.Value) (Wire, error) {
 			if err != nil {
 				return Wire{}, err
 			}
-			w.Pairs[i] = [2]*Wire{&k, &val}
+			w.Pairs = append(w.Pairs, [2]*Wire{&k, &val})
 		}
 		return w, nil
 	}
