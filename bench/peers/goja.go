@@ -5,8 +5,9 @@ import "github.com/dop251/goja"
 // gojaPeer is goja, an ECMAScript 5.1+ engine. The value of a script is
 // that of its last expression statement.
 var gojaPeer = peer{
-	name: "goja",
-	ext:  ".js",
+	name:   "goja",
+	pureGo: true,
+	ext:    ".js",
 	prepare: func(file string, src []byte, n int) (func() (string, error), error) {
 		program, err := goja.Compile(file, string(src), true)
 		if err != nil {

@@ -1,9 +1,10 @@
-// Command peers compares the RTFS VM with other embeddable languages
-// written in pure Go, on the programs of bench/programs written
-// idiomatically in each (scripts/): gopher-lua (Lua 5.1), starlark-go and
-// goja (JavaScript). Every engine runs a script compiled once, in a fresh
-// interpreter state per run, and every run's value is checked against the
-// RTFS program's expected value.
+// Command peers compares the RTFS VM with other embeddable languages on
+// the programs of bench/programs, each written idiomatically in every
+// language (scripts/): gopher-lua (Lua 5.1), starlark-go, goja (JavaScript)
+// and Tengo, all pure Go, and, when their binaries are installed, the C
+// Lua 5.4 and LuaJIT as subprocesses. Every engine runs a script compiled
+// once, in a fresh interpreter state per run, and every run's value is
+// checked against the RTFS program's expected value.
 //
 // It is a module of its own so that the main module's go.mod carries none
 // of the peers. Usage, from this directory:
@@ -13,8 +14,11 @@ package main
 
 import (
 	"embed"
+	"errors"
 	"flag"
 	"fmt"
+	"io/fs"
+	"math"
 	"os"
 	"regexp"
 	"slices"
@@ -38,23 +42,40 @@ type workload struct {
 }
 
 var workloads = []workload{
-	{"fib25", "fib", 25},
 	{"fib30", "fib", 30},
 	{"tailsum", "tailsum", 10_000_000},
 	{"mapfilterreduce", "mapfilterreduce", 1_000_000},
 	{"strings", "strings", 100_000},
+	{"wordfreq", "wordfreq", 200_000},
+	{"floats", "floats", 2_000_000},
+	{"sort", "sort", 200_000},
+	{"closures", "closures", 1_000_000},
+	{"assocmap", "assocmap", 20_000},
+	{"assocvec", "assocvec", 20_000},
 }
 
 // A peer is an embeddable language. Prepare compiles a script once and
 // returns a run of it, in a fresh interpreter state with N set to n, that
-// returns the printed form of the script's value.
+// returns the printed form of the script's value. A peer with no script
+// for a workload sits out its row.
 type peer struct {
 	name    string
 	ext     string // the extension of its scripts
+	pureGo  bool   // the targets compare RTFS with the fastest of these
 	prepare func(file string, src []byte, n int) (func() (string, error), error)
 }
 
-var peers = []peer{luaPeer, starlarkPeer, gojaPeer}
+// peers are the engines of the table, those that are not installed left
+// out.
+func peers() []peer {
+	out := []peer{luaPeer, starlarkPeer, gojaPeer, tengoPeer}
+	for _, binary := range []string{"lua5.4", "luajit"} {
+		if p, ok := luaProcess(binary); ok {
+			out = append(out, p)
+		}
+	}
+	return out
+}
 
 func main() {
 	budget := flag.Duration("budget", 15*time.Second,
@@ -72,22 +93,26 @@ func main() {
 }
 
 // peerTable measures every workload on the RTFS VM and on each peer, side
-// by side, and prints a row for each whose program filter matches.
+// by side, and prints a row for each whose program filter matches, then
+// how each peer compares over all rows.
 func peerTable(budget time.Duration, filter *regexp.Regexp) error {
 	programs, err := bench.Programs()
 	if err != nil {
 		return err
 	}
+	engines := peers()
 	out := tabwriter.NewWriter(os.Stdout, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(out, "RTFS VM vs embeddable Go languages (%s)\n", bench.Machine())
+	fmt.Fprintf(out, "RTFS VM vs embeddable languages (%s)\n", bench.Machine())
 	fmt.Fprintln(out, "Each row: the median of its rounds, a round running every engine once; in parentheses the")
 	fmt.Fprintln(out, "engine's time over the RTFS VM's (above 1x: the RTFS VM is faster). Every run's value is checked.")
+	fmt.Fprintln(out, "lua5.4 and luajit run as subprocesses: their times include starting the process (about 1 ms).")
 	fmt.Fprintln(out)
 	fmt.Fprint(out, "program\trounds\trtfs vm")
-	for _, p := range peers {
+	for _, p := range engines {
 		fmt.Fprintf(out, "\t%s", p.name)
 	}
-	fmt.Fprintln(out)
+	fmt.Fprintln(out, "\tvs fastest pure-Go peer")
+	ratios := make([][]float64, len(engines)) // per engine, peer/rtfs over the rows
 	for _, w := range workloads {
 		if !filter.MatchString(w.program) {
 			continue
@@ -97,7 +122,7 @@ func peerTable(budget time.Duration, filter *regexp.Regexp) error {
 			return fmt.Errorf("no program %s in bench/programs", w.program)
 		}
 		fmt.Fprintf(os.Stderr, "measuring %s...\n", w.program)
-		runs, err := prepare(programs[i], w)
+		runs, columns, err := prepare(programs[i], w, engines)
 		if err != nil {
 			return err
 		}
@@ -107,33 +132,69 @@ func peerTable(budget time.Duration, filter *regexp.Regexp) error {
 		}
 		rtfs := medians[0].Elapsed
 		fmt.Fprintf(out, "%s\t%d\t%s", w.program, rounds, bench.FormatDuration(rtfs))
-		for _, m := range medians[1:] {
-			fmt.Fprintf(out, "\t%s (%s)", bench.FormatDuration(m.Elapsed), bench.FormatRatio(m.Elapsed, rtfs))
+		fastestGo := time.Duration(0)
+		for j, p := range engines {
+			k := slices.Index(columns, j)
+			if k < 0 {
+				fmt.Fprint(out, "\tn/a")
+				continue
+			}
+			m := medians[k+1].Elapsed
+			fmt.Fprintf(out, "\t%s (%s)", bench.FormatDuration(m), bench.FormatRatio(m, rtfs))
+			ratios[j] = append(ratios[j], float64(m)/float64(rtfs))
+			if p.pureGo && (fastestGo == 0 || m < fastestGo) {
+				fastestGo = m
+			}
 		}
-		fmt.Fprintln(out)
+		verdict := "faster: met"
+		if rtfs > fastestGo {
+			verdict = "slower: MISSED"
+		}
+		fmt.Fprintf(out, "\t%s %s\n", bench.FormatRatio(fastestGo, rtfs), verdict)
 	}
+	fmt.Fprint(out, "geometric mean\t\t1x")
+	for j := range engines {
+		fmt.Fprintf(out, "\t%.2fx", geometricMean(ratios[j]))
+	}
+	fmt.Fprintln(out, "\t")
 	return out.Flush()
 }
 
-// prepare returns the runs of one row: the RTFS program on the VM, then
-// the workload's script on each peer, each checked against the program's
-// value.
-func prepare(program bench.Program, w workload) ([]func() error, error) {
+func geometricMean(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	sum := 0.0
+	for _, x := range xs {
+		sum += math.Log(x)
+	}
+	return math.Exp(sum / float64(len(xs)))
+}
+
+// prepare returns the runs of one row, the RTFS program on the VM and then
+// the workload's script on each engine that has one, each checked against
+// the program's value, with the index in engines of each script's engine.
+func prepare(program bench.Program, w workload, engines []peer) ([]func() error, []int, error) {
 	rtfs, err := program.Prepare(bench.VM)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	runs := []func() error{rtfs}
-	for _, p := range peers {
+	var columns []int
+	for j, p := range engines {
 		file := "scripts/" + w.script + p.ext
 		src, err := scripts.ReadFile(file)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		run, err := p.prepare(file, src, w.n)
 		if err != nil {
-			return nil, fmt.Errorf("%s: %w", p.name, err)
+			return nil, nil, fmt.Errorf("%s: %w", p.name, err)
 		}
+		columns = append(columns, j)
 		runs = append(runs, func() error {
 			got, err := run()
 			if err != nil {
@@ -145,7 +206,7 @@ func prepare(program bench.Program, w workload) ([]func() error, error) {
 			return nil
 		})
 	}
-	return runs, nil
+	return runs, columns, nil
 }
 
 // formatFloat prints an integral float as an integer, as the languages

@@ -9,8 +9,9 @@ import (
 // result. Recursion, which Starlark forbids by default, is allowed, for
 // fib.
 var starlarkPeer = peer{
-	name: "starlark-go",
-	ext:  ".star",
+	name:   "starlark-go",
+	pureGo: true,
+	ext:    ".star",
 	prepare: func(file string, src []byte, n int) (func() (string, error), error) {
 		predeclared := starlark.StringDict{"N": starlark.MakeInt(n)}
 		options := &syntax.FileOptions{Recursion: true}
