@@ -6,6 +6,10 @@ GO          ?= go
 # the all-threads syscalls hangs as PID 1 of a PID namespace, so nothing is
 # built with cgo, test binaries included.
 export CGO_ENABLED = 0
+# urfave/cli's man-page and markdown generators, which the CLIs do not
+# offer, pull in a markdown package whose init takes half a millisecond of
+# every start, a worker's included.
+export GOFLAGS += -tags=urfave_cli_no_docs
 STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXAMPLE     ?= testdata/examples/hello.rtfs
 FUZZTIME    ?= 10m

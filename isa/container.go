@@ -83,13 +83,19 @@ const (
 
 // The zstd coders are expensive to build and safe for concurrent use, so
 // the package keeps one of each, made on first use; the decoder writes no
-// more than the capacity of the buffer each file's limit sizes.
+// more than the capacity of the buffer each file's limit sizes. A single
+// segment frame always declares its size, so that loading allocates what
+// the body needs rather than the limit (a megabyte at least). The decoder
+// decodes one body at a time: a program is loaded once, and setting up
+// decoders for concurrent loads nobody makes is a cost of every start.
 var (
 	zstdEncoder = sync.OnceValues(func() (*zstd.Encoder, error) {
-		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1))
+		return zstd.NewWriter(nil, zstd.WithEncoderLevel(zstd.SpeedBetterCompression), zstd.WithEncoderConcurrency(1),
+			zstd.WithSingleSegment(true))
 	})
 	zstdDecoder = sync.OnceValues(func() (*zstd.Decoder, error) {
-		return zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxBodySize), zstd.WithDecodeAllCapLimit(true))
+		return zstd.NewReader(nil, zstd.WithDecoderMaxMemory(MaxBodySize), zstd.WithDecodeAllCapLimit(true),
+			zstd.WithDecoderConcurrency(1))
 	})
 )
 
