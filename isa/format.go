@@ -179,6 +179,13 @@ var formats = [opCount]format{
 	OpStepFail:  {name: "STEPFAIL", operands: regAB},
 	OpLoopCheck: {name: "LOOPCHECK", operands: regA},
 	OpParallel:  {name: "PARALLEL", operands: regAVector, window: valuesBC},
+
+	OpInc:   {name: "INC", operands: regAB},
+	OpDec:   {name: "DEC", operands: regAB},
+	OpZero:  {name: "ZERO", operands: regAB},
+	OpCount: {name: "COUNT", operands: regAB},
+	OpGet:   {name: "GET", operands: binaryRK},
+	OpNth:   {name: "NTH", operands: binaryRK},
 }
 
 // hasFlags reports whether instructions of format f have the flags byte:

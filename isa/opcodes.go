@@ -163,5 +163,17 @@ const (
 	OpLoopCheck // A       R[A]++ (an integer); past the step-loop limit raise Generic "Loop exceeded maximum iterations (10000)"
 	OpParallel  // A B C   R[A] = vector of the results of the closures R[B..B+C-1] run as the branches of a step-parallel
 
+	// The hottest builtins of one or two operands, with the semantics and
+	// errors of the builtin of the same name; the common case (an integer,
+	// a vector or map and a key or index in range) takes a fast path and
+	// anything else goes through the builtin. They come last so that the
+	// opcodes before them keep their numbers.
+	OpInc   // A B       R[A] = (inc R[B])
+	OpDec   // A B       R[A] = (dec R[B])
+	OpZero  // A B       R[A] = (zero? R[B])
+	OpCount // A B       R[A] = (count R[B])
+	OpGet   // A B C     R[A] = (get RK(B) RK(C))
+	OpNth   // A B C     R[A] = (nth RK(B) RK(C))
+
 	opCount // number of opcodes; keep last
 )

@@ -106,7 +106,7 @@ func violations() []violation {
 		{"top-level variadic", func(m *Module) { m.Protos[main].Variadic = true }, "the top-level function cannot take parameters"},
 		{"top-level upvalues", func(m *Module) { m.Protos[main].Upvals = []Upval{{FromParent: true}} }, "the top-level function cannot capture variables"},
 		{"no code", func(m *Module) { m.Protos[fn].Code, m.Protos[fn].Pos = nil, nil; m.Protos[fn].Handlers = nil }, "proto 2 (\"fn\"): the function has no code"},
-		{"positions", func(m *Module) { m.Protos[add].Pos = m.Protos[add].Pos[1:] }, "proto 1 (\"add\"): 5 source positions for 6 instructions"},
+		{"positions", func(m *Module) { m.Protos[add].Pos = m.Protos[add].Pos[1:] }, "proto 1 (\"add\"): 11 source positions for 12 instructions"},
 		{"delegation target", func(m *Module) { m.Protos[add].DelegateTarget = "cloud" }, `unknown delegation target "cloud"`},
 		{"delegation without target", func(m *Module) { m.Protos[fn].DelegateID = "x" }, `delegation id "x" without a target`},
 		{"constant kind", func(m *Module) {

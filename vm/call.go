@@ -190,8 +190,8 @@ func (m *machine) callCapability(idv value.Value, args []value.Value) (value.Val
 	return rt.CallCapability(m.ctx, m.host, m.rc, id, slices.Clone(args))
 }
 
-// operatorBuiltins are the builtins whose semantics the arithmetic and
-// comparison instructions have.
+// operatorBuiltins are the builtins whose semantics the arithmetic,
+// comparison and builtin instructions have.
 var operatorBuiltins = [...]*value.Builtin{
 	isa.OpAdd: stdlib.Lookup("+"), isa.OpSub: stdlib.Lookup("-"), isa.OpMul: stdlib.Lookup("*"),
 	isa.OpDiv: stdlib.Lookup("/"), isa.OpMod: stdlib.Lookup("mod"),
@@ -199,6 +199,14 @@ var operatorBuiltins = [...]*value.Builtin{
 	isa.OpGe: stdlib.Lookup(">="), isa.OpEq: stdlib.Lookup("="),
 	isa.OpIfLt: stdlib.Lookup("<"), isa.OpIfLe: stdlib.Lookup("<="), isa.OpIfGt: stdlib.Lookup(">"),
 	isa.OpIfGe: stdlib.Lookup(">="), isa.OpIfEq: stdlib.Lookup("="),
+	isa.OpInc: stdlib.Lookup("inc"), isa.OpDec: stdlib.Lookup("dec"), isa.OpZero: stdlib.Lookup("zero?"),
+	isa.OpCount: stdlib.Lookup("count"), isa.OpGet: stdlib.Lookup("get"), isa.OpNth: stdlib.Lookup("nth"),
+}
+
+// unary is the slow path of a one-operand instruction: its builtin.
+func (m *machine) unary(op isa.Op, b value.Value) (value.Value, *value.Error) {
+	m.operands[0] = b
+	return m.callBuiltin(operatorBuiltins[op], m.operands[:1])
 }
 
 // binary is the slow path of the arithmetic and comparison instructions

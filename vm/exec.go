@@ -180,6 +180,51 @@ reload:
 			regs[ins.A()] = result
 		case isa.OpNot:
 			regs[ins.A()] = value.Bool(!regs[ins.B()].Truthy())
+		case isa.OpInc, isa.OpDec:
+			b := regs[ins.B()]
+			if b.Kind() == value.KInt {
+				delta := int64(1)
+				if ins.Op() == isa.OpDec {
+					delta = -1
+				}
+				regs[ins.A()] = value.Int(b.AsInt() + delta)
+				continue
+			}
+			if result, err = m.unary(ins.Op(), b); err != nil {
+				goto fail
+			}
+			regs[ins.A()] = result
+		case isa.OpZero:
+			if b := regs[ins.B()]; b.Kind() == value.KInt {
+				regs[ins.A()] = value.Bool(b.AsInt() == 0)
+			} else {
+				if result, err = m.unary(ins.Op(), b); err != nil {
+					goto fail
+				}
+				regs[ins.A()] = result
+			}
+		case isa.OpCount:
+			switch b := regs[ins.B()]; b.Kind() {
+			case value.KVector, value.KList:
+				regs[ins.A()] = value.Int(int64(b.AsVector().Len()))
+			case value.KMap:
+				regs[ins.A()] = value.Int(int64(b.AsMap().Len()))
+			default:
+				if result, err = m.unary(ins.Op(), b); err != nil {
+					goto fail
+				}
+				regs[ins.A()] = result
+			}
+		case isa.OpGet, isa.OpNth:
+			b, c := rk(regs, consts, ins.B()), rk(regs, consts, ins.C())
+			if v, ok := lookup(ins.Op(), b, c); ok {
+				regs[ins.A()] = v
+				continue
+			}
+			if result, err = m.binary(ins.Op(), b, c); err != nil {
+				goto fail
+			}
+			regs[ins.A()] = result
 
 		// Control flow. Every backward jump counts towards the next poll,
 		// made before jumping so that an error is raised at the jump.
@@ -296,6 +341,18 @@ reload:
 				// but RETURN, which writes it.
 				for i := 0; i < n; i++ {
 					regs[i] = regs[a+1+i]
+				}
+				if next == cl && !fn.variadic {
+					// A function calling itself (its global still holds
+					// it) starts its code again in the same frame: a loop.
+					var none value.Value
+					for i := n; i < fn.numRegs; i++ {
+						regs[i] = none
+					}
+					f := &m.frames[len(m.frames)-1]
+					f.site, f.sitePC = fn, pc-1
+					pc = 0
+					continue
 				}
 				if err = m.enter(next.fn, base, n); err != nil {
 					goto fail
@@ -513,6 +570,23 @@ func newMap(keys *value.Vector, vals []value.Value) value.Value {
 		entries[i] = value.MapEntry{Key: k, Val: vals[i]}
 	}
 	return value.MapFromEntries(entries)
+}
+
+// lookup is the fast path of GET and NTH: a map and a valid key, or a
+// vector or list and an index in range (or, for get, any integer).
+func lookup(op isa.Op, coll, key value.Value) (value.Value, bool) {
+	switch {
+	case coll.Kind() == value.KMap && op == isa.OpGet && value.ValidKey(key):
+		v, _ := coll.AsMap().Get(key)
+		return v, true
+	case coll.IsSeq() && key.Kind() == value.KInt:
+		items := coll.AsVector()
+		if i := key.AsInt(); i >= 0 && i < int64(items.Len()) {
+			return items.Nth(int(i)), true
+		}
+		return value.Nil, op == isa.OpGet
+	}
+	return value.Nil, false
 }
 
 // isKind says whether v is an error of the kind named name.

@@ -19,6 +19,10 @@ var (
 	branchOps = map[string]isa.Op{
 		"<": isa.OpIfLt, "<=": isa.OpIfLe, ">": isa.OpIfGt, ">=": isa.OpIfGe, "=": isa.OpIfEq,
 	}
+	collectionOps = map[string]isa.Op{"get": isa.OpGet, "nth": isa.OpNth}
+	unaryOps      = map[string]isa.Op{
+		"not": isa.OpNot, "inc": isa.OpInc, "dec": isa.OpDec, "zero?": isa.OpZero, "count": isa.OpCount,
+	}
 )
 
 // directBuiltin returns the builtin a call can be bound to at compile time:
@@ -79,7 +83,7 @@ func (g *funcGen) callBase(d dest) int {
 }
 
 // builtinCall compiles a call bound to the builtin b: an instruction of
-// its own for an operator or `not`, else CALLB. None of them counts towards
+// its own for an operator and the hottest builtins, else CALLB. None of them counts towards
 // the call depth, in tail position or not, so they need no TAILCALL.
 func (g *funcGen) builtinCall(n *ast.Call, b *value.Builtin, d dest) {
 	top := g.top
@@ -90,8 +94,13 @@ func (g *funcGen) builtinCall(n *ast.Call, b *value.Builtin, d dest) {
 		g.emit(isa.ABC(op, d.reg, x, y))
 		return
 	}
-	if b.Name == "not" {
-		g.emit(isa.ABC(isa.OpNot, d.reg, g.operand(n.Args[0]), 0))
+	if op, ok := collectionOps[b.Name]; ok && len(n.Args) == 2 {
+		x, y := g.rk(n.Args[0]), g.rk(n.Args[1])
+		g.emit(isa.ABC(op, d.reg, x, y))
+		return
+	}
+	if op, ok := unaryOps[b.Name]; ok {
+		g.emit(isa.ABC(op, d.reg, g.operand(n.Args[0]), 0))
 		return
 	}
 	base := g.callBase(dest{reg: d.reg})
