@@ -14,7 +14,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXAMPLE     ?= testdata/examples/hello.rtfs
 FUZZTIME    ?= 10m
 
-.PHONY: all build run test unit lint grammar grammar-check fuzz bench escape bombs doctor clean
+.PHONY: all build run test unit lint grammar grammar-check fuzz bench escape bombs doctor clean bench-deps
 
 all: build
 
@@ -79,6 +79,10 @@ fuzz:
 bench:
 	$(GO) run ./bench/cmd/benchtable
 	cd bench/peers && $(GO) run .
+
+# The C Lua 5.4 and LuaJIT, which make bench compares with when present.
+bench-deps:
+	apt-get install -y lua5.4 luajit
 
 clean:
 	rm -rf bin

@@ -74,7 +74,6 @@ func keyRank(k Kind) int {
 	return 2
 }
 
-
 // searchEntries finds k among sorted entries: its index, or where it would
 // go.
 func searchEntries(entries []MapEntry, k Value) (int, bool) {
@@ -158,7 +157,6 @@ func buildNode(entries []MapEntry, h int) *mapNode {
 
 // MapOf wraps a Map.
 func MapOf(m *Map) Value { return Value{kind: KMap, ref: m} }
-
 
 // Get looks up k.
 func (m *Map) Get(k Value) (Value, bool) {

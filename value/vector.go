@@ -286,12 +286,6 @@ func growFor(dst []Value, n int) []Value {
 // Slice returns the elements in a slice the caller owns.
 func (vec *Vector) Slice() []Value { return vec.AppendTo(nil) }
 
-// plain reports whether the elements are exactly trie's, so that trie
-// operations apply to them directly.
-func (vec *Vector) plain() bool {
-	return len(vec.front) == 0 && vec.lo == 0 && vec.hi == vec.trie.cnt
-}
-
 // Conj returns the elements with xs appended.
 func (vec *Vector) Conj(xs ...Value) *Vector {
 	if vec.hi != vec.trie.cnt {
@@ -335,7 +329,7 @@ func (vec *Vector) Sub(start, end int) *Vector {
 			return vectorOf(vec.Slice()[start:end:end])
 		}
 		out := *vec
-		out.front = vec.front[:f-start : f-start]
+		out.front = vec.front[: f-start : f-start]
 		out.frontClaim = nil
 		out.hi = vec.lo + end - f
 		return &out

@@ -3,6 +3,7 @@ module github.com/rtfs-go/rtfs/bench/peers
 go 1.26.0
 
 require (
+	github.com/benbjohnson/immutable v0.4.3
 	github.com/d5/tengo/v2 v2.17.0
 	github.com/dop251/goja v0.0.0-20260917113740-793a2a65c13b
 	github.com/rtfs-go/rtfs v0.0.0

@@ -42,12 +42,14 @@ var targets = []target{
 	{"tailsum", "interp/vm >= 10x", tenTimesFaster},
 }
 
-// compileRow, sandboxRow and startupRow are the names by which -run
-// selects the compile-time table, the sandbox's costs and start-up.
+// compileRow, sandboxRow, startupRow and memoryRow are the names by which
+// -run selects the compile-time table, the sandbox's costs, start-up and
+// what collections take.
 const (
 	compileRow = "compile"
 	sandboxRow = "sandbox"
 	startupRow = "startup"
+	memoryRow  = "memory"
 )
 
 func tenTimesFaster(interp, vm time.Duration) bool { return interp >= 10*vm }
@@ -72,6 +74,9 @@ func main() {
 	}
 	if err == nil && filter.MatchString(startupRow) {
 		err = startupTable(out)
+	}
+	if err == nil && filter.MatchString(memoryRow) {
+		err = memoryTable(out)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "benchtable:", err)
@@ -264,5 +269,26 @@ func startupTable(out *tabwriter.Writer) error {
 	for _, p := range c.TopInits {
 		fmt.Fprintf(out, "  %s\t%s\t-\n", p.Package, p.Time.Round(10*time.Microsecond))
 	}
+	return out.Flush()
+}
+
+// memoryTable prints the live bytes per element of large collections and
+// the peak resident size of the word-frequency program.
+func memoryTable(out *tabwriter.Writer) error {
+	dir, err := os.MkdirTemp("", "rtfs-memory-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	c, err := bench.MeasureMemory(dir)
+	if err != nil {
+		return fmt.Errorf("memory: %w", err)
+	}
+	fmt.Fprintln(out, "\nMemory (live heap after collection; a Value is 32 bytes):")
+	fmt.Fprintln(out, "collection\tbytes per element")
+	for _, r := range c.Rows {
+		fmt.Fprintf(out, "%s\t%.1f\n", r.What, r.BytesPerElement)
+	}
+	fmt.Fprintf(out, "peak RSS of rtfsvm exec programs/wordfreq.rtfs\t%.1f MiB\n", float64(c.WordfreqPeakRSS)/(1<<20))
 	return out.Flush()
 }
