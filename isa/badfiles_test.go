@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"reflect"
 	"testing"
 
 	"github.com/rtfs-go/rtfs/stdlib"
@@ -74,7 +73,7 @@ func TestBytecodeFiles(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Decode: %v", err)
 				}
-				if !reflect.DeepEqual(m, smallModule()) {
+				if !sameModule(t, m, smallModule()) {
 					t.Errorf("%s decodes to %#v, want the small fixture", f.name, m)
 				}
 				return

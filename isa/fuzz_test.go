@@ -3,7 +3,6 @@ package isa
 import (
 	"bytes"
 	"io"
-	"reflect"
 	"testing"
 
 	"github.com/rtfs-go/rtfs/stdlib"
@@ -89,7 +88,7 @@ func checkRoundTrip(t *testing.T, m *Module, encode func(*Module) ([]byte, error
 	if err != nil {
 		t.Fatalf("a re-encoded module does not decode: %v", err)
 	}
-	if !reflect.DeepEqual(again, m) {
+	if !sameModule(t, again, m) {
 		t.Fatalf("the module changed in a round trip:\n got %#v\nwant %#v", again, m)
 	}
 }

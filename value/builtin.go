@@ -1,6 +1,9 @@
 package value
 
-import "io"
+import (
+	"io"
+	"unsafe"
+)
 
 // Runtime is what a builtin may ask of the engine running it: calling a
 // function value (for map, filter, reduce, ...), the output stream of
@@ -46,8 +49,8 @@ func Reserve(rt Runtime, n int64) error {
 	return rt.Reserve(n)
 }
 
-// ValueBytes is about what one element of a collection takes.
-const ValueBytes = 32
+// ValueBytes is what one element of a collection takes.
+const ValueBytes = int64(unsafe.Sizeof(Value{}))
 
 // Builtin is a function implemented in Go. Pure builtins depend only on
 // their arguments and may be constant-folded by the compiler.

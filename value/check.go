@@ -15,7 +15,7 @@ func Check(t *Type, v Value) bool {
 	if t == nil {
 		return true
 	}
-	if t.Optional && v.kind == KNil {
+	if t.Optional && v.Kind() == KNil {
 		return true
 	}
 	switch t.Name {
@@ -24,23 +24,23 @@ func Check(t *Type, v Value) bool {
 	case "never":
 		return false
 	case "int":
-		return v.kind == KInt
+		return v.Kind() == KInt
 	case "float":
-		return v.kind == KFloat || v.kind == KInt
+		return v.Kind() == KFloat || v.Kind() == KInt
 	case "string":
-		return v.kind == KString
+		return v.Kind() == KString
 	case "bool":
-		return v.kind == KBool
+		return v.Kind() == KBool
 	case "nil":
-		return v.kind == KNil
+		return v.Kind() == KNil
 	case "keyword":
-		return v.kind == KKeyword
+		return v.Kind() == KKeyword
 	case "symbol":
-		return v.kind == KSymbol
+		return v.Kind() == KSymbol
 	case "fn", "fnsig":
 		// A signature is not checked against the function: RTFS functions
 		// carry no declared type to compare with.
-		return v.kind == KFunc
+		return v.Kind() == KFunc
 	case "vector":
 		if !v.IsSeq() {
 			return false
@@ -63,9 +63,9 @@ func Check(t *Type, v Value) bool {
 		}
 		return true
 	case "map":
-		return v.kind == KMap && checkFields(t.Fields, v.AsMap())
+		return v.Kind() == KMap && checkFields(t.Fields, v.AsMap())
 	case "map-of":
-		if v.kind != KMap {
+		if v.Kind() != KMap {
 			return false
 		}
 		keyType, valType := t.elem(0), t.elem(1)
@@ -138,7 +138,7 @@ func checkFields(fields []TypeField, m *Map) bool {
 }
 
 func alternateKey(k Value) Value {
-	switch k.kind {
+	switch k.Kind() {
 	case KKeyword:
 		return String(k.AsKeyword().Name)
 	case KString:
@@ -182,39 +182,39 @@ func (p TypePred) Holds(v Value) bool {
 		hi, okHi := CompareNumbers(v, p.Arg.AsVector().Nth(1))
 		return okLo && okHi && lo >= 0 && hi <= 0
 	case "min-length", "max-length", "length":
-		if v.kind != KString || p.Arg.kind != KInt {
+		if v.Kind() != KString || p.Arg.Kind() != KInt {
 			return false
 		}
 		return compareSize(p.Op, int64(utf8.RuneCountInString(v.AsString())), p.Arg.AsInt())
 	case "min-count", "max-count", "count":
 		n, ok := collectionSize(v)
-		if !ok || p.Arg.kind != KInt {
+		if !ok || p.Arg.Kind() != KInt {
 			return false
 		}
 		return compareSize(p.Op, int64(n), p.Arg.AsInt())
 	case "non-empty":
-		if v.kind == KString {
+		if v.Kind() == KString {
 			return v.AsString() != ""
 		}
 		n, ok := collectionSize(v)
 		return ok && n > 0
 	case "matches-regex":
-		if v.kind != KString || p.Arg.kind != KString {
+		if v.Kind() != KString || p.Arg.Kind() != KString {
 			return false
 		}
 		re, err := regexp.Compile(p.Arg.AsString())
 		return err == nil && re.MatchString(v.AsString())
 	case "has-key":
-		if v.kind != KMap {
+		if v.Kind() != KMap {
 			return false
 		}
 		_, ok := v.AsMap().Get(p.Arg)
 		return ok
 	case "is-url":
 		s := v.AsString()
-		return v.kind == KString && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://"))
+		return v.Kind() == KString && (strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://"))
 	case "is-email":
-		return v.kind == KString && emailPattern.MatchString(v.AsString())
+		return v.Kind() == KString && emailPattern.MatchString(v.AsString())
 	}
 	return false
 }
@@ -228,7 +228,7 @@ func CompareNumbers(a, b Value) (c int, ok bool) {
 	if !a.IsNumber() || !b.IsNumber() {
 		return 0, false
 	}
-	if a.kind == KInt && b.kind == KInt {
+	if a.Kind() == KInt && b.Kind() == KInt {
 		return cmpOrdered(a.AsInt(), b.AsInt()), true
 	}
 	x, y := a.Num(), b.Num()
@@ -239,7 +239,7 @@ func CompareNumbers(a, b Value) (c int, ok bool) {
 }
 
 func collectionSize(v Value) (int, bool) {
-	switch v.kind {
+	switch v.Kind() {
 	case KVector, KList:
 		return v.AsVector().Len(), true
 	case KMap:

@@ -24,7 +24,7 @@ import (
 
 // Go returns v as a plain Go value (see the table above).
 func (v Value) Go() any {
-	switch v.kind {
+	switch v.Kind() {
 	case KNil:
 		return nil
 	case KBool:

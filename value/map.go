@@ -4,6 +4,7 @@ import (
 	"iter"
 	"slices"
 	"strings"
+	"unsafe"
 )
 
 // MapEntry is one key/value pair of a Map.
@@ -41,24 +42,24 @@ const (
 )
 
 // EmptyMap is `{}`.
-var EmptyMap = Value{kind: KMap, ref: &Map{}}
+var EmptyMap = boxed(KMap, unsafe.Pointer(&Map{}))
 
 // ValidKey reports whether k may be a map key (keyword, string or integer).
 func ValidKey(k Value) bool {
-	return k.kind == KKeyword || k.kind == KString || k.kind == KInt
+	return k.Kind() == KKeyword || k.Kind() == KString || k.Kind() == KInt
 }
 
 // compareKeys orders map keys: integers numerically, then strings by bytes,
 // then keywords by name.
 func compareKeys(a, b Value) int {
-	if a.kind != b.kind {
-		return keyRank(a.kind) - keyRank(b.kind)
+	if a.Kind() != b.Kind() {
+		return keyRank(a.Kind()) - keyRank(b.Kind())
 	}
-	switch a.kind {
+	switch a.Kind() {
 	case KInt:
 		return cmpOrdered(a.AsInt(), b.AsInt())
 	case KString:
-		return strings.Compare(a.ref.(string), b.ref.(string))
+		return strings.Compare(a.AsString(), b.AsString())
 	default:
 		return strings.Compare(a.AsKeyword().Name, b.AsKeyword().Name)
 	}
@@ -156,7 +157,7 @@ func buildNode(entries []MapEntry, h int) *mapNode {
 }
 
 // MapOf wraps a Map.
-func MapOf(m *Map) Value { return Value{kind: KMap, ref: m} }
+func MapOf(m *Map) Value { return boxed(KMap, unsafe.Pointer(m)) }
 
 // Get looks up k.
 func (m *Map) Get(k Value) (Value, bool) {

@@ -16,8 +16,8 @@ func (v Value) String() string {
 // Str renders v the way `str` and `println` do: strings contribute their raw
 // text, everything else its printed form.
 func Str(v Value) string {
-	if v.kind == KString {
-		return v.ref.(string)
+	if v.Kind() == KString {
+		return v.AsString()
 	}
 	return v.String()
 }
@@ -38,8 +38,8 @@ func StrLine(vs []Value) string {
 
 // AppendStr appends Str(v) to b.
 func AppendStr(b *strings.Builder, v Value) {
-	if v.kind == KString {
-		b.WriteString(v.ref.(string))
+	if v.Kind() == KString {
+		b.WriteString(v.AsString())
 		return
 	}
 	writeValue(b, v)
@@ -97,10 +97,10 @@ func writeQuoted(b *strings.Builder, s string) {
 func writeValue(b *strings.Builder, v Value) {
 	var stack []printFrame
 	for {
-		switch v.kind {
+		switch v.Kind() {
 		case KVector, KList:
 			open, close := byte('['), byte(']')
-			if v.kind == KList {
+			if v.Kind() == KList {
 				open, close = '(', ')'
 			}
 			b.WriteByte(open)
@@ -162,7 +162,7 @@ func nextToPrint(b *strings.Builder, stack *[]printFrame) (Value, bool) {
 }
 
 func writeScalar(b *strings.Builder, v Value) {
-	switch v.kind {
+	switch v.Kind() {
 	case KNil:
 		b.WriteString("nil")
 	case KBool:
@@ -176,12 +176,12 @@ func writeScalar(b *strings.Builder, v Value) {
 	case KFloat:
 		b.WriteString(FormatFloat(v.AsFloat()))
 	case KString:
-		writeQuoted(b, v.ref.(string))
+		writeQuoted(b, v.AsString())
 	case KKeyword:
 		b.WriteByte(':')
 		b.WriteString(v.AsKeyword().Name)
 	case KSymbol:
-		b.WriteString(v.ref.(string))
+		b.WriteString(v.AsString())
 	case KFunc:
 		b.WriteString("#<function>")
 	case KError:
@@ -209,7 +209,7 @@ func Equal(a, b Value) bool {
 			for i, xi := range xs.All() {
 				pending = append(pending, MapEntry{xi, ys.Nth(i)})
 			}
-		case x.kind == KMap && y.kind == KMap:
+		case x.Kind() == KMap && y.Kind() == KMap:
 			xm, ym := x.AsMap().AppendEntries(nil), y.AsMap().AppendEntries(nil)
 			if len(xm) != len(ym) {
 				return false
@@ -229,10 +229,10 @@ func Equal(a, b Value) bool {
 
 // equalScalar compares two values of which at most one is a collection.
 func equalScalar(a, b Value) bool {
-	if a.kind != b.kind {
+	if a.Kind() != b.Kind() {
 		return false
 	}
-	switch a.kind {
+	switch a.Kind() {
 	case KNil:
 		return true
 	case KBool, KInt:
@@ -240,17 +240,16 @@ func equalScalar(a, b Value) bool {
 	case KFloat:
 		return a.AsFloat() == b.AsFloat()
 	case KString, KSymbol:
-		return a.ref.(string) == b.ref.(string)
-	case KKeyword:
-		return a.ref == b.ref
+		return a.AsString() == b.AsString()
+	case KKeyword, KError:
+		return a.ptr == b.ptr
 	case KFunc:
-		if na, ok := a.ref.(*Builtin); ok {
-			nb, ok := b.ref.(*Builtin)
+		fa, fb := a.AsFunction(), b.AsFunction()
+		if na, ok := fa.(*Builtin); ok {
+			nb, ok := fb.(*Builtin)
 			return ok && na.Name == nb.Name
 		}
-		return a.ref == b.ref
-	case KError:
-		return a.ref == b.ref
+		return fa == fb
 	}
 	return false
 }
@@ -315,15 +314,15 @@ type compareFrame struct {
 // compareHead orders a and b by kind and, for scalars, by value; two
 // collections of the same kind are returned as a frame to walk.
 func compareHead(a, b Value) (int, compareFrame, bool) {
-	ra, rb := kindRank(a.kind), kindRank(b.kind)
+	ra, rb := kindRank(a.Kind()), kindRank(b.Kind())
 	if ra != rb {
 		return ra - rb, compareFrame{}, false
 	}
-	switch a.kind {
+	switch a.Kind() {
 	case KBool:
 		return int(a.bits) - int(b.bits), compareFrame{}, false
 	case KInt, KFloat:
-		if a.kind == KInt && b.kind == KInt {
+		if a.Kind() == KInt && b.Kind() == KInt {
 			return cmpOrdered(a.AsInt(), b.AsInt()), compareFrame{}, false
 		}
 		x, y := a.Num(), b.Num()
@@ -332,7 +331,7 @@ func compareHead(a, b Value) (int, compareFrame, bool) {
 		}
 		return cmpOrdered(x, y), compareFrame{}, false
 	case KString, KSymbol:
-		return strings.Compare(a.ref.(string), b.ref.(string)), compareFrame{}, false
+		return strings.Compare(a.AsString(), b.AsString()), compareFrame{}, false
 	case KKeyword:
 		return strings.Compare(a.AsKeyword().Name, b.AsKeyword().Name), compareFrame{}, false
 	case KVector, KList:

@@ -1,16 +1,18 @@
 // Package value is the one value model shared by the interpreter and the VM.
 //
-// A Value is a small struct passed by value: a kind tag, a 64-bit payload and
-// a reference. Integers, floats, booleans and nil live entirely in the tag and
-// the payload, and keywords are interned pointers, so none of them allocates.
-// Strings, collections, functions and errors carry their data in the
-// reference. Every RTFS value is immutable: collections are never changed in
+// A Value is 16 bytes passed by value: a pointer and a 64-bit word. A
+// boolean, integer or float points at its kind's byte of scalarTags and
+// keeps its payload in the word, so none of them allocates; nil is the zero
+// Value. Every other kind points at its data (a string header, an interned
+// keyword, a collection, a function's box, an error) and keeps its kind in
+// the word. Every RTFS value is immutable: collections are never changed in
 // place once another value can see them (see Vector and Map).
 package value
 
 import (
 	"math"
 	"sync"
+	"unsafe"
 )
 
 // Kind is the dynamic type of a Value.
@@ -39,25 +41,36 @@ const (
 
 // Value is an RTFS value. The zero Value is nil.
 type Value struct {
-	kind Kind
+	ptr  unsafe.Pointer
 	bits uint64
-	ref  any
 }
+
+// scalarTags gives each scalar kind an address: a scalar's pointer is that
+// of its kind's byte. Kind tells a scalar by where its pointer points, so
+// that all 64 bits of the word are the payload.
+var scalarTags [KFloat + 1]byte
+
+func scalar(k Kind, bits uint64) Value {
+	return Value{ptr: unsafe.Pointer(&scalarTags[k]), bits: bits}
+}
+
+// boxed makes a value of a kind whose data p points at.
+func boxed(k Kind, p unsafe.Pointer) Value { return Value{ptr: p, bits: uint64(k)} }
 
 // Nil is the RTFS nil.
 var Nil = Value{}
 
 // True and False are the two booleans.
 var (
-	True  = Value{kind: KBool, bits: 1}
-	False = Value{kind: KBool}
+	True  = scalar(KBool, 1)
+	False = scalar(KBool, 0)
 )
 
 // Int makes an integer.
-func Int(i int64) Value { return Value{kind: KInt, bits: uint64(i)} }
+func Int(i int64) Value { return scalar(KInt, uint64(i)) }
 
 // Float makes a float.
-func Float(f float64) Value { return Value{kind: KFloat, bits: math.Float64bits(f)} }
+func Float(f float64) Value { return scalar(KFloat, math.Float64bits(f)) }
 
 // Bool makes a boolean.
 func Bool(b bool) Value {
@@ -68,10 +81,10 @@ func Bool(b bool) Value {
 }
 
 // String makes a string.
-func String(s string) Value { return Value{kind: KString, ref: s} }
+func String(s string) Value { return boxed(KString, unsafe.Pointer(&s)) }
 
 // Symbol makes a symbol value (rare at run time).
-func Symbol(name string) Value { return Value{kind: KSymbol, ref: name} }
+func Symbol(name string) Value { return boxed(KSymbol, unsafe.Pointer(&name)) }
 
 // Keyword is an interned keyword name, without its colon.
 type Keyword struct{ Name string }
@@ -88,20 +101,35 @@ func Intern(name string) *Keyword {
 }
 
 // KeywordOf makes a keyword value from an interned keyword.
-func KeywordOf(k *Keyword) Value { return Value{kind: KKeyword, ref: k} }
+func KeywordOf(k *Keyword) Value { return boxed(KKeyword, unsafe.Pointer(k)) }
 
 // Kw makes the keyword value named name (interning it).
 func Kw(name string) Value { return KeywordOf(Intern(name)) }
 
 // Kind reports the dynamic type.
-func (v Value) Kind() Kind { return v.kind }
+func (v Value) Kind() Kind {
+	if d := uintptr(v.ptr) - uintptr(unsafe.Pointer(&scalarTags)); d < uintptr(len(scalarTags)) {
+		return Kind(d)
+	}
+	if v.ptr == nil {
+		return KNil
+	}
+	return Kind(v.bits)
+}
 
 // IsNil reports whether v is nil.
-func (v Value) IsNil() bool { return v.kind == KNil }
+func (v Value) IsNil() bool { return v.ptr == nil }
 
 // Truthy implements RTFS truthiness: only nil and false are false.
-func (v Value) Truthy() bool {
-	return !(v.kind == KNil || (v.kind == KBool && v.bits == 0))
+func (v Value) Truthy() bool { return v.ptr != nil && v != False }
+
+// as returns the data of a value of kind k (or either of two kinds); a
+// value of another kind is a bug in the caller, which must have checked.
+func (v Value) as(k, or Kind) unsafe.Pointer {
+	if kind := v.Kind(); kind != k && kind != or {
+		panic("value: a " + kind.String() + " used as a " + k.String())
+	}
+	return v.ptr
 }
 
 // AsInt returns the integer payload; v must be KInt.
@@ -113,53 +141,65 @@ func (v Value) AsFloat() float64 { return math.Float64frombits(v.bits) }
 // AsBool returns the boolean payload; v must be KBool.
 func (v Value) AsBool() bool { return v.bits != 0 }
 
-// AsString returns the text of a string or the name of a symbol.
-func (v Value) AsString() string { s, _ := v.ref.(string); return s }
+// AsString returns the text of a string or the name of a symbol, "" for
+// any other value.
+func (v Value) AsString() string {
+	if k := v.Kind(); k == KString || k == KSymbol {
+		return *(*string)(v.ptr)
+	}
+	return ""
+}
 
 // KeyName is the text of a keyword or string map key: the keyword's name
 // or the string itself; "" for any other value.
 func (v Value) KeyName() string {
-	switch v.kind {
+	switch v.Kind() {
 	case KKeyword:
 		return v.AsKeyword().Name
 	case KString:
-		return v.ref.(string)
+		return v.AsString()
 	}
 	return ""
 }
 
 // AsKeyword returns the interned keyword; v must be KKeyword.
-func (v Value) AsKeyword() *Keyword { return v.ref.(*Keyword) }
+func (v Value) AsKeyword() *Keyword { return (*Keyword)(v.as(KKeyword, KKeyword)) }
 
 // AsVector returns the elements holder of a vector or list.
-func (v Value) AsVector() *Vector { return v.ref.(*Vector) }
+func (v Value) AsVector() *Vector { return (*Vector)(v.as(KVector, KList)) }
 
 // AsMap returns the map of a KMap value.
-func (v Value) AsMap() *Map { return v.ref.(*Map) }
+func (v Value) AsMap() *Map { return (*Map)(v.as(KMap, KMap)) }
 
 // AsError returns the error of a KError value.
-func (v Value) AsError() *Error { return v.ref.(*Error) }
+func (v Value) AsError() *Error { return (*Error)(v.as(KError, KError)) }
 
-// Ref returns the reference payload (functions keep their engine-specific
-// closure here).
-func (v Value) Ref() any { return v.ref }
+// Ref returns the function of a KFunc value (each engine keeps its own
+// closures there), and nil for any other value, so that a type switch on it
+// tells what to call.
+func (v Value) Ref() any {
+	if v.Kind() != KFunc {
+		return nil
+	}
+	return (*funcBox)(v.ptr).f
+}
 
 // IsNumber reports whether v is an integer or a float.
-func (v Value) IsNumber() bool { return v.kind == KInt || v.kind == KFloat }
+func (v Value) IsNumber() bool { k := v.Kind(); return k == KInt || k == KFloat }
 
 // IsSeq reports whether v is a vector or a list.
-func (v Value) IsSeq() bool { return v.kind == KVector || v.kind == KList }
+func (v Value) IsSeq() bool { k := v.Kind(); return k == KVector || k == KList }
 
 // Num returns v as a float64; v must be a number.
 func (v Value) Num() float64 {
-	if v.kind == KInt {
+	if v.Kind() == KInt {
 		return float64(int64(v.bits))
 	}
 	return math.Float64frombits(v.bits)
 }
 
 // TypeName is the result of `type-name`.
-func (v Value) TypeName() string { return v.kind.String() }
+func (v Value) TypeName() string { return v.Kind().String() }
 
 func (k Kind) String() string {
 	switch k {
@@ -197,20 +237,24 @@ type Function interface {
 	FuncName() string
 }
 
+// funcBox holds a function: an interface is two words, a Value's pointer
+// one.
+type funcBox struct{ f Function }
+
 // Func wraps a function into a Value.
-func Func(f Function) Value { return Value{kind: KFunc, ref: f} }
+func Func(f Function) Value { return boxed(KFunc, unsafe.Pointer(&funcBox{f})) }
 
 // AsFunction returns the function of a KFunc value.
-func (v Value) AsFunction() Function { return v.ref.(Function) }
+func (v Value) AsFunction() Function { return (*funcBox)(v.as(KFunc, KFunc)).f }
 
 // ErrorValue wraps an error as a first-class value (what catch binds).
-func ErrorValue(e *Error) Value { return Value{kind: KError, ref: e} }
+func ErrorValue(e *Error) Value { return boxed(KError, unsafe.Pointer(e)) }
 
 // Cell is the box of a KCell value.
 type Cell struct{ V Value }
 
 // NewCell makes a cell holding v.
-func NewCell(v Value) Value { return Value{kind: KCell, ref: &Cell{V: v}} }
+func NewCell(v Value) Value { return boxed(KCell, unsafe.Pointer(&Cell{V: v})) }
 
 // AsCell returns the box of a KCell value.
-func (v Value) AsCell() *Cell { return v.ref.(*Cell) }
+func (v Value) AsCell() *Cell { return (*Cell)(v.as(KCell, KCell)) }

@@ -4,6 +4,7 @@ import (
 	"iter"
 	"math"
 	"sync/atomic"
+	"unsafe"
 )
 
 // A vector or list is a persistent vector in the manner of Clojure's
@@ -206,12 +207,12 @@ func assocIn(n *trieNode, shift uint, i int, x Value) *trieNode {
 // NewVector makes a vector value owning items (the caller must not keep or
 // change items afterwards).
 func NewVector(items []Value) Value {
-	return Value{kind: KVector, ref: vectorOf(items)}
+	return boxed(KVector, unsafe.Pointer(vectorOf(items)))
 }
 
 // NewList makes a list value owning items.
 func NewList(items []Value) Value {
-	return Value{kind: KList, ref: vectorOf(items)}
+	return boxed(KList, unsafe.Pointer(vectorOf(items)))
 }
 
 func vectorOf(items []Value) *Vector {
@@ -222,7 +223,7 @@ func vectorOf(items []Value) *Vector {
 var EmptyVector = NewVector(nil)
 
 // WithKind returns the same elements as a vector or a list.
-func (vec *Vector) WithKind(k Kind) Value { return Value{kind: k, ref: vec} }
+func (vec *Vector) WithKind(k Kind) Value { return boxed(k, unsafe.Pointer(vec)) }
 
 // Len is the number of elements.
 func (vec *Vector) Len() int { return len(vec.front) + vec.hi - vec.lo }
@@ -340,5 +341,5 @@ func (vec *Vector) Sub(start, end int) *Vector {
 // Conj returns a new vector with xs appended to the seq v (vector or list);
 // the result is a vector.
 func Conj(v Value, xs ...Value) Value {
-	return Value{kind: KVector, ref: v.AsVector().Conj(xs...)}
+	return boxed(KVector, unsafe.Pointer(v.AsVector().Conj(xs...)))
 }

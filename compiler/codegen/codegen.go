@@ -186,13 +186,13 @@ type funcGen struct {
 	m      *moduleGen
 	fn     *resolve.Function
 	proto  *isa.Proto
-	consts map[value.Value]int
+	consts map[constKey]int
 	top    int     // the first free register
 	pos    isa.Pos // the position new instructions get
 }
 
 func (m *moduleGen) newFunc(fn *resolve.Function, name string) *funcGen {
-	return &funcGen{m: m, fn: fn, proto: &isa.Proto{Name: name}, consts: map[value.Value]int{}}
+	return &funcGen{m: m, fn: fn, proto: &isa.Proto{Name: name}, consts: map[constKey]int{}}
 }
 
 // fail records an error (the first one wins) at the current position.
@@ -251,12 +251,29 @@ func (g *funcGen) release(r int) { g.top = r }
 
 // constant returns the index of v in the constant pool.
 func (g *funcGen) constant(v value.Value) int {
-	if i, ok := g.consts[v]; ok {
+	key := keyOf(v)
+	if i, ok := g.consts[key]; ok {
 		return i
 	}
-	g.consts[v] = len(g.proto.Consts)
+	g.consts[key] = len(g.proto.Consts)
 	g.proto.Consts = append(g.proto.Consts, v)
 	return len(g.proto.Consts) - 1
+}
+
+// constKey tells constants apart: strings and symbols by kind and text,
+// since equal texts may sit in different places, every other value by its
+// representation (the same bits, the same interned keyword or collection).
+type constKey struct {
+	v    value.Value
+	kind value.Kind
+	text string
+}
+
+func keyOf(v value.Value) constKey {
+	if k := v.Kind(); k == value.KString || k == value.KSymbol {
+		return constKey{kind: k, text: v.AsString()}
+	}
+	return constKey{v: v}
 }
 
 // constant16 returns the index of v for a 16-bit operand field.

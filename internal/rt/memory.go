@@ -23,7 +23,7 @@ const (
 	// counts towards the next heap check.
 	largeResult = 64 << 10
 	// valueSize is the size of a value.Value, for estimates.
-	valueSize = 32
+	valueSize = value.ValueBytes
 )
 
 // The heap metrics read: all allocated objects (live or not yet swept),
