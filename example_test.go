@@ -129,11 +129,12 @@ func ExampleOptions_chain() {
 		fmt.Println(strings.Join(strings.Fields(fmt.Sprint(r.Type, " ", r.Step, " ", r.Capability, " ", r.Result)), " "))
 	}
 	// Output:
-	// 7 PlanCompleted <nil>
+	// 8 PlanCompleted <nil>
 	// PlanStarted
 	// StepProfileDerived answer
 	// StepProfileDerived
 	// PlanStepStarted answer
+	// CapabilityCallStarted answer ccos.echo
 	// CapabilityCall answer ccos.echo 42
 	// PlanStepCompleted answer 42
 	// PlanCompleted 42

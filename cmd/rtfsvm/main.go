@@ -13,11 +13,14 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 
@@ -73,7 +76,8 @@ Examples:
 			Flags: append([]cli.Flag{
 				&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
 				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
-				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file"},
+				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file (and print its head on standard error)"},
+				chainKeyFlag,
 				&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
 				&cli.BoolFlag{Name: "no-preflight", Usage: "do not refuse, before it starts, a plan that reaches capabilities its grants do not allow; refuse each call instead"},
 				&cli.BoolFlag{Name: "seccomp-strict", Usage: "kill a worker that makes a system call outside its allow-list, instead of failing the call with EPERM"},
@@ -114,7 +118,19 @@ Examples:
 				Name:      "verify",
 				Usage:     "check that a chain is intact; name the first record altered, removed, inserted or reordered",
 				ArgsUsage: "FILE.jsonl",
-				Action:    chainVerifyAction,
+				Description: `With --key, every record's MAC must have been made with the chain's key, so
+no rewrite verifies without it; with --head, a head printed by an earlier
+exec --chain must still be in the chain, so cutting runs off the end fails.`,
+				Flags: []cli.Flag{
+					chainKeyFlag,
+					&cli.StringFlag{Name: "head", Usage: "a head hash kept from an earlier run, which some record must have"},
+				},
+				Action: chainVerifyAction,
+			}, {
+				Name:      "keygen",
+				Usage:     "write a new random chain key (32 bytes) to FILE, readable by its owner only",
+				ArgsUsage: "FILE",
+				Action:    chainKeygenAction,
 			}, {
 				Name:      "show",
 				Usage:     "print a chain as a table (--json: a JSON array)",
@@ -138,17 +154,72 @@ func openChain(c *cli.Context) (*os.File, error) {
 	return f, nil
 }
 
+// chainKeyFlag names the file holding a chain's key.
+var chainKeyFlag = &cli.StringFlag{Name: "chain-key", Aliases: []string{"key"}, EnvVars: []string{"RTFS_CHAIN_KEY"},
+	Usage: "the file holding the chain's key (rtfsvm chain keygen): records carry an HMAC under it"}
+
+// chainKey reads the key --chain-key names; nil when none is named.
+func chainKey(c *cli.Context) ([]byte, error) {
+	path := c.String("chain-key")
+	if path == "" {
+		return nil, nil
+	}
+	key, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("chain key: %w", err)
+	}
+	if len(key) < chainKeySize {
+		return nil, fmt.Errorf("chain key %s: %d bytes, fewer than %d (rtfsvm chain keygen makes one)", path, len(key), chainKeySize)
+	}
+	return key, nil
+}
+
+const chainKeySize = 32
+
 func chainVerifyAction(c *cli.Context) error {
+	key, err := chainKey(c)
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+	}
 	f, err := openChain(c)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	summary, err := chain.Check(f)
+	summary, err := chain.CheckWith(f, chain.CheckOptions{Key: key, Head: c.String("head")})
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("%s: %v", f.Name(), err), exitRuntime)
 	}
-	fmt.Fprintf(c.App.Writer, "%s: intact: %d records, ends with %s, head %s\n", f.Name(), summary.Records, summary.LastType, summary.HeadHash)
+	how := "unkeyed"
+	switch {
+	case key != nil:
+		how = "keyed, every MAC checked"
+	case summary.Keyed:
+		how = "keyed, MACs not checked (no --key)"
+	}
+	fmt.Fprintf(c.App.Writer, "%s: intact (%s): %d records, ends with %s, head %s\n", f.Name(), how, summary.Records, summary.LastType, summary.HeadHash)
+	if summary.AnchorSeq > 0 {
+		fmt.Fprintf(c.App.Writer, "%s: head found at record %d\n", f.Name(), summary.AnchorSeq)
+	}
+	return nil
+}
+
+func chainKeygenAction(c *cli.Context) error {
+	if c.NArg() != 1 {
+		return cli.Exit("error: chain keygen takes exactly one file", exitUsage)
+	}
+	key := make([]byte, chainKeySize)
+	if _, err := rand.Read(key); err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitRuntime)
+	}
+	f, err := os.OpenFile(c.Args().First(), os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		_, err = f.Write(key)
+		err = errors.Join(err, f.Close())
+	}
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitRuntime)
+	}
 	return nil
 }
 
@@ -205,10 +276,21 @@ func execAction(c *cli.Context) error {
 		return cli.Exit(fmt.Sprintf("error: unknown engine %q (available: vm, interp)", opts.Engine), exitUsage)
 	}
 	if path := c.String("chain"); path != "" {
-		if opts.Chain, err = chain.OpenFile(path); err != nil {
+		key, err := chainKey(c)
+		if err == nil {
+			err = outsideGrants(path, opts.Grants)
+		}
+		if err == nil {
+			opts.Chain, err = chain.OpenFile(path, key)
+		}
+		if err != nil {
 			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 		}
-		defer opts.Chain.Close()
+		defer func() {
+			seq, head := opts.Chain.Head()
+			fmt.Fprintf(c.App.ErrWriter, "chain %s: head %s (record %d)\n", path, head, seq)
+			opts.Chain.Close()
+		}()
 	}
 	out := bufio.NewWriter(c.App.Writer)
 	defer out.Flush()
@@ -219,6 +301,31 @@ func execAction(c *cli.Context) error {
 		return cli.Exit(runtimeMessage(err), exitRuntime)
 	}
 	fmt.Fprintln(out, result.String())
+	return nil
+}
+
+// outsideGrants refuses a chain file that a plan could read or write
+// through its file-system grants: it could rewrite its own record.
+func outsideGrants(chainPath string, g rtfs.Grants) error {
+	file, err := filepath.Abs(chainPath)
+	if err != nil {
+		return err
+	}
+	if dir, err := filepath.EvalSymlinks(filepath.Dir(file)); err == nil {
+		file = filepath.Join(dir, filepath.Base(file))
+	}
+	for _, grant := range slices.Concat(g.FSRead, g.FSWrite) {
+		dir, err := filepath.Abs(grant)
+		if err != nil {
+			return err
+		}
+		if resolved, err := filepath.EvalSymlinks(dir); err == nil {
+			dir = resolved
+		}
+		if rel, err := filepath.Rel(dir, file); err == nil && rel != ".." && !strings.HasPrefix(rel, "../") {
+			return fmt.Errorf("the chain %s is inside the file-system grant %s: the plan could rewrite its own chain; keep it elsewhere", chainPath, grant)
+		}
+	}
 	return nil
 }
 

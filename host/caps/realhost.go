@@ -75,6 +75,7 @@ type PlanHost struct {
 	log         *lockedWriter
 	runID       string
 	actions     atomic.Int64
+	calls       atomic.Int64 // capability calls so far, numbering them
 	confinement Confinement
 	// unconfined, noAudit: see Config.
 	unconfined, noAudit bool
@@ -286,12 +287,22 @@ func (h *PlanHost) ExecuteCapability(ctx context.Context, id string, args []valu
 	if err := h.Err(); err != nil {
 		return value.Nil, value.Errorf(value.Generic, "refusing to run %s: the causal chain cannot be written (%v)", id, err)
 	}
-	start := time.Now()
-	rec := chain.Record{ActionID: h.newActionID(), ParentActionID: h.parentOf(ctx), Step: h.stepName(ctx),
-		Capability: id, Arguments: make([]string, len(args))}
+	full := make([]string, len(args))
 	for i, a := range args {
-		rec.Arguments[i] = printed(a)
+		full[i] = a.String()
 	}
+	rec := chain.Record{ActionID: h.newActionID(), ParentActionID: h.parentOf(ctx), Step: h.stepName(ctx),
+		Capability: id, Call: h.calls.Add(1), ArgumentsDigest: chain.ArgumentsDigest(full), Arguments: make([]string, len(args))}
+	for i, a := range full {
+		rec.Arguments[i] = chain.PrintedValue(a)
+	}
+	// The call is on record, durably, before its effect can happen.
+	h.record(chain.Record{Type: chain.CapabilityCallStarted, ActionID: rec.ActionID, ParentActionID: rec.ParentActionID,
+		Step: rec.Step, Capability: id, Call: rec.Call, ArgumentsDigest: rec.ArgumentsDigest})
+	if err := h.Err(); err != nil {
+		return value.Nil, value.Errorf(value.Generic, "refusing to run %s: the causal chain cannot be written (%v)", id, err)
+	}
+	start := time.Now()
 	v, placement, err := h.execute(ctx, id, args, rec.Step)
 	if placement != nil {
 		rec.Provider, rec.Worker = placement.provider, placement.worker

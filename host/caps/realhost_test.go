@@ -77,12 +77,15 @@ func TestPlanRunChain(t *testing.T) {
 		{typ: chain.Unconfined, parent: plan, errorHas: "without a sandbox"},
 		{typ: chain.PlanStepStarted, action: outer, parent: plan, step: "outer"},
 		{typ: chain.StepProfileDerived, parent: outer, step: "inner"},
+		{typ: chain.CapabilityCallStarted, parent: outer, step: "outer", capability: "ccos.echo"},
 		{typ: chain.CapabilityCall, parent: outer, step: "outer", capability: "ccos.echo", result: "7", argument: "7"},
 		{typ: chain.PlanStepStarted, action: inner, parent: outer, step: "inner"},
+		{typ: chain.CapabilityCallStarted, parent: inner, step: "inner", capability: "ccos.io.read-file"},
 		{typ: chain.SecurityViolation, parent: inner, step: "inner", capability: "ccos.io.read-file",
 			errorHas: "file system access is denied", argument: `{:path "/etc/hostname"}`},
 		{typ: chain.PlanStepFailed, action: inner, parent: outer, step: "inner", errorHas: "file system access is denied"},
 		{typ: chain.PlanStepCompleted, action: outer, parent: plan, step: "outer", result: "7"},
+		{typ: chain.CapabilityCallStarted, parent: plan, capability: "ccos.math.add"},
 		{typ: chain.CapabilityCall, parent: plan, capability: "ccos.math.add", errorKind: "TypeError", errorHas: "Type error in +", argument: `"x"`},
 		{typ: chain.SecurityViolation, parent: plan, capability: "ccos.system.execute", errorHas: "runtime context controlled allows only []"},
 		{typ: chain.PlanCompleted, action: plan, result: "7"},
@@ -106,8 +109,21 @@ func TestPlanRunChain(t *testing.T) {
 			seen[r.ActionID] = true
 		}
 	}
-	if recs[4].DurationNS <= 0 {
-		t.Errorf("capability call duration %d", recs[4].DurationNS)
+	if recs[5].DurationNS <= 0 {
+		t.Errorf("capability call duration %d", recs[5].DurationNS)
+	}
+	// A call's started record and its outcome are one action, numbered
+	// and digested alike, in call order.
+	for i, calls := 0, int64(0); i < len(recs); i++ {
+		if recs[i].Type != chain.CapabilityCallStarted {
+			continue
+		}
+		calls++
+		started, done := recs[i], recs[i+1]
+		if started.Call != calls || done.Call != calls || started.ActionID != done.ActionID ||
+			started.ArgumentsDigest != chain.ArgumentsDigest(done.Arguments) {
+			t.Errorf("call %d: started %+v, then %+v", calls, started, done)
+		}
 	}
 	var profile host.StepProfile
 	if err := json.Unmarshal(recs[3].Profile, &profile); err != nil || profile.StepName != "inner" {

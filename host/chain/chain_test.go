@@ -186,7 +186,7 @@ func TestConcurrentAppends(t *testing.T) {
 func TestOpenFileContinuesTheChain(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "chain.jsonl")
 	for run := range 2 {
-		w, err := OpenFile(path)
+		w, err := OpenFile(path, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -217,7 +217,7 @@ func TestOpenFileContinuesTheChain(t *testing.T) {
 	}
 	// The run that wrote it died: the next run appends, and the file
 	// verifies again once that run ends.
-	w, err := OpenFile(incomplete)
+	w, err := OpenFile(incomplete, nil)
 	if err != nil {
 		t.Fatalf("OpenFile of a chain whose run died: %v", err)
 	}
@@ -237,7 +237,7 @@ func TestOpenFileContinuesTheChain(t *testing.T) {
 	if err := os.WriteFile(tampered, []byte(join(lines)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := OpenFile(tampered); err == nil {
+	if _, err := OpenFile(tampered, nil); err == nil {
 		t.Error("OpenFile accepted a tampered chain")
 	}
 }

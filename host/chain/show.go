@@ -71,6 +71,8 @@ func summary(rec Record) string {
 		return fmt.Sprintf("%q %s", rec.Step, failureText(rec))
 	case StepProfileDerived:
 		return fmt.Sprintf("%q %s", rec.Step, rec.Profile)
+	case CapabilityCallStarted:
+		return fmt.Sprintf("%s call %d, arguments %s", rec.Capability, rec.Call, shortDigest(rec.ArgumentsDigest))
 	case CapabilityCall:
 		outcome := "=> " + rec.Result
 		if rec.ErrorKind != "" {
@@ -195,3 +197,5 @@ func clip(s string) string {
 	}
 	return string([]rune(s)[:maxSummaryRunes-1]) + "…"
 }
+
+func shortDigest(d string) string { return d[:min(len(d), 12)] }

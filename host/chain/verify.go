@@ -3,6 +3,7 @@ package chain
 import (
 	"bufio"
 	"bytes"
+	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -34,10 +35,21 @@ const (
 	// PlanCompleted or PlanAborted: whole records are missing at the end, or
 	// the run that wrote it never finished.
 	Incomplete Problem = "incomplete"
+	// Interrupted: every record verifies and the last is a
+	// CapabilityCallStarted: the run died during an effect, which may or
+	// may not have happened.
+	Interrupted Problem = "interrupted"
+	// Forged: checked with a key, the record's mac is missing or was not
+	// made with the key.
+	Forged Problem = "forged"
+	// Unanchored: checked against a head, no record has the head's hash:
+	// records were cut off the end or rewritten from some point on.
+	Unanchored Problem = "unanchored"
 )
 
 // ErrIncomplete matches (errors.Is) the error Verify returns for a chain
-// that is intact but does not end with PlanCompleted or PlanAborted.
+// that is intact but does not end with PlanCompleted or PlanAborted
+// (Incomplete or Interrupted): one a later run may append to.
 var ErrIncomplete = errors.New("causal chain incomplete")
 
 // VerifyError names the first record that failed verification.
@@ -55,9 +67,10 @@ func (e *VerifyError) Error() string {
 	return fmt.Sprintf("causal chain record %d (line %d) %s: %s", e.Seq, e.Line, e.Problem, e.Detail)
 }
 
-// Is makes errors.Is(err, ErrIncomplete) hold for an Incomplete error.
+// Is makes errors.Is(err, ErrIncomplete) hold for an Incomplete or
+// Interrupted error.
 func (e *VerifyError) Is(target error) bool {
-	return target == ErrIncomplete && e.Problem == Incomplete
+	return target == ErrIncomplete && (e.Problem == Incomplete || e.Problem == Interrupted)
 }
 
 // Summary describes a chain that verified.
@@ -69,6 +82,22 @@ type Summary struct {
 	// record must carry. Keeping it apart from the chain lets a later
 	// Verify detect a chain rewritten from some record onwards.
 	HeadHash string
+	// Keyed says whether the records carry MACs (checked only when
+	// CheckWith was given the key); HeadMAC is the last record's mac.
+	Keyed   bool
+	HeadMAC string
+	// AnchorSeq is the seq of the record whose hash is CheckOptions.Head.
+	AnchorSeq int64
+}
+
+// CheckOptions are what CheckWith checks a chain against besides itself.
+type CheckOptions struct {
+	// Key, when set, is the chain's key: every record must carry a mac
+	// made with it.
+	Key []byte
+	// Head, when set, is a head hash kept from an earlier run: some record
+	// must have it.
+	Head string
 }
 
 // Verify reads a chain from r and checks every record: each line is a
@@ -84,9 +113,13 @@ func Verify(r io.Reader) error {
 
 // Check is Verify that also describes what it verified. The Summary covers
 // the records read before the first problem.
-func Check(r io.Reader) (Summary, error) {
+func Check(r io.Reader) (Summary, error) { return CheckWith(r, CheckOptions{}) }
+
+// CheckWith is Check that also checks every record's mac under opts.Key
+// and that the chain holds the head opts.Head.
+func CheckWith(r io.Reader, opts CheckOptions) (Summary, error) {
 	br := bufio.NewReader(r)
-	sum := Summary{HeadHash: Genesis}
+	sum := Summary{HeadHash: Genesis, HeadMAC: Genesis}
 	for line := 1; ; line++ {
 		text, readErr := br.ReadBytes('\n')
 		if len(text) == 0 && readErr == io.EOF {
@@ -113,19 +146,49 @@ func Check(r io.Reader) (Summary, error) {
 		if rec.PrevHash != sum.HeadHash {
 			return fail(BrokenLink, "prev_hash does not match the line before: a record before it was changed, removed, inserted or moved")
 		}
+		if sum.Records > 0 && (rec.MAC != "") != sum.Keyed {
+			return fail(Malformed, "keyed and unkeyed records are mixed")
+		}
+		if opts.Key != nil {
+			if rec.MAC == "" {
+				return fail(Forged, "the record has no mac: the chain is not keyed")
+			}
+			if !hmac.Equal([]byte(chainMAC(opts.Key, sum.HeadMAC, macBody(text))), []byte(rec.MAC)) {
+				return fail(Forged, "the record's mac was not made with this key: it was written or rewritten without it")
+			}
+		}
 		sum.Records++
 		sum.LastSeq = rec.Seq
 		sum.LastType = rec.Type
 		sum.HeadHash = lineHash(text)
+		sum.Keyed, sum.HeadMAC = rec.MAC != "", rec.MAC
+		if opts.Head != "" && sum.HeadHash == opts.Head {
+			sum.AnchorSeq = rec.Seq
+		}
 	}
 	switch {
 	case sum.Records == 0:
 		return sum, &VerifyError{Problem: Incomplete, Detail: "the chain is empty"}
+	case opts.Head != "" && sum.AnchorSeq == 0:
+		return sum, &VerifyError{Problem: Unanchored,
+			Detail: fmt.Sprintf("no record has the head hash %s: records were cut off the end or rewritten", opts.Head)}
+	case sum.LastType == CapabilityCallStarted:
+		return sum, &VerifyError{Line: sum.Records, Seq: sum.LastSeq, Problem: Interrupted,
+			Detail: "the chain ends with CapabilityCallStarted: the run died during a capability call, whose effect may or may not have happened"}
 	case !sum.LastType.ends():
 		return sum, &VerifyError{Line: sum.Records, Seq: sum.LastSeq, Problem: Incomplete,
 			Detail: fmt.Sprintf("the chain ends with %s, not PlanCompleted or PlanAborted: records are missing at the end or the run never finished", sum.LastType)}
 	}
 	return sum, nil
+}
+
+// macBody is what a record's mac covers: its line without the mac and
+// hash members (the line must be a sound, keyed record).
+func macBody(line []byte) []byte {
+	cut := len(line) - hashSuffixLen - macSuffixLen
+	body := make([]byte, 0, cut+1)
+	body = append(body, line[:cut]...)
+	return append(body, '}')
 }
 
 // parseLine decodes one line (without its newline) and checks it against
@@ -148,6 +211,10 @@ func parseLine(line []byte) (rec Record, problem Problem, detail string) {
 	if len(line) < hashSuffixLen || !bytes.HasSuffix(line, []byte(`,"hash":"`+rec.Hash+`"}`)) ||
 		len(rec.Hash) != sha256.Size*2 {
 		return rec, Malformed, `the hash member is missing or not the last member`
+	}
+	if rec.MAC != "" && (len(rec.MAC) != sha256.Size*2 ||
+		!bytes.HasSuffix(line[:len(line)-hashSuffixLen], []byte(`,"mac":"`+rec.MAC+`"`))) {
+		return rec, Malformed, `the mac member is malformed or not just before the hash`
 	}
 	body := make([]byte, 0, len(line)-hashSuffixLen+1)
 	body = append(body, line[:len(line)-hashSuffixLen]...)

@@ -1,6 +1,8 @@
 package chain
 
 import (
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -8,6 +10,8 @@ import (
 	"os"
 	"sync"
 	"time"
+
+	"golang.org/x/sys/unix"
 )
 
 // Writer appends records to a chain. It is safe for concurrent use: records
@@ -18,42 +22,98 @@ import (
 //
 // After the first failed write the Writer refuses every later record and
 // Err reports the failure: a chain with a hole in it would not verify.
+//
+// A Writer on a file (OpenFile) makes every record that opens or closes a
+// step or the plan, and every CapabilityCallStarted, durable (fsync) before
+// Append returns: a crash loses nothing the run went on from.
 type Writer struct {
-	mu     sync.Mutex
-	w      io.Writer
-	closer io.Closer // the file OpenFile opened, nil otherwise
-	seq    int64     // seq of the last record written
-	prev   string    // prev_hash of the next record
-	err    error
+	mu      sync.Mutex
+	w       io.Writer
+	file    *os.File // the file OpenFile opened, nil otherwise
+	key     []byte   // nil for an unkeyed chain
+	run     string
+	seq     int64  // seq of the last record written
+	prev    string // prev_hash of the next record
+	prevMAC string // the mac of the last record (Genesis before the first)
+	err     error
 }
 
-// NewWriter starts a new chain on w.
-func NewWriter(w io.Writer) *Writer {
-	return &Writer{w: w, prev: Genesis}
+// NewWriter starts a new unkeyed chain on w.
+func NewWriter(w io.Writer) *Writer { return NewKeyedWriter(w, nil) }
+
+// NewKeyedWriter starts a new chain on w whose records carry a MAC under
+// key (none when key is nil).
+func NewKeyedWriter(w io.Writer, key []byte) *Writer {
+	return &Writer{w: w, key: key, run: newRunID(), prev: Genesis, prevMAC: Genesis}
+}
+
+func newRunID() string {
+	var id [8]byte
+	if _, err := rand.Read(id[:]); err != nil {
+		panic(err) // crypto/rand does not fail on Linux
+	}
+	return hex.EncodeToString(id[:])
 }
 
 // OpenFile opens the chain file at path for appending, creating it if
-// needed. An existing non-empty file must hold a chain whose every record
-// verifies: new records continue its seq and hash links, so the file stays
-// one verifiable chain across runs. A chain that ends without PlanCompleted
-// or PlanAborted is one whose last run died (kill -9, out of memory): the
-// next run appends to it all the same, and the dead run stays visible as a
+// needed, and locks it (flock) until Close, waiting for another run that
+// holds it. An existing non-empty file must hold a chain whose every
+// record verifies, under key if the chain is keyed: new records continue
+// its seq, hash and MAC links, so the file stays one verifiable chain
+// across runs. A keyed chain cannot be continued without its key, nor an
+// unkeyed one with a key. A chain that ends without PlanCompleted or
+// PlanAborted is one whose last run died (kill -9, out of memory): the next
+// run appends to it all the same, and the dead run stays visible as a
 // PlanStarted without an end.
-func OpenFile(path string) (*Writer, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o644)
+func OpenFile(path string, key []byte) (*Writer, error) {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return nil, err
 	}
-	sum, err := Check(f)
-	if err != nil && !errors.Is(err, ErrIncomplete) {
+	if err := unix.Flock(int(f.Fd()), unix.LOCK_EX); err != nil {
+		f.Close()
+		return nil, fmt.Errorf("locking causal chain %s: %w", path, err)
+	}
+	sum, err := CheckWith(f, CheckOptions{Key: key})
+	switch {
+	case err != nil && !errors.Is(err, ErrIncomplete):
+	case sum.Records > 0 && sum.Keyed && key == nil:
+		err = errors.New("the chain is keyed: its records can only be continued with its key (--chain-key)")
+	case sum.Records > 0 && !sum.Keyed && key != nil:
+		err = errors.New("the chain is not keyed: a key cannot be given to a chain begun without one")
+	default:
+		err = nil
+	}
+	if err != nil {
 		f.Close()
 		return nil, fmt.Errorf("cannot append to causal chain %s: %w", path, err)
 	}
-	return &Writer{w: f, closer: f, seq: sum.LastSeq, prev: sum.HeadHash}, nil
+	w := NewKeyedWriter(f, key)
+	w.file, w.seq, w.prev, w.prevMAC = f, sum.LastSeq, sum.HeadHash, sum.HeadMAC
+	return w, nil
 }
 
-// Append completes rec with its seq, timestamp, prev_hash and hash and
-// writes it as one line.
+// durable are the record types a file Writer syncs to disk.
+var durable = map[Type]bool{
+	PlanStarted: true, PlanCompleted: true, PlanAborted: true,
+	PlanStepStarted: true, PlanStepCompleted: true, PlanStepFailed: true,
+	CapabilityCallStarted: true,
+}
+
+// Run is the id the Writer stamps on its records.
+func (w *Writer) Run() string { return w.run }
+
+// Head is the seq and hash of the last record written (or, before any,
+// of the chain the Writer continues): what to keep elsewhere to check the
+// chain against later.
+func (w *Writer) Head() (seq int64, hash string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.seq, w.prev
+}
+
+// Append completes rec with its seq, timestamp, run, prev_hash, mac and
+// hash, cuts its error text to MaxValueBytes, and writes it as one line.
 func (w *Writer) Append(rec Record) error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -62,30 +122,43 @@ func (w *Writer) Append(rec Record) error {
 	}
 	rec.Seq = w.seq + 1
 	rec.Timestamp = time.Now().UTC().Format(time.RFC3339Nano)
+	rec.Run = w.run
+	rec.Error = PrintedValue(rec.Error)
 	rec.PrevHash = w.prev
-	rec.Hash = ""
+	rec.MAC, rec.Hash = "", ""
 	body, err := json.Marshal(rec)
 	if err != nil {
 		// Only a malformed Profile can fail to encode; the chain itself is
 		// still intact, so this record alone is refused.
 		return fmt.Errorf("causal chain: cannot encode %s record: %w", rec.Type, err)
 	}
+	mac := ""
+	if w.key != nil {
+		mac = chainMAC(w.key, w.prevMAC, body)
+		body = withMAC(body, mac)
+	}
 	line := sealLine(body)
-	if err := w.write(append(line, '\n')); err != nil {
+	if err := w.write(append(line, '\n'), durable[rec.Type]); err != nil {
 		w.err = fmt.Errorf("causal chain: write failed: %w", err)
 		return w.err
 	}
 	w.seq = rec.Seq
 	w.prev = lineHash(line)
+	w.prevMAC = mac
 	return nil
 }
 
-func (w *Writer) write(line []byte) error {
+func (w *Writer) write(line []byte, sync bool) error {
 	if _, err := w.w.Write(line); err != nil {
 		return err
 	}
 	if f, ok := w.w.(interface{ Flush() error }); ok {
-		return f.Flush()
+		if err := f.Flush(); err != nil {
+			return err
+		}
+	}
+	if sync && w.file != nil {
+		return w.file.Sync()
 	}
 	return nil
 }
@@ -97,18 +170,18 @@ func (w *Writer) Err() error {
 	return w.err
 }
 
-// Close closes the file OpenFile opened; for a Writer made by NewWriter it
-// only stops further appends.
+// Close closes (and so unlocks) the file OpenFile opened; for a Writer
+// made by NewWriter it only stops further appends.
 func (w *Writer) Close() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.err == nil {
 		w.err = errors.New("causal chain: writer closed")
 	}
-	if w.closer == nil {
+	if w.file == nil {
 		return nil
 	}
-	c := w.closer
-	w.closer = nil
-	return c.Close()
+	f := w.file
+	w.file = nil
+	return f.Close()
 }
