@@ -22,6 +22,12 @@ type Options struct {
 	// Chain receives the causal chain (chain.OpenFile, chain.NewWriter);
 	// nil records nothing.
 	Chain *chain.Writer
+	// Resume holds the records of a recorded run (chain.LastRun) whose
+	// completed capability calls this run replays instead of making them
+	// again; RetryInterrupted runs again a call the record shows started
+	// but never completed, which is otherwise refused.
+	Resume           []chain.Record
+	RetryInterrupted bool
 	// Stdout receives println output, Stderr ccos.io.log lines and
 	// warnings; nil means the process's own.
 	Stdout, Stderr io.Writer

@@ -209,8 +209,18 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 		defer workers.Close()
 		confinement = workers
 	}
+	var program string
+	if opts.Chain != nil || opts.Resume != nil {
+		if program, err = isa.Digest(p.module); err != nil {
+			return value.Nil, err
+		}
+	}
+	replay, err := replayOf(opts.Resume, program, opts.RetryInterrupted)
+	if err != nil {
+		return value.Nil, err
+	}
 	h, err := caps.NewPlanHost(caps.Config{Registry: reg, Policy: *plan, Chain: opts.Chain, Log: stderr,
-		Confinement: confinement, Unconfined: opts.Unconfined, NoAudit: opts.NoAudit})
+		Confinement: confinement, Unconfined: opts.Unconfined, NoAudit: opts.NoAudit, Program: program, Replay: replay})
 	if err != nil {
 		return value.Nil, err
 	}

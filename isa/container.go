@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"sync"
@@ -121,6 +122,17 @@ func Encode(m *Module) ([]byte, error) {
 	out = enc.EncodeAll(body, out)
 	sum := sha256.Sum256(out)
 	return append(out, sum[:]...), nil
+}
+
+// Digest is the hex SHA-256 of m's encoding before compression: the same
+// for a program compiled from source and for its .rtfsb.
+func Digest(m *Module) (string, error) {
+	body, err := encodeBody(m)
+	if err != nil {
+		return "", err
+	}
+	sum := sha256.Sum256(body)
+	return hex.EncodeToString(sum[:]), nil
 }
 
 // HasMagic reports whether data starts like a .rtfsb file.

@@ -78,6 +78,8 @@ Examples:
 				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
 				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file (and print its head on standard error)"},
 				chainKeyFlag,
+				&cli.StringFlag{Name: "resume", Usage: "resume the last run of this chain: replay its completed capability calls, run on from the first it lacks, and append to it"},
+				&cli.BoolFlag{Name: "retry-interrupted", Usage: "with --resume, run again a call the chain shows started but not completed (its effect may have happened)"},
 				&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
 				&cli.BoolFlag{Name: "no-preflight", Usage: "do not refuse, before it starts, a plan that reaches capabilities its grants do not allow; refuse each call instead"},
 				&cli.BoolFlag{Name: "seccomp-strict", Usage: "kill a worker that makes a system call outside its allow-list, instead of failing the call with EPERM"},
@@ -275,13 +277,24 @@ func execAction(c *cli.Context) error {
 	if opts.Engine != rtfs.VM && opts.Engine != rtfs.Interp {
 		return cli.Exit(fmt.Sprintf("error: unknown engine %q (available: vm, interp)", opts.Engine), exitUsage)
 	}
-	if path := c.String("chain"); path != "" {
+	path := c.String("chain")
+	if resume := c.String("resume"); resume != "" {
+		if path != "" && path != resume {
+			return cli.Exit("error: --resume appends to the chain it resumes: --chain, if given, must name the same file", exitUsage)
+		}
+		path = resume
+	}
+	opts.RetryInterrupted = c.Bool("retry-interrupted")
+	if path != "" {
 		key, err := chainKey(c)
 		if err == nil {
 			err = outsideGrants(path, opts.Grants)
 		}
 		if err == nil {
 			opts.Chain, err = chain.OpenFile(path, key)
+		}
+		if err == nil && c.String("resume") != "" {
+			opts.Resume, err = lastRun(path, key)
 		}
 		if err != nil {
 			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
@@ -302,6 +315,20 @@ func execAction(c *cli.Context) error {
 	}
 	fmt.Fprintln(out, result.String())
 	return nil
+}
+
+// lastRun reads the records of the last run of the chain at path.
+func lastRun(path string, key []byte) ([]chain.Record, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	run, err := chain.LastRun(f, chain.CheckOptions{Key: key})
+	if err == nil && len(run) == 0 {
+		err = fmt.Errorf("resume: the chain %s holds no run", path)
+	}
+	return run, err
 }
 
 // outsideGrants refuses a chain file that a plan could read or write

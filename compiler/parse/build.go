@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -59,6 +60,23 @@ func (b *builder) buildQuote(f *syntax.Form, args []*syntax.Form) ast.Node {
 		return b.report(args[0], value.InvalidInput, "quote: %s", err)
 	}
 	return &ast.Const{At: at(f), Val: v}
+}
+
+// Datum reads text, the printed form of one value (as the causal chain
+// records results), back into the value.
+func Datum(text string) (value.Value, error) {
+	forms, errs := syntax.Read("<value>", []byte(text))
+	if len(errs) > 0 {
+		return value.Nil, errs[0]
+	}
+	if len(forms) != 1 {
+		return value.Nil, fmt.Errorf("%d forms where one value was expected", len(forms))
+	}
+	v, problem := datum(forms[0])
+	if problem != "" {
+		return value.Nil, errors.New(problem)
+	}
+	return v, nil
 }
 
 // datum is a read form as a value.

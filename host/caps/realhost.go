@@ -40,6 +40,10 @@ type Config struct {
 	// NoAudit says audited steps run without their syscall audit, which
 	// the chain records.
 	NoAudit bool
+	// Program is the digest of the program, recorded in PlanStarted.
+	Program string
+	// Replay, for a resumed run, is the run whose calls it replays.
+	Replay *Replay
 }
 
 // Confinement runs capability calls outside the engine's process, each
@@ -76,6 +80,8 @@ type PlanHost struct {
 	runID       string
 	actions     atomic.Int64
 	calls       atomic.Int64 // capability calls so far, numbering them
+	program     string
+	replay      *Replay
 	confinement Confinement
 	// unconfined, noAudit: see Config.
 	unconfined, noAudit bool
@@ -115,6 +121,8 @@ func NewPlanHost(cfg Config) (*PlanHost, error) {
 		noAudit:     cfg.NoAudit,
 		confinement: cfg.Confinement,
 		chain:       cfg.Chain,
+		program:     cfg.Program,
+		replay:      cfg.Replay,
 		log:         &lockedWriter{w: log},
 		runID:       hex.EncodeToString(id[:]),
 		steps:       map[string]stepEntry{},
@@ -164,7 +172,11 @@ func (h *PlanHost) StartPlan(_ context.Context, name string) string {
 	h.mu.Lock()
 	h.plan = id
 	h.mu.Unlock()
-	h.record(chain.Record{Type: chain.PlanStarted, ActionID: id, Plan: name})
+	started := chain.Record{Type: chain.PlanStarted, ActionID: id, Plan: name, Program: h.program}
+	if h.replay != nil {
+		started.Resumes = h.replay.Run
+	}
+	h.record(started)
 	if h.unconfined {
 		h.record(chain.Record{Type: chain.Unconfined, ActionID: h.newActionID(), ParentActionID: id,
 			Error: "--unconfined: capabilities that touch the OS run in the plan host's process, without a sandbox"})
@@ -295,6 +307,16 @@ func (h *PlanHost) ExecuteCapability(ctx context.Context, id string, args []valu
 		Capability: id, Call: h.calls.Add(1), ArgumentsDigest: chain.ArgumentsDigest(full), Arguments: make([]string, len(args))}
 	for i, a := range full {
 		rec.Arguments[i] = chain.PrintedValue(a)
+	}
+	if v, err, done := h.replayed(rec.Call, rec); done {
+		rec.Type, rec.Provider = chain.CapabilityCall, "replay"
+		if err != nil {
+			rec.ErrorKind, rec.Error = describe(err)
+		} else {
+			rec.Result = printed(v)
+		}
+		h.record(rec)
+		return v, err
 	}
 	// The call is on record, durably, before its effect can happen.
 	h.record(chain.Record{Type: chain.CapabilityCallStarted, ActionID: rec.ActionID, ParentActionID: rec.ParentActionID,

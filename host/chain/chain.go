@@ -85,7 +85,7 @@ type Type string
 
 // The record types.
 const (
-	PlanStarted           Type = "PlanStarted"           // Plan
+	PlanStarted           Type = "PlanStarted"           // Plan, Program, Resumes
 	PlanCompleted         Type = "PlanCompleted"         // Result
 	PlanAborted           Type = "PlanAborted"           // Error, ErrorKind
 	PlanStepStarted       Type = "PlanStepStarted"       // Step
@@ -121,7 +121,11 @@ type Record struct {
 	Type           Type   `json:"type"`
 	Run            string `json:"run,omitempty"`
 
-	Plan       string `json:"plan,omitempty"`       // the plan's name (usually its file)
+	Plan string `json:"plan,omitempty"` // the plan's name (usually its file)
+	// Program is the hex SHA-256 of the program's bytecode; Resumes, in a
+	// resumed run, the run whose calls it replays.
+	Program    string `json:"program,omitempty"`
+	Resumes    string `json:"resumes,omitempty"`
 	Step       string `json:"step,omitempty"`       // the step's name
 	Capability string `json:"capability,omitempty"` // the capability id
 	// Call numbers the capability calls of a run from 1;

@@ -225,3 +225,30 @@ func parseLine(line []byte) (rec Record, problem Problem, detail string) {
 	}
 	return rec, "", ""
 }
+
+// LastRun reads a chain, checks it as CheckWith does (a chain that did not
+// finish, Incomplete or Interrupted, is accepted: that is the run to
+// resume), and returns the records of its last run.
+func LastRun(r io.Reader, opts CheckOptions) ([]Record, error) {
+	var data bytes.Buffer
+	if _, err := data.ReadFrom(r); err != nil {
+		return nil, fmt.Errorf("reading causal chain: %w", err)
+	}
+	if _, err := CheckWith(bytes.NewReader(data.Bytes()), opts); err != nil && !errors.Is(err, ErrIncomplete) {
+		return nil, err
+	}
+	var run []Record
+	lines := bufio.NewScanner(&data)
+	lines.Buffer(nil, 1<<30)
+	for lines.Scan() {
+		var rec Record
+		if err := json.Unmarshal(lines.Bytes(), &rec); err != nil {
+			return nil, err
+		}
+		if len(run) > 0 && run[0].Run != rec.Run {
+			run = run[:0]
+		}
+		run = append(run, rec)
+	}
+	return run, lines.Err()
+}
