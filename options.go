@@ -28,6 +28,10 @@ type Options struct {
 	// but never completed, which is otherwise refused.
 	Resume           []chain.Record
 	RetryInterrupted bool
+	// NoRedact records the sensitive arguments and results of capability
+	// calls in the chain as they are, instead of their digest (for
+	// debugging; the chain says so).
+	NoRedact bool
 	// Stdout receives println output, Stderr ccos.io.log lines and
 	// warnings; nil means the process's own.
 	Stdout, Stderr io.Writer

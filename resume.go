@@ -42,6 +42,8 @@ func recordedOutcome(rec chain.Record) caps.ReplayedCall {
 		call.Err = value.Errorf(value.SecurityViolation, "%s", rec.Error)
 	case rec.ErrorKind != "":
 		call.Err = value.Errorf(value.ErrorKind(rec.ErrorKind), "%s", rec.Error)
+	case caps.Redacted(rec.Result):
+		call.Unreplayable = "its result is redacted in the chain"
 	case strings.HasSuffix(rec.Result, " bytes]") && strings.Contains(rec.Result, "…["):
 		call.Unreplayable = "its result was cut in the chain (" + rec.Result[strings.LastIndex(rec.Result, "…[")+len("…["):len(rec.Result)-1] + ")"
 	default:

@@ -220,7 +220,7 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 		return value.Nil, err
 	}
 	h, err := caps.NewPlanHost(caps.Config{Registry: reg, Policy: *plan, Chain: opts.Chain, Log: stderr,
-		Confinement: confinement, Unconfined: opts.Unconfined, NoAudit: opts.NoAudit, Program: program, Replay: replay})
+		Confinement: confinement, Unconfined: opts.Unconfined, NoAudit: opts.NoAudit, Program: program, Replay: replay, NoRedact: opts.NoRedact})
 	if err != nil {
 		return value.Nil, err
 	}

@@ -24,6 +24,10 @@ type Capability struct {
 	// Program is the program a manifest capability runs (an absolute
 	// path), "" for the others: a confined worker must be able to start it.
 	Program string
+	// Sensitive are the parts of the arguments and results the causal
+	// chain must not hold, only their digest (package caps, redact.go):
+	// "headers.Authorization", "env", "0", "result", "result.headers".
+	Sensitive []string
 	// Run performs the call. call carries the policy in force; Run must
 	// check every resource it touches against it (CallContext.CheckHost,
 	// CallContext.ResolvePath) and honour ctx's deadline.

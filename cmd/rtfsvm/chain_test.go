@@ -1,10 +1,15 @@
 package main
 
 import (
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/rtfs-go/rtfs/sandbox"
 )
 
 // A keyed chain from the command line: keygen, exec printing the head,
@@ -61,6 +66,48 @@ func TestChainInsideAGrantIsRefused(t *testing.T) {
 		got := runCLI(t, "", "exec", grant, dir, "--chain", filepath.Join(dir, "sub", "..", "run.jsonl"), plan)
 		if got.code == 0 || !strings.Contains(got.stderr, "inside the file-system grant") {
 			t.Errorf("%s over the chain's directory: %+v", grant, got)
+		}
+	}
+}
+
+// Secrets in arguments and results (request and response headers, an
+// exec environment, an environment variable read) reach the chain only as
+// digests, unless --chain-redact none, which the chain then says. (What a
+// plan derives from a secret and returns is its own: the steps here return
+// lengths.)
+func TestChainRedactsSecrets(t *testing.T) {
+	if err := sandbox.Ready(); err != nil {
+		t.Skip(err)
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Set-Cookie", "session=cookie-secret-42")
+		w.Write([]byte("authorized: " + strconv.FormatBool(r.Header.Get("Authorization") == "Bearer token-secret-99")))
+	}))
+	defer srv.Close()
+	t.Setenv("RTFS_TEST_SECRET", "env-secret-17")
+	plan := writeFile(t, "secrets.rtfs", []byte(`
+(str (step "fetch" (:body (call :ccos.network.http-fetch {:url url :headers {"Authorization" "Bearer token-secret-99"}})))
+     (step "run" (:stdout (call :ccos.system.execute {:cmd "/bin/sh" :args ["-c" "echo -n \" ${#T}\""] :env {"T" "exec-secret-23"}})))
+     (step "env" (str " " (string-length (call :ccos.system.get-env "RTFS_TEST_SECRET")))))`))
+	secrets := []string{"token-secret-99", "cookie-secret-42", "exec-secret-23", "env-secret-17"}
+	for _, redact := range []string{"digest", "none"} {
+		chainFile := filepath.Join(t.TempDir(), "run.jsonl")
+		got := runCLI(t, "", "exec", "--context", "full", "--net-allow", "127.0.0.1", "--param", "url="+srv.URL,
+			"--chain-redact", redact, "--chain", chainFile, plan)
+		if got.code != 0 || got.stdout != "\"authorized: true 14 13\"\n" {
+			t.Fatalf("--chain-redact %s: %+v", redact, got)
+		}
+		data, _ := os.ReadFile(chainFile)
+		for _, secret := range secrets {
+			if leaked := strings.Contains(string(data), secret); leaked != (redact == "none") {
+				t.Errorf("--chain-redact %s: %q in the chain: %v", redact, secret, leaked)
+			}
+		}
+		if says := strings.Contains(string(data), `"redaction":"none"`); says != (redact == "none") {
+			t.Errorf("--chain-redact %s: the chain says redaction none: %v", redact, says)
+		}
+		if redact == "digest" && strings.Count(string(data), "redacted sha256:") != 4 {
+			t.Errorf("want four redacted parts:\n%s", data)
 		}
 	}
 }

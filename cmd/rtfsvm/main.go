@@ -79,6 +79,7 @@ Examples:
 				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file (and print its head on standard error)"},
 				chainKeyFlag,
 				&cli.StringFlag{Name: "resume", Usage: "resume the last run of this chain: replay its completed capability calls, run on from the first it lacks, and append to it"},
+				&cli.StringFlag{Name: "chain-redact", Value: "digest", Usage: "digest: the chain keeps only the SHA-256 and length of sensitive arguments and results (headers, env, ...); none: keeps them as they are, and says so"},
 				&cli.BoolFlag{Name: "retry-interrupted", Usage: "with --resume, run again a call the chain shows started but not completed (its effect may have happened)"},
 				&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
 				&cli.BoolFlag{Name: "no-preflight", Usage: "do not refuse, before it starts, a plan that reaches capabilities its grants do not allow; refuse each call instead"},
@@ -285,6 +286,13 @@ func execAction(c *cli.Context) error {
 		path = resume
 	}
 	opts.RetryInterrupted = c.Bool("retry-interrupted")
+	switch c.String("chain-redact") {
+	case "digest":
+	case "none":
+		opts.NoRedact = true
+	default:
+		return cli.Exit(fmt.Sprintf("error: --chain-redact %q: want digest or none", c.String("chain-redact")), exitUsage)
+	}
 	if path != "" {
 		key, err := chainKey(c)
 		if err == nil {

@@ -70,7 +70,7 @@ func Builtins() []host.Capability {
 		httpFetchCapability,
 		executeCapability,
 		{ID: "ccos.system.get-env", Description: "returns an environment variable of the host, or nil",
-			Effects: []host.Effect{host.EffectEnv}, Signature: host.Positional(1, 1), Run: getEnv},
+			Effects: []host.Effect{host.EffectEnv}, Signature: host.Positional(1, 1), Run: getEnv, Sensitive: []string{"result"}},
 		{ID: "ccos.time.now", Description: "returns the time as integer milliseconds since the Unix epoch",
 			Effects: []host.Effect{host.EffectClock}, Signature: host.Positional(0, 0), Run: timeNow},
 		{ID: "ccos.random.int", Description: "returns a uniformly random integer between lo and hi, both included",

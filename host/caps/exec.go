@@ -18,7 +18,8 @@ var executeCapability = host.Capability{
 	ID: "ccos.system.execute",
 	Description: "runs :cmd with :args (no shell) in :dir with exactly the environment :env, " +
 		"feeding it :stdin; returns {:exit :stdout :stderr}; :timeout-ms (default 30 s) kills its process group",
-	Effects: []host.Effect{host.EffectExec},
+	Effects:   []host.Effect{host.EffectExec},
+	Sensitive: []string{"env"}, // environments carry tokens
 	Signature: host.OptionsOf(
 		host.Option{Name: "cmd", Kind: value.KString, Required: true},
 		host.Option{Name: "args", Kind: value.KVector},

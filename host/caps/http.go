@@ -28,6 +28,8 @@ var httpFetchCapability = host.Capability{
 	Description: "requests :url with :method (GET, POST, PUT, PATCH, DELETE, HEAD; default GET), :headers and :body; " +
 		"returns {:status :headers :body}; :timeout-ms defaults to 30 s, :max-body-bytes to 10 MiB",
 	Effects: []host.Effect{host.EffectNetwork},
+	// Request and response headers carry credentials and cookies.
+	Sensitive: []string{"headers", "result.headers"},
 	Signature: host.OptionsOf(
 		host.Option{Name: "url", Kind: value.KString, Required: true},
 		host.Option{Name: "method", Kind: value.KString},

@@ -115,6 +115,9 @@ type manifestEntry struct {
 	MinArgs     *int     `json:"min_args"`
 	MaxArgs     *int     `json:"max_args"`
 	TimeoutMS   int64    `json:"timeout_ms"`
+	// Sensitive are the parts of the arguments and results the chain
+	// keeps only a digest of (see redact.go).
+	Sensitive []string `json:"sensitive"`
 }
 
 // capability validates the entry and builds its capability; dir is the
@@ -164,12 +167,18 @@ func (e manifestEntry) capability(dir string) (host.Capability, error) {
 		return host.Capability{}, err
 	}
 	argv := append([]string{program}, e.Command[1:]...)
+	for _, path := range e.Sensitive {
+		if path == "" || strings.Contains(path, "..") || strings.HasPrefix(path, ".") || strings.HasSuffix(path, ".") {
+			return host.Capability{}, fmt.Errorf("sensitive path %q: want parts joined by dots, such as headers.Authorization or result", path)
+		}
+	}
 	return host.Capability{
 		ID:          e.ID,
 		Description: e.Description,
 		Effects:     effects,
 		Signature:   sig,
 		Program:     program,
+		Sensitive:   e.Sensitive,
 		Run: func(ctx context.Context, call *host.CallContext, args []value.Value) (value.Value, error) {
 			return runExternal(ctx, call.Capability, process{argv: argv, env: []string{}, timeout: timeout, maxOutput: DefaultMaxBytes}, args)
 		},

@@ -44,6 +44,9 @@ type Config struct {
 	Program string
 	// Replay, for a resumed run, is the run whose calls it replays.
 	Replay *Replay
+	// NoRedact records sensitive arguments and results in the chain as
+	// they are (for debugging), which PlanStarted says.
+	NoRedact bool
 }
 
 // Confinement runs capability calls outside the engine's process, each
@@ -82,6 +85,7 @@ type PlanHost struct {
 	calls       atomic.Int64 // capability calls so far, numbering them
 	program     string
 	replay      *Replay
+	noRedact    bool
 	confinement Confinement
 	// unconfined, noAudit: see Config.
 	unconfined, noAudit bool
@@ -123,6 +127,7 @@ func NewPlanHost(cfg Config) (*PlanHost, error) {
 		chain:       cfg.Chain,
 		program:     cfg.Program,
 		replay:      cfg.Replay,
+		noRedact:    cfg.NoRedact,
 		log:         &lockedWriter{w: log},
 		runID:       hex.EncodeToString(id[:]),
 		steps:       map[string]stepEntry{},
@@ -175,6 +180,9 @@ func (h *PlanHost) StartPlan(_ context.Context, name string) string {
 	started := chain.Record{Type: chain.PlanStarted, ActionID: id, Plan: name, Program: h.program}
 	if h.replay != nil {
 		started.Resumes = h.replay.Run
+	}
+	if h.noRedact {
+		started.Redaction = "none"
 	}
 	h.record(started)
 	if h.unconfined {
@@ -303,17 +311,28 @@ func (h *PlanHost) ExecuteCapability(ctx context.Context, id string, args []valu
 	for i, a := range args {
 		full[i] = a.String()
 	}
+	c, known := h.registry.Lookup(id)
+	redacted := args
+	if known && !h.noRedact {
+		redacted = redactArgs(c, args)
+	}
 	rec := chain.Record{ActionID: h.newActionID(), ParentActionID: h.parentOf(ctx), Step: h.stepName(ctx),
 		Capability: id, Call: h.calls.Add(1), ArgumentsDigest: chain.ArgumentsDigest(full), Arguments: make([]string, len(args))}
-	for i, a := range full {
-		rec.Arguments[i] = chain.PrintedValue(a)
+	for i, a := range redacted {
+		rec.Arguments[i] = printed(a)
+	}
+	recorded := func(v value.Value) string {
+		if known && !h.noRedact {
+			v = redactResult(c, v)
+		}
+		return printed(v)
 	}
 	if v, err, done := h.replayed(rec.Call, rec); done {
 		rec.Type, rec.Provider = chain.CapabilityCall, "replay"
 		if err != nil {
 			rec.ErrorKind, rec.Error = describe(err)
 		} else {
-			rec.Result = printed(v)
+			rec.Result = recorded(v)
 		}
 		h.record(rec)
 		return v, err
@@ -340,7 +359,7 @@ func (h *PlanHost) ExecuteCapability(ctx context.Context, id string, args []valu
 	case verr != nil:
 		rec.Type, rec.Error, rec.ErrorKind = chain.CapabilityCall, verr.Message, string(verr.Kind)
 	default:
-		rec.Type, rec.Result = chain.CapabilityCall, printed(v)
+		rec.Type, rec.Result = chain.CapabilityCall, recorded(v)
 	}
 	h.record(rec)
 	if placement != nil && placement.worker != nil && placement.worker.Audit != nil {

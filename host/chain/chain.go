@@ -85,7 +85,7 @@ type Type string
 
 // The record types.
 const (
-	PlanStarted           Type = "PlanStarted"           // Plan, Program, Resumes
+	PlanStarted           Type = "PlanStarted"           // Plan, Program, Resumes, Redaction
 	PlanCompleted         Type = "PlanCompleted"         // Result
 	PlanAborted           Type = "PlanAborted"           // Error, ErrorKind
 	PlanStepStarted       Type = "PlanStepStarted"       // Step
@@ -126,6 +126,7 @@ type Record struct {
 	// resumed run, the run whose calls it replays.
 	Program    string `json:"program,omitempty"`
 	Resumes    string `json:"resumes,omitempty"`
+	Redaction  string `json:"redaction,omitempty"`  // "none": sensitive values recorded as they are (--chain-redact none)
 	Step       string `json:"step,omitempty"`       // the step's name
 	Capability string `json:"capability,omitempty"` // the capability id
 	// Call numbers the capability calls of a run from 1;
