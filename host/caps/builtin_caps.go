@@ -52,6 +52,7 @@ const DefaultTimeout = 30 * time.Second
 //	ccos.random.int          (call :ccos.random.int lo hi) => integer in [lo, hi]  random
 //	ccos.data.parse-json     the parse-json builtin
 //	ccos.data.serialize-json the serialize-json builtin
+//	ccos.ai.llm-execute      (llm-execute model prompt [system]) => string; echo-model returns the prompt
 //
 // ccos.io.log writes one line (its arguments as `str` renders them, joined
 // by spaces) to the host's log writer. It is observable, but it touches no
@@ -75,6 +76,8 @@ func Builtins() []host.Capability {
 			Effects: []host.Effect{host.EffectClock}, Signature: host.Positional(0, 0), Run: timeNow},
 		{ID: "ccos.random.int", Description: "returns a uniformly random integer between lo and hi, both included",
 			Effects: []host.Effect{host.EffectRandom}, Signature: host.Positional(2, 2), Run: randomInt},
+		{ID: "ccos.ai.llm-execute", Description: "answers a prompt with a model: echo-model, the built-in model, returns the prompt",
+			Signature: host.Positional(2, 3), Run: llmExecute},
 		stdlibCapability("ccos.data.parse-json", "parse-json", "parses a JSON document like the parse-json builtin"),
 		stdlibCapability("ccos.data.serialize-json", "serialize-json", "serializes a value as JSON like the serialize-json builtin"),
 	}
@@ -82,6 +85,24 @@ func Builtins() []host.Capability {
 
 func echo(_ context.Context, _ *host.CallContext, args []value.Value) (value.Value, error) {
 	return args[0], nil
+}
+
+// llmExecute is what (llm-execute model prompt [system]) calls. The one
+// model built in is the reference's echo-model, which answers with the
+// prompt; it makes plans that use llm-execute runnable and testable
+// without a model service.
+func llmExecute(_ context.Context, _ *host.CallContext, args []value.Value) (value.Value, error) {
+	model, prompt := args[0], args[1]
+	if model.Kind() != value.KString {
+		return value.Nil, value.TypeErr("ccos.ai.llm-execute", "a model name (string)", model)
+	}
+	if prompt.Kind() != value.KString {
+		return value.Nil, value.TypeErr("ccos.ai.llm-execute", "a prompt (string)", prompt)
+	}
+	if model.AsString() != "echo-model" {
+		return value.Nil, value.Errorf(value.Generic, "llm-execute: unknown model %q (built in: echo-model)", model.AsString())
+	}
+	return prompt, nil
 }
 
 // stdlibCapability exposes a pure standard-library builtin as a capability

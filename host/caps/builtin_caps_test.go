@@ -1,7 +1,9 @@
 package caps
 
 import (
+	"context"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -30,6 +32,7 @@ func TestBuiltinRegistry(t *testing.T) {
 		"ccos.random.int":          {host.EffectRandom},
 		"ccos.data.parse-json":     nil,
 		"ccos.data.serialize-json": nil,
+		"ccos.ai.llm-execute":      nil,
 	}
 	list := reg.List()
 	if len(list) != len(want) {
@@ -173,5 +176,19 @@ func TestOptionsChecks(t *testing.T) {
 	v := th.mustCall(t, "ccos.io.file-exists", m)
 	if v.AsBool() {
 		t.Error("file-exists /nonexistent/rtfs = true")
+	}
+}
+
+func TestLLMExecuteEchoModel(t *testing.T) {
+	got, err := llmExecute(context.Background(), nil, []value.Value{value.String("echo-model"), value.String("hello"), value.Nil})
+	if err != nil || got.String() != `"hello"` {
+		t.Errorf("echo-model answers %v, %v", got, err)
+	}
+	if _, err := llmExecute(context.Background(), nil, []value.Value{value.String("gpt"), value.String("hello")}); err == nil ||
+		!strings.Contains(err.Error(), `unknown model "gpt"`) {
+		t.Errorf("an unknown model: %v", err)
+	}
+	if _, err := llmExecute(context.Background(), nil, []value.Value{value.String("echo-model"), value.Int(1)}); err == nil {
+		t.Error("a prompt that is not a string was answered")
 	}
 }
