@@ -32,6 +32,7 @@ import (
 
 	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/host/caps"
 	"github.com/rtfs-go/rtfs/interp"
@@ -91,6 +92,20 @@ func CompileWith(name string, src []byte, opts CompileOptions) (*Program, error)
 	}
 	return fromOutput(out), nil
 }
+
+// CompileJSON compiles a program given as the JSON of its forms, as
+// rtfsc parse --json writes it: a program generated as data.
+func CompileJSON(data []byte) (*Program, error) {
+	out, err := compiler.CompileForms(data)
+	if err != nil {
+		return nil, err
+	}
+	return fromOutput(out), nil
+}
+
+// IsFormsJSON reports whether data is a program as JSON forms (CompileJSON)
+// rather than source.
+func IsFormsJSON(data []byte) bool { return syntax.IsFormsJSON(data) }
 
 func fromOutput(out *compiler.Output) *Program {
 	return &Program{name: out.Program.File, prog: out.Program, module: out.Module, steps: out.Reach.Steps, top: out.Reach.TopLevel}

@@ -90,6 +90,26 @@ func CompileWith(file string, src []byte, l Limits) (*Output, error) {
 	if len(errs) > 0 {
 		return nil, &Errors{Src: src, List: errs}
 	}
+	return compileProgram(prog, src)
+}
+
+// CompileForms compiles a program given as the JSON of its forms (see
+// syntax.DecodeJSON) instead of source.
+func CompileForms(data []byte) (*Output, error) {
+	file, forms, err := syntax.DecodeJSON(data)
+	if err != nil {
+		return nil, err
+	}
+	prog, errs := parse.BuildForms(file, forms)
+	if len(errs) > 0 {
+		return nil, &Errors{List: errs}
+	}
+	return compileProgram(prog, nil)
+}
+
+// compileProgram generates the module of a parsed program; src, when the
+// program came from source, lets errors show their line.
+func compileProgram(prog *ast.Program, src []byte) (*Output, error) {
 	reach := effects.Analyze(prog)
 	stored := make([]isa.Reach, len(reach.Steps))
 	for i, r := range reach.Steps {

@@ -17,6 +17,8 @@ import (
 	"strings"
 
 	"github.com/rtfs-go/rtfs"
+	"github.com/rtfs-go/rtfs/compiler"
+	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/isa"
@@ -61,6 +63,19 @@ Examples:
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file (default: FILE with the extension .rtfsb)"},
 				}, driver.SourceFlags()...),
 				Action: buildAction,
+			},
+			{
+				Name:      "parse",
+				Usage:     "write the forms of a plan as JSON (--json), which rtfsvm exec runs like the source",
+				ArgsUsage: "FILE.rtfs",
+				Description: `Writes the program as data: {"format": "rtfs-forms/1", "file": ..., "forms": [...]},
+each form with its kind, line and column, literals as RTFS reads them. Tools
+that generate plans can write this instead of source.
+
+Example:
+   rtfsc parse --json plan.rtfs > plan.json && rtfsvm exec plan.json`,
+				Flags:  append([]cli.Flag{&cli.BoolFlag{Name: "json", Usage: "write JSON (the only output format)"}}, driver.SourceFlags()...),
+				Action: parseAction,
 			},
 			{
 				Name:      "check",
@@ -146,6 +161,29 @@ func buildAction(c *cli.Context) error {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
 	}
 	return nil
+}
+
+func parseAction(c *cli.Context) error {
+	if !c.Bool("json") {
+		return cli.Exit("error: parse writes JSON only: use --json", exitError)
+	}
+	in, err := source(c)
+	if err != nil {
+		return err
+	}
+	if in.IsBytecode() {
+		return cli.Exit(fmt.Sprintf("error: %s: bytecode has no forms to write", in.Name), exitError)
+	}
+	forms, errs := syntax.Read(in.Name, in.Data)
+	if len(errs) > 0 {
+		return failure(&compiler.Errors{Src: in.Data, List: errs})
+	}
+	data, err := syntax.EncodeJSON(in.Name, forms)
+	if err != nil {
+		return failure(err)
+	}
+	_, err = fmt.Fprintf(c.App.Writer, "%s\n", data)
+	return err
 }
 
 func checkAction(c *cli.Context) error {

@@ -102,3 +102,24 @@ func TestBadBytecode(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 }
+
+func TestParseJSON(t *testing.T) {
+	dir := t.TempDir()
+	plan := writeSource(t, dir, "plan.rtfs", `(defn sq [x] (* x x)) (step "s" (sq 7))`)
+	code, stdout, stderr := runCLI(t, "parse", "--json", plan)
+	if code != 0 || !strings.Contains(stdout, `"format": "rtfs-forms/1"`) {
+		t.Fatalf("parse --json: %d %s %s", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, "parse", plan); code == 0 || !strings.Contains(stderr, "--json") {
+		t.Errorf("parse without --json: %d %s", code, stderr)
+	}
+	bad := writeSource(t, dir, "bad.rtfs", "(+ 1")
+	if code, _, stderr := runCLI(t, "parse", "--json", bad); code == 0 || !strings.Contains(stderr, "bad.rtfs:1:") {
+		t.Errorf("parse of a syntax error: %d %s", code, stderr)
+	}
+	// The JSON is a program rtfsc compiles like the source.
+	doc := writeSource(t, dir, "plan.json", stdout)
+	if code, stdout, stderr := runCLI(t, "check", doc); code != 0 || !strings.Contains(stdout, "ok") {
+		t.Errorf("check of the JSON forms: %d %s %s", code, stdout, stderr)
+	}
+}

@@ -71,5 +71,12 @@ func (in *Input) Program() (*rtfs.Program, error) {
 		}
 		return p, nil
 	}
+	if rtfs.IsFormsJSON(in.Data) {
+		p, err := rtfs.CompileJSON(in.Data)
+		if err != nil {
+			return nil, fmt.Errorf("error: %s: %w", in.Name, err)
+		}
+		return p, nil
+	}
 	return rtfs.CompileWith(in.Name, in.Data, rtfs.CompileOptions{MaxSourceBytes: in.Limit})
 }
