@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -32,6 +33,12 @@ const fiveSteps = `
 // want times the text want, kills the process and waits for it.
 func startKilled(t *testing.T, chainFile, want string, times int, args ...string) {
 	t.Helper()
+	startKilledAfter(t, chainFile, want, times, 0, args...)
+}
+
+// startKilledAfter is startKilled that waits delay more before the kill.
+func startKilledAfter(t *testing.T, chainFile, want string, times int, delay time.Duration, args ...string) {
+	t.Helper()
 	self, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
@@ -54,6 +61,7 @@ func startKilled(t *testing.T, chainFile, want string, times int, args ...string
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+	time.Sleep(delay)
 	cmd.Process.Kill()
 	cmd.Wait()
 }
@@ -122,5 +130,37 @@ func TestResumeInterruptedAndDiverged(t *testing.T) {
 	got = runCLI(t, "", append(args, "--param", "delay=30", "--resume", chainFile, "--retry-interrupted", "--timeout", "100ms", slow)...)
 	if got.code == 0 || strings.Contains(got.stderr, "interrupted in run") {
 		t.Fatalf("--retry-interrupted must run the call again (and time out here): %+v", got)
+	}
+}
+
+// Killed at random points (before, during or after a write), a run and its
+// resume never make an effect twice: the counter file is always a prefix
+// of 1..5 without repeats, and all of it when the resume could finish
+// (it refuses, by default, to redo a call the kill interrupted).
+func TestResumeAtRandomKillPoints(t *testing.T) {
+	if err := sandbox.Ready(); err != nil {
+		t.Skip(err)
+	}
+	plan := writeFile(t, "five.rtfs", []byte(strings.Replace(fiveSteps, "(spin 50000000)", "(spin 10)", 1)))
+	r := rand.New(rand.NewPCG(7, 7))
+	for trial := range 6 {
+		work, state := t.TempDir(), t.TempDir()
+		counter, chainFile := filepath.Join(work, "counter"), filepath.Join(state, "run.jsonl")
+		args := []string{"exec", "--context", "full", "--fs-write", work, "--param", "counter=" + counter}
+		writes := 1 + r.IntN(4)
+		delay := time.Duration(r.IntN(30)) * time.Millisecond
+		startKilledAfter(t, chainFile, `"CapabilityCallStarted","run":"`, 3*writes-1, delay, append(args, "--chain", chainFile, plan)...)
+		before, _ := os.ReadFile(counter)
+		got := runCLI(t, "", append(args, "--resume", chainFile, plan)...)
+		after, _ := os.ReadFile(counter)
+		if !strings.HasPrefix("1\n2\n3\n4\n5\n", string(after)) || !strings.HasPrefix(string(after), string(before)) {
+			t.Errorf("trial %d (kill near write %d, +%v): %q before the resume, %q after", trial, writes, delay, before, after)
+		}
+		if got.code == 0 && string(after) != "1\n2\n3\n4\n5\n" {
+			t.Errorf("trial %d: the resume finished with %q", trial, after)
+		}
+		if got.code != 0 && !strings.Contains(got.stderr, "was interrupted") {
+			t.Errorf("trial %d: the resume failed: %+v", trial, got)
+		}
 	}
 }
