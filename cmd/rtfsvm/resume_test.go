@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/sandbox"
 )
 
@@ -83,9 +84,18 @@ func TestResumeAfterAKill(t *testing.T) {
 	if data, _ := os.ReadFile(counter); string(data) != "1\n2\n3\n" {
 		t.Fatalf("the effects before the kill:\n%s", data)
 	}
-	// The killed run was the interpreter's; the resumed run, on the VM,
-	// replays the same program's calls.
-	got := runCLI(t, "", append(args, "--resume", chainFile, plan)...)
+	// The killed run was the interpreter's, from source; the resumed run,
+	// on the VM from bytecode, replays the same program's calls.
+	prog, err := rtfs.Compile(plan, []byte(fiveSteps))
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, err := prog.Bytecode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	compiled := writeFile(t, "five.rtfsb", code)
+	got := runCLI(t, "", append(args, "--resume", chainFile, compiled)...)
 	if got.code != 0 || got.stdout != ":finished\n" {
 		t.Fatalf("resume: %+v", got)
 	}

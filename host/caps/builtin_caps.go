@@ -19,6 +19,7 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"slices"
 	"time"
 
 	"github.com/rtfs-go/rtfs/host"
@@ -76,7 +77,7 @@ func Builtins() []host.Capability {
 			Effects: []host.Effect{host.EffectClock}, Signature: host.Positional(0, 0), Run: timeNow},
 		{ID: "ccos.random.int", Description: "returns a uniformly random integer between lo and hi, both included",
 			Effects: []host.Effect{host.EffectRandom}, Signature: host.Positional(2, 2), Run: randomInt},
-		{ID: "ccos.ai.llm-execute", Description: "answers a prompt with a model: echo-model, the built-in model, returns the prompt",
+		{ID: llmCapability, Description: "answers a prompt with a model: echo-model, the built-in model, returns the prompt",
 			Signature: host.Positional(2, 3), Run: llmExecute},
 		stdlibCapability("ccos.data.parse-json", "parse-json", "parses a JSON document like the parse-json builtin"),
 		stdlibCapability("ccos.data.serialize-json", "serialize-json", "serializes a value as JSON like the serialize-json builtin"),
@@ -171,6 +172,18 @@ func randomInt(_ context.Context, _ *host.CallContext, args []value.Value) (valu
 
 // BuiltinRegistry is the registry of the built-in capabilities and those
 // loaded from manifests (see LoadManifest).
+//
+// One built-in may be replaced: a user capability with the id
+// ccos.ai.llm-execute is the model provider in place of the echo-model
+// (it gets the model, the prompt and the system prompt, and may serve any
+// model); any other id defined twice is an error.
 func BuiltinRegistry(user ...host.Capability) (*host.Registry, error) {
-	return host.NewRegistry(append(Builtins(), user...)...)
+	builtins := Builtins()
+	if slices.ContainsFunc(user, func(c host.Capability) bool { return c.ID == llmCapability }) {
+		builtins = slices.DeleteFunc(builtins, func(c host.Capability) bool { return c.ID == llmCapability })
+	}
+	return host.NewRegistry(append(builtins, user...)...)
 }
+
+// llmCapability is the capability llm-execute calls.
+const llmCapability = "ccos.ai.llm-execute"

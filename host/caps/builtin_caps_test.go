@@ -192,3 +192,21 @@ func TestLLMExecuteEchoModel(t *testing.T) {
 		t.Error("a prompt that is not a string was answered")
 	}
 }
+
+// A user capability ccos.ai.llm-execute replaces the echo-model provider;
+// any other built-in id is still refused twice.
+func TestUserModelProvider(t *testing.T) {
+	provider := host.Capability{ID: "ccos.ai.llm-execute", Signature: host.Positional(2, 3),
+		Run: func(context.Context, *host.CallContext, []value.Value) (value.Value, error) { return value.String("model says hi"), nil }}
+	reg, err := BuiltinRegistry(provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := reg.Lookup("ccos.ai.llm-execute")
+	if got, _ := c.Run(context.Background(), nil, []value.Value{value.String("gpt"), value.String("hi")}); got.String() != `"model says hi"` {
+		t.Errorf("the user's provider answers %v", got)
+	}
+	if _, err := BuiltinRegistry(host.Capability{ID: "ccos.echo", Run: provider.Run}); err == nil {
+		t.Error("a second ccos.echo was accepted")
+	}
+}
