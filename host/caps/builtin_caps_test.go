@@ -197,7 +197,9 @@ func TestLLMExecuteEchoModel(t *testing.T) {
 // any other built-in id is still refused twice.
 func TestUserModelProvider(t *testing.T) {
 	provider := host.Capability{ID: "ccos.ai.llm-execute", Signature: host.Positional(2, 3),
-		Run: func(context.Context, *host.CallContext, []value.Value) (value.Value, error) { return value.String("model says hi"), nil }}
+		Run: func(context.Context, *host.CallContext, []value.Value) (value.Value, error) {
+			return value.String("model says hi"), nil
+		}}
 	reg, err := BuiltinRegistry(provider)
 	if err != nil {
 		t.Fatal(err)
