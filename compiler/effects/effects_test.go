@@ -92,7 +92,7 @@ func TestDerive(t *testing.T) {
 		{name: "id in a variable", src: `(def id :ccos.math.add) (step "s" (call id 1 2))`, want: []string{sandboxed}},
 		{name: "id of the wrong type", src: `(step "s" (call 42))`, want: []string{sandboxed}},
 		{name: "unknown id", src: `(step "s" (call :ccos.nowhere.thing))`, want: []string{sandboxed}},
-		{name: "llm-execute unknown to the registry", src: `(step "s" (llm-execute "echo-model" "hi"))`, want: []string{sandboxed}},
+		{name: "llm-execute of the built-in echo model is pure", src: `(step "s" (llm-execute "echo-model" "hi"))`, want: []string{"inherit - det net=denied fs=none"}},
 		{name: "llm-execute declared by the registry", src: `(step "s" (llm-execute "m" "hi"))`,
 			opts: func(o *options) {
 				o.Effects = func(id string) ([]host.Effect, bool) {
