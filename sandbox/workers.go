@@ -21,6 +21,7 @@ import (
 type Workers struct {
 	registry *host.Registry
 	opts     Options
+	pool     *worker.Pool // so that a step's worker is usually started already
 
 	mu     sync.Mutex
 	scopes map[string]*scope
@@ -46,7 +47,7 @@ type scope struct {
 // NewWorkers makes the confinement of a run whose capabilities reg
 // declares.
 func NewWorkers(reg *host.Registry, opts Options) *Workers {
-	return &Workers{registry: reg, opts: opts, scopes: map[string]*scope{}}
+	return &Workers{registry: reg, opts: opts, pool: worker.NewPool(), scopes: map[string]*scope{}}
 }
 
 // Call implements caps.Confinement.
@@ -127,7 +128,7 @@ func (ws *Workers) start(ctx context.Context, s *scope) {
 			return
 		}
 	}
-	if s.worker, s.err = worker.Start(ctx, s.conf.Setup, s.conf.Options); s.err != nil || !audited {
+	if s.worker, s.err = ws.pool.Start(ctx, s.conf.Setup, s.conf.Options); s.err != nil || !audited {
 		return
 	}
 	a, err := audit.Open()
@@ -187,6 +188,7 @@ func (ws *Workers) Close() {
 	for _, s := range scopes {
 		s.kill()
 	}
+	ws.pool.Close()
 	if held != nil {
 		held.Release()
 	}

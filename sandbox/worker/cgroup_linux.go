@@ -160,49 +160,72 @@ func newCgroups(h Hierarchies) (*Cgroups, error) {
 // cfsPeriod is the CFS period of a CPU limit, in microseconds.
 const cfsPeriod = 100_000
 
-// limit makes the v1 cgroups holding the worker's limits and moves pid
-// into them. It runs while the worker starts up: the worker forks nothing
-// before it serves.
-func (c *Cgroups) limit(h Hierarchies, pid int, l Limits) error {
+// prepare makes the v1 cgroups the limits l need (memory, pids, CPU; all
+// three when every is set) and moves pid into them. Moving a process into
+// a v1 memory cgroup takes milliseconds (the kernel migrates its pages
+// and waits for readers to drain), which is why a pooled worker is
+// prepared while it is idle, before its limits are known.
+func (c *Cgroups) prepare(h Hierarchies, pid int, l Limits, every bool) error {
 	name := filepath.Base(c.V2)
-	if l.MemoryBytes > 0 {
-		c.Memory = c.v1(h.Memory, name, "memory.limit_in_bytes", strconv.FormatInt(l.MemoryBytes, 10))
+	var made []string
+	for _, v := range []struct {
+		dir          *string
+		parent, kind string
+		needed       bool
+	}{
+		{&c.Memory, h.Memory, "memory", l.MemoryBytes > 0},
+		{&c.Pids, h.Pids, "pids", l.Pids > 0},
+		{&c.CPU, h.CPU, "cpu", l.CPU > 0},
+	} {
+		if (every || v.needed) && *v.dir == "" {
+			if *v.dir = c.v1(v.parent, name, v.kind); *v.dir != "" {
+				made = append(made, *v.dir)
+			}
+		}
 	}
-	if l.Pids > 0 {
-		c.Pids = c.v1(h.Pids, name, "pids.max", strconv.Itoa(l.Pids))
-	}
-	if l.CPU > 0 {
-		c.CPU = c.v1(h.CPU, name, "cpu.cfs_quota_us", strconv.Itoa(max(int(l.CPU*cfsPeriod), 1000)))
-	}
-	return c.join(pid)
+	return join(made, pid)
 }
 
-// v1 makes a v1 cgroup below parent with one limit, and returns its
-// directory, or "" with a note when the hierarchy does not allow it.
-func (c *Cgroups) v1(parent, name, file, limit string) string {
+// limit writes the limits l into the v1 cgroups prepare made; a limit
+// whose hierarchy is missing is a note, as it is at prepare.
+func (c *Cgroups) limit(l Limits) error {
+	for _, w := range []struct {
+		dir, file string
+		set       bool
+		value     string
+	}{
+		{c.Memory, "memory.limit_in_bytes", l.MemoryBytes > 0, strconv.FormatInt(l.MemoryBytes, 10)},
+		{c.Pids, "pids.max", l.Pids > 0, strconv.Itoa(l.Pids)},
+		{c.CPU, "cpu.cfs_quota_us", l.CPU > 0, strconv.Itoa(max(int(l.CPU*cfsPeriod), 1000))},
+	} {
+		if !w.set || w.dir == "" {
+			continue
+		}
+		if err := os.WriteFile(filepath.Join(w.dir, w.file), []byte(w.value), 0); err != nil {
+			return fmt.Errorf("setting %s: %w", w.file, err)
+		}
+	}
+	return nil
+}
+
+// v1 makes a v1 cgroup below parent and returns its directory, or "" with
+// a note when the hierarchy does not allow it.
+func (c *Cgroups) v1(parent, name, controller string) string {
 	if parent == "" {
-		c.Notes = append(c.Notes, file+": no v1 hierarchy mounted")
+		c.Notes = append(c.Notes, controller+": no v1 hierarchy mounted")
 		return ""
 	}
 	dir := filepath.Join(parent, name)
 	if err := os.Mkdir(dir, 0o755); err != nil {
-		c.Notes = append(c.Notes, fmt.Sprintf("%s: %v", file, err))
-		return ""
-	}
-	if err := os.WriteFile(filepath.Join(dir, file), []byte(limit), 0); err != nil {
-		os.Remove(dir)
-		c.Notes = append(c.Notes, fmt.Sprintf("%s: %v", file, err))
+		c.Notes = append(c.Notes, fmt.Sprintf("%s: %v", controller, err))
 		return ""
 	}
 	return dir
 }
 
-// join moves pid into the v1 cgroups (the v2 one it was started in).
-func (c *Cgroups) join(pid int) error {
-	for _, dir := range []string{c.Memory, c.Pids, c.CPU} {
-		if dir == "" {
-			continue
-		}
+// join moves pid into the v1 cgroups dirs (it was started in its v2 one).
+func join(dirs []string, pid int) error {
+	for _, dir := range dirs {
 		if err := os.WriteFile(filepath.Join(dir, "cgroup.procs"), []byte(strconv.Itoa(pid)), 0); err != nil {
 			return fmt.Errorf("joining %s: %w", dir, err)
 		}

@@ -54,6 +54,20 @@ type Worker struct {
 
 // Start starts a worker confined by setup and returns it once it is ready.
 func Start(ctx context.Context, setup Setup, opts Options) (*Worker, error) {
+	w, err := spawn(opts)
+	if err == nil {
+		err = w.confine(ctx, setup, opts)
+	}
+	if err != nil {
+		return nil, err
+	}
+	return w, nil
+}
+
+// spawn starts the worker process in its cgroup and namespaces, with its
+// environment: what opts decides at the clone. The worker then waits for
+// its setup (confine).
+func spawn(opts Options) (*Worker, error) {
 	self, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("finding the executable to start as a worker: %w", err)
@@ -116,9 +130,24 @@ func Start(ctx context.Context, setup Setup, opts Options) (*Worker, error) {
 		}
 		w.mu.Unlock()
 	}()
-	if err := cg.limit(h, w.Pid, opts.Limits); err != nil {
+	return w, nil
+}
+
+// confine puts the worker in the v1 cgroups its limits need (if it is not
+// in them yet), sets the limits and sends it its setup, which it applies
+// to itself (Landlock, seccomp) before it answers that it is ready. A
+// worker that fails to is killed.
+func (w *Worker) confine(ctx context.Context, setup Setup, opts Options) error {
+	h, err := FindHierarchies()
+	if err == nil {
+		err = w.Cgroups.prepare(h, w.Pid, opts.Limits, false)
+	}
+	if err == nil {
+		err = w.Cgroups.limit(opts.Limits)
+	}
+	if err != nil {
 		w.Kill()
-		return nil, err
+		return err
 	}
 	timeout := opts.StartTimeout
 	if timeout <= 0 {
@@ -129,12 +158,12 @@ func Start(ctx context.Context, setup Setup, opts Options) (*Worker, error) {
 	switch {
 	case err != nil:
 		w.Kill()
-		return nil, fmt.Errorf("the worker did not start: %w%s", err, w.stderrText())
+		return fmt.Errorf("the worker did not start: %w%s", err, w.stderrText())
 	case r.Error != "":
 		w.Kill()
-		return nil, fmt.Errorf("the worker could not confine itself: %s", r.Error)
+		return fmt.Errorf("the worker could not confine itself: %s", r.Error)
 	}
-	return w, nil
+	return nil
 }
 
 // exchange sends one frame and reads the answer into reply, giving up when

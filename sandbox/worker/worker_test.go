@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/sandbox/landlock"
@@ -97,5 +98,72 @@ func TestWireRoundTrip(t *testing.T) {
 	}
 	if _, err := ToWire(value.Func(nil)); err == nil {
 		t.Error("a function crossed the wire")
+	}
+}
+
+// A worker taken from the pool was spawned before its profile was known:
+// it must end up confined by its own setup and limits, not by those of
+// the worker whose start spawned it.
+func TestPoolConfinesWhatItHandsOut(t *testing.T) {
+	h, err := FindHierarchies()
+	if err != nil || h.V2 == "" {
+		t.Skipf("no cgroup v2: %v", err)
+	}
+	first, second := t.TempDir(), t.TempDir()
+	for _, dir := range []string{first, second} {
+		os.WriteFile(filepath.Join(dir, "f"), []byte("in "+dir), 0o644)
+	}
+	setupFor := func(dir string) Setup {
+		return Setup{Profile: host.StepProfile{StepName: "t", FSPolicy: host.FSPolicy{Mode: host.FSReadOnly, Read: []string{dir}}},
+			Landlock: landlock.Policy{ReadDirs: []string{dir}, RestrictTCP: true}, Seccomp: seccomp.Policy{Groups: []seccomp.Group{seccomp.FSRead}},
+			MountProc: true}
+	}
+	startOrSkip(t, setupFor(first), Options{NewNetwork: true}) // the kernel can confine workers
+	pool := NewPool()
+	defer pool.Close()
+	w1, err := pool.Start(context.Background(), setupFor(first), Options{NewNetwork: true, Limits: Limits{MemoryBytes: 64 << 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w1.Kill()
+	var idle *Worker
+	for deadline := time.Now().Add(10 * time.Second); idle == nil && time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		pool.mu.Lock()
+		idle = pool.idle[spawnKey(Options{NewNetwork: true})]
+		pool.mu.Unlock()
+	}
+	if idle == nil {
+		t.Fatal("the pool never spawned the next worker")
+	}
+	w2, err := pool.Start(context.Background(), setupFor(second), Options{NewNetwork: true, Limits: Limits{MemoryBytes: 32 << 20}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w2.Kill()
+	if w2 != idle {
+		t.Fatal("the second start did not take the idle worker")
+	}
+	readFile := func(w *Worker, dir string) (value.Value, error) {
+		args := []value.Value{value.MapFromEntries([]value.MapEntry{{Key: value.Kw("path"), Val: value.String(filepath.Join(dir, "f"))}})}
+		return w.Call(context.Background(), "ccos.io.read-file", args, nil)
+	}
+	if v, err := readFile(w2, second); err != nil || v.AsString() != "in "+second {
+		t.Errorf("the pooled worker reads its own grant: %v, %v", v, err)
+	}
+	if v, err := readFile(w2, first); err == nil {
+		t.Errorf("the pooled worker read outside its grant: %v", v)
+	}
+	if w2.Cgroups.Memory != "" {
+		if got := read(t, filepath.Join(w2.Cgroups.Memory, "memory.limit_in_bytes")); got != "33554432" {
+			t.Errorf("the pooled worker's memory limit is %s, want its own 33554432", got)
+		}
+	}
+	// Closing the pool kills the worker it spawned for the next start.
+	pool.Close()
+	pool.mu.Lock()
+	left := len(pool.idle)
+	pool.mu.Unlock()
+	if left != 0 {
+		t.Errorf("%d idle workers left after Close", left)
 	}
 }
