@@ -23,6 +23,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/stdlib"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 // A target is a performance goal a program's row is held to.
@@ -285,7 +286,7 @@ func memoryTable(out *tabwriter.Writer) error {
 	if err != nil {
 		return fmt.Errorf("memory: %w", err)
 	}
-	fmt.Fprintln(out, "\nMemory (live heap after collection; a Value is 32 bytes):")
+	fmt.Fprintf(out, "\nMemory (live heap after collection; a Value is %d bytes):\n", value.ValueBytes)
 	fmt.Fprintln(out, "collection\tbytes per element")
 	for _, r := range c.Rows {
 		fmt.Fprintf(out, "%s\t%.1f\n", r.What, r.BytesPerElement)
