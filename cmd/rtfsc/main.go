@@ -25,8 +25,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 const exitError = driver.ExitUsage
 
@@ -42,7 +40,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:           "rtfsc",
 		Usage:          "compile RTFS plans to bytecode",
-		Version:        version,
+		Version:        driver.Version(),
 		Reader:         stdin,
 		Writer:         stdout,
 		ErrWriter:      stderr,

@@ -25,15 +25,13 @@ import (
 	"text/tabwriter"
 
 	"github.com/rtfs-go/rtfs"
+	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/sandbox"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/urfave/cli/v2"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // Exit statuses.
 const (
@@ -53,7 +51,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
 		Name:      "rtfsvm",
 		Usage:     "run RTFS programs and plans",
-		Version:   version,
+		Version:   driver.Version(),
 		Reader:    stdin,
 		Writer:    stdout,
 		ErrWriter: stderr,
@@ -72,8 +70,10 @@ Examples:
    rtfsc build plan.rtfs && rtfsvm exec plan.rtfsb
    rtfsvm exec --engine interp plan.rtfs
    echo '(+ 1 2)' | rtfsvm exec -
+   rtfsvm exec -e '(map inc [1 2 3])'
    rtfsvm exec --timeout 2s --max-depth 5000 plan.rtfs`,
 			Flags: append([]cli.Flag{
+				&cli.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run the program EXPR given here instead of a file"},
 				&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
 				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
 				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file (and print its head on standard error)"},
@@ -243,12 +243,19 @@ func chainShowAction(c *cli.Context) error {
 }
 
 func execAction(c *cli.Context) error {
-	if c.NArg() != 1 {
-		return cli.Exit("error: exec takes exactly one file (or - for standard input)", exitUsage)
-	}
-	in, err := driver.Read(c.Args().First(), c.App.Reader, c.Int64("max-source-bytes"))
-	if err != nil {
-		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+	var in *driver.Input
+	switch expr := c.String("eval"); {
+	case expr != "" && c.NArg() == 0:
+		in = &driver.Input{Name: "<-e>", Data: []byte(expr), Limit: c.Int64("max-source-bytes")}
+	case expr != "":
+		return cli.Exit("error: exec runs either -e EXPR or a file, not both", exitUsage)
+	case c.NArg() != 1:
+		return cli.Exit("error: exec takes exactly one file (or - for standard input, or -e EXPR)", exitUsage)
+	default:
+		var err error
+		if in, err = driver.Read(c.Args().First(), c.App.Reader, c.Int64("max-source-bytes")); err != nil {
+			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+		}
 	}
 	opts, err := driver.OptionsFromFlags(c)
 	if err != nil {
@@ -319,7 +326,7 @@ func execAction(c *cli.Context) error {
 	result, err := prog.Run(context.Background(), opts)
 	if err != nil {
 		out.Flush()
-		return cli.Exit(runtimeMessage(err), exitRuntime)
+		return cli.Exit(runtimeMessage(err, in), exitRuntime)
 	}
 	fmt.Fprintln(out, result.String())
 	return nil
@@ -377,12 +384,17 @@ func params(pairs []string) (map[string]value.Value, error) {
 	return out, nil
 }
 
-func runtimeMessage(err error) string {
+// runtimeMessage is the report of a failed run: an RTFS error with the
+// source line it points at and a caret, when the program was source.
+func runtimeMessage(err error, in *driver.Input) string {
 	var rerr *value.Error
-	if errors.As(err, &rerr) {
-		return rerr.Error()
+	if !errors.As(err, &rerr) {
+		return "error: " + err.Error()
 	}
-	return "error: " + err.Error()
+	if rerr.Pos.File == in.Name && !in.IsBytecode() {
+		return strings.TrimSuffix(syntax.Render(rerr, in.Data), "\n")
+	}
+	return rerr.Error()
 }
 
 func doctorAction(c *cli.Context) error {

@@ -3,6 +3,8 @@ package driver
 import (
 	"errors"
 	"fmt"
+	"runtime/debug"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 )
@@ -16,7 +18,19 @@ const ExitUsage = 2
 // ExitUsage. The app must set ExitErrHandler to a no-op so urfave/cli does
 // not print or exit itself.
 func RunApp(app *cli.App, args []string) int {
+	// urfave/cli ends a run with an unknown command without an error, and
+	// its hook cannot return one.
+	status := 0
+	app.CommandNotFound = func(c *cli.Context, name string) {
+		fmt.Fprintf(app.ErrWriter, "error: unknown command %q\nsee %s --help\n", name, app.Name)
+		status = ExitUsage
+	}
+	app.OnUsageError = usageError
+	setUsageErrors(app.Commands)
 	err := app.Run(args)
+	if err == nil {
+		return status
+	}
 	if err == nil {
 		return 0
 	}
@@ -27,6 +41,52 @@ func RunApp(app *cli.App, args []string) int {
 		}
 		return exit.ExitCode()
 	}
-	fmt.Fprintf(app.ErrWriter, "error: %v\n", err)
+	fmt.Fprintf(app.ErrWriter, "error: %v\nsee %s --help\n", err, app.Name)
 	return ExitUsage
+}
+
+// usageError reports a bad flag or argument in one line and where to look,
+// instead of the whole help text.
+func usageError(c *cli.Context, err error, _ bool) error {
+	name := c.App.Name
+	if c.Command != nil && c.Command.Name != "" {
+		name = c.Command.HelpName
+	}
+	return cli.Exit(fmt.Sprintf("error: %v\nsee %s --help", err, name), ExitUsage)
+}
+
+func setUsageErrors(commands []*cli.Command) {
+	for _, c := range commands {
+		if c.OnUsageError == nil {
+			c.OnUsageError = usageError
+		}
+		setUsageErrors(c.Subcommands)
+	}
+}
+
+// Version is the CLIs' --version text: the module's version, the VCS
+// revision the binary was built from (marked when the tree had changes)
+// and the Go version, from the build information Go records.
+func Version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "unknown (no build information)"
+	}
+	version, revision, modified := info.Main.Version, "", ""
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			revision = s.Value[:min(len(s.Value), 12)]
+		case "vcs.modified":
+			if s.Value == "true" {
+				modified = "+changes"
+			}
+		}
+	}
+	// A version stamped from VCS (v0.0.0-DATE-REVISION) names its
+	// revision already.
+	if revision != "" && !strings.Contains(version, revision) {
+		version += " " + revision + modified
+	}
+	return version + " " + info.GoVersion
 }

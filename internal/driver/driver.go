@@ -6,9 +6,11 @@
 package driver
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
+	"unicode/utf8"
 
 	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/compiler"
@@ -57,6 +59,26 @@ func Read(path string, stdin io.Reader, limit int64) (*Input, error) {
 	return in, nil
 }
 
+// binary reports whether data is no text: a NUL byte or bytes that are
+// not UTF-8 in its first 8 KiB. Reading an executable as source would
+// report an error for every line of it.
+func binary(data []byte) bool {
+	head := data[:min(len(data), 8<<10)]
+	if bytes.IndexByte(head, 0) >= 0 {
+		return true
+	}
+	if len(head) < len(data) {
+		// The window may end inside a character: cut before its start.
+		for i := len(head) - 1; i > 0 && i >= len(head)-utf8.UTFMax; i-- {
+			if utf8.RuneStart(head[i]) {
+				head = head[:i]
+				break
+			}
+		}
+	}
+	return !utf8.Valid(head)
+}
+
 // IsBytecode reports whether the input is a .rtfsb container.
 func (in *Input) IsBytecode() bool { return rtfs.IsBytecode(in.Data) }
 
@@ -70,6 +92,9 @@ func (in *Input) Program() (*rtfs.Program, error) {
 			return nil, fmt.Errorf("error: %s: %w", in.Name, err)
 		}
 		return p, nil
+	}
+	if binary(in.Data) {
+		return nil, fmt.Errorf("error: %s: not RTFS source: binary data (and not a valid rtfs bytecode file)", in.Name)
 	}
 	if rtfs.IsFormsJSON(in.Data) {
 		p, err := rtfs.CompileJSON(in.Data)
