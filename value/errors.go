@@ -73,6 +73,10 @@ type Error struct {
 	Kind    ErrorKind
 	Message string
 	Pos     Pos
+	// Hint, when not empty, suggests a fix ("did you mean `match`?"); it
+	// is shown with the diagnostic and is not part of the message a
+	// program catches.
+	Hint string
 }
 
 func (e *Error) Error() string {

@@ -25,7 +25,6 @@ import (
 	"github.com/urfave/cli/v2"
 )
 
-
 const exitError = driver.ExitUsage
 
 func main() {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -121,5 +122,41 @@ func TestDoctor(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(asJSON.stdout), &ms); err != nil || len(ms) < 8 {
 		t.Fatalf("doctor --json: %v\n%s", err, asJSON.stdout)
+	}
+}
+
+// The conventions of a well-behaved CLI: one-line errors with where to
+// look, exit 2 for what the user typed wrong, input that is not a program
+// refused at once.
+func TestCLIConventions(t *testing.T) {
+	cases := []struct {
+		args        []string
+		code        int
+		stdout      string
+		stderrLines []string
+	}{
+		{[]string{"exec", "-e", "(map inc [1 2 3])"}, 0, "[2 3 4]\n", nil},
+		{[]string{"exec", "-e", "(+ 1 2)", "x.rtfs"}, 2, "", []string{"not both"}},
+		{[]string{"exec", "-e", "(let [x 1]\n  (+ x \"a\"))"}, 1, "", []string{
+			`<-e>:2:3: error[TypeError]: Type error in +: expected number, got string`, `  2 |   (+ x "a"))`, `    |   ^`}},
+		{[]string{"exec", "/bin/true"}, 2, "", []string{"/bin/true: not RTFS source: binary data"}},
+		{[]string{"exec", "-e", "(mathc 1 [1] 2)"}, 1, "", []string{"Undefined symbol: mathc", "(mathc", "^", "= hint: did you mean `match`?"}},
+		{[]string{"exec", "-e", "(frobnicate 1)"}, 1, "", []string{"Undefined symbol: frobnicate", "(frobnicate", "^"}},
+		{[]string{"nosuch"}, 2, "", []string{`error: unknown command "nosuch"`, "see rtfsvm --help"}},
+		{[]string{"exec", "--bogus", "x"}, 2, "", []string{"error: flag provided but not defined: -bogus", "see rtfsvm exec --help"}},
+	}
+	for _, c := range cases {
+		got := runCLI(t, "", c.args...)
+		lines := strings.Split(strings.TrimSuffix(got.stderr, "\n"), "\n")
+		same := got.stderr == "" || len(lines) == len(c.stderrLines)
+		for i, want := range c.stderrLines {
+			same = same && i < len(lines) && strings.Contains(lines[i], want)
+		}
+		if got.code != c.code || got.stdout != c.stdout || !same {
+			t.Errorf("rtfsvm %q: exit %d, stdout %q, stderr %q", c.args, got.code, got.stdout, got.stderr)
+		}
+	}
+	if got := runCLI(t, "", "--version"); got.code != 0 || !strings.Contains(got.stdout, runtime.Version()) {
+		t.Errorf("--version: %+v", got)
 	}
 }

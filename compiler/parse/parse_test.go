@@ -2,11 +2,14 @@ package parse
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/syntax"
+	"github.com/rtfs-go/rtfs/internal/rt"
 	"github.com/rtfs-go/rtfs/value"
 )
 
@@ -443,5 +446,14 @@ func TestResourceRef(t *testing.T) {
 	_, errs = BuildForms(testFile, list(str, str))
 	if len(errs) != 1 || errs[0].Kind != value.InvalidInput || errs[0].Message != "resource:ref: expected one string literal" {
 		t.Errorf("got %v, want the InvalidInput", errs)
+	}
+}
+
+// The hints of undefined symbols offer the special forms; their list must
+// be this package's.
+func TestSpecialFormsListed(t *testing.T) {
+	names := slices.Sorted(maps.Keys(specialForms))
+	if !slices.Equal(names, rt.SpecialForms) {
+		t.Errorf("special forms %v, rt.SpecialForms %v", names, rt.SpecialForms)
 	}
 }

@@ -59,7 +59,11 @@ func Render(err *value.Error, src []byte) string {
 			caret.WriteByte(' ')
 		}
 	}
-	return fmt.Sprintf("%s\n  %s | %s%s%s\n  %s | %s^\n", head, num, prefix, string(runes[start:end]), suffix, gutter, caret.String())
+	report := fmt.Sprintf("%s\n  %s | %s%s%s\n  %s | %s^\n", head, num, prefix, string(runes[start:end]), suffix, gutter, caret.String())
+	if err.Hint != "" {
+		report += fmt.Sprintf("  %s = hint: %s\n", gutter, err.Hint)
+	}
+	return report
 }
 
 // nthLine returns line n (1-based) of src without reading past it.

@@ -128,9 +128,12 @@ func StructConstructor(name string, record *value.Type) *value.Builtin {
 		}}
 }
 
-// Undefined is the error of a symbol bound nowhere.
+// Undefined is the error of a symbol bound nowhere, with a hint when the
+// name looks like a misspelt special form or builtin.
 func Undefined(name string) *value.Error {
-	return value.Errorf(value.UndefinedSymbol, "Undefined symbol: %s", name)
+	err := value.Errorf(value.UndefinedSymbol, "Undefined symbol: %s", name)
+	err.Hint = didYouMean(name)
+	return err
 }
 
 // Fallback resolves a symbol the program does not bind (§3.8): the host
