@@ -321,31 +321,7 @@ func TestChainSurvivesAKill(t *testing.T) {
 	dir := t.TempDir()
 	chainFile := filepath.Join(dir, "run.jsonl")
 	plan := writeFile(t, "slow.rtfs", []byte(`(step "slow" (call :ccos.system.execute {:cmd "/bin/sleep" :args ["30"]}))`))
-	self, err := os.Executable()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(self)
-	cmd.Args = []string{"rtfsvm", "exec", "--context", "full", "--chain", chainFile, plan}
-	cmd.Env = append(os.Environ(), asMain+"=1")
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	deadline := time.Now().Add(10 * time.Second)
-	for {
-		data, _ := os.ReadFile(chainFile)
-		if bytes.Contains(data, []byte(`"PlanStepStarted"`)) {
-			break
-		}
-		if time.Now().After(deadline) {
-			cmd.Process.Kill()
-			t.Fatalf("the run never started its step:\n%s", data)
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	time.Sleep(200 * time.Millisecond)
-	cmd.Process.Kill()
-	cmd.Wait()
+	startKilledAfter(t, chainFile, `"PlanStepStarted"`, 1, 200*time.Millisecond, "exec", "--context", "full", "--chain", chainFile, plan)
 	if got := runCLI(t, "", "chain", "verify", chainFile); got.code == 0 ||
 		!(strings.Contains(got.stderr, "incomplete") || strings.Contains(got.stderr, "interrupted")) {
 		t.Fatalf("the chain of a killed run: %+v", got)
