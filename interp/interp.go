@@ -168,7 +168,7 @@ func (m *machine) poll(pos value.Pos) *value.Error {
 		return nil
 	}
 	if err := m.ctx.Err(); err != nil {
-		return rt.TimeoutError(err).WithPos(pos)
+		return rt.TimeoutError(context.Cause(m.ctx)).WithPos(pos)
 	}
 	if err := m.memory.Poll(); err != nil {
 		return err.WithPos(pos)

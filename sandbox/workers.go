@@ -92,7 +92,7 @@ func (ws *Workers) Call(ctx context.Context, scopeID string, call *host.CallCont
 		return value.Nil, where, value.Errorf(value.MemoryExceeded,
 			"Memory limit exceeded: %s passed the step's limit of %d MiB in its worker (the kernel's memory cgroup killed it)", c.ID, s.profile.ResourceLimits.MaxMemoryBytes>>20)
 	case err != nil && ctx.Err() != nil:
-		return value.Nil, where, rt.TimeoutError(ctx.Err())
+		return value.Nil, where, rt.TimeoutError(context.Cause(ctx))
 	}
 	return v, where, err
 }

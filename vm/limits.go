@@ -52,7 +52,7 @@ func (m *machine) poll() *value.Error {
 	m.limits.countdown = pollInterval
 	select {
 	case <-m.done:
-		return rt.TimeoutError(m.ctx.Err())
+		return rt.TimeoutError(context.Cause(m.ctx))
 	default:
 	}
 	if m.limits.hasDeadline && !time.Now().Before(m.limits.deadline) {

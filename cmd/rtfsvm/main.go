@@ -19,9 +19,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"text/tabwriter"
 
 	"github.com/rtfs-go/rtfs"
@@ -31,6 +34,7 @@ import (
 	"github.com/rtfs-go/rtfs/sandbox"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/sys/unix"
 )
 
 // Exit statuses.
@@ -323,13 +327,62 @@ func execAction(c *cli.Context) error {
 	out := bufio.NewWriter(c.App.Writer)
 	defer out.Flush()
 	opts.Stdout, opts.Stderr = out, c.App.ErrWriter
-	result, err := prog.Run(context.Background(), opts)
+	ctx, interrupted := onSignals(c.App.ErrWriter)
+	defer interrupted.stop()
+	result, err := prog.Run(ctx, opts)
 	if err != nil {
 		out.Flush()
+		if sig := interrupted.signal(); sig != 0 {
+			return cli.Exit(runtimeMessage(err, in), 128+int(sig))
+		}
 		return cli.Exit(runtimeMessage(err, in), exitRuntime)
 	}
 	fmt.Fprintln(out, result.String())
 	return nil
+}
+
+// interruption is the run's handling of SIGINT and SIGTERM: the first
+// cancels the run as a timeout does (its workers and their children are
+// killed, the chain records PlanAborted, output is flushed) and the
+// process then exits with 128 + the signal's number; a second one exits
+// at once.
+type interruption struct {
+	signals chan os.Signal
+	got     atomic.Int32
+}
+
+// errInterrupted is the cause of a run cancelled by a signal.
+type errInterrupted struct{ sig os.Signal }
+
+func (e errInterrupted) Error() string {
+	return "interrupted by " + unix.SignalName(e.sig.(syscall.Signal))
+}
+
+func onSignals(stderr io.Writer) (context.Context, *interruption) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	i := &interruption{signals: make(chan os.Signal, 2)}
+	signal.Notify(i.signals, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig, ok := <-i.signals
+		if !ok {
+			return
+		}
+		i.got.Store(int32(sig.(syscall.Signal)))
+		fmt.Fprintf(stderr, "\n%s: stopping the run (again to exit at once)\n", errInterrupted{sig})
+		cancel(errInterrupted{sig})
+		if sig, ok := <-i.signals; ok {
+			os.Exit(128 + int(sig.(syscall.Signal)))
+		}
+	}()
+	return ctx, i
+}
+
+// signal is the signal that interrupted the run, 0 if none did.
+func (i *interruption) signal() syscall.Signal { return syscall.Signal(i.got.Load()) }
+
+func (i *interruption) stop() {
+	signal.Stop(i.signals)
+	close(i.signals)
 }
 
 // lastRun reads the records of the last run of the chain at path.

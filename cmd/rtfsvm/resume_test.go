@@ -7,8 +7,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/sandbox"
@@ -171,6 +174,56 @@ func TestResumeAtRandomKillPoints(t *testing.T) {
 		}
 		if got.code != 0 && !strings.Contains(got.stderr, "was interrupted") {
 			t.Errorf("trial %d: the resume failed: %+v", trial, got)
+		}
+	}
+}
+
+// Ctrl-C (SIGINT) or SIGTERM during a plan stops it as a timeout would:
+// the running program is killed with its worker, what was printed is
+// flushed, the chain ends with PlanAborted saying why, and the exit status
+// is 128 + the signal's number.
+func TestSignalsStopTheRun(t *testing.T) {
+	if err := sandbox.Ready(); err != nil {
+		t.Skip(err)
+	}
+	plan := writeFile(t, "slow.rtfs", []byte(`(println "before")
+(step "slow" (call :ccos.system.execute {:cmd "/bin/sleep" :args ["31"]}))`))
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
+		chainFile := filepath.Join(t.TempDir(), "run.jsonl")
+		cmd := exec.Command(self)
+		cmd.Args = []string{"rtfsvm", "exec", "--context", "full", "--chain", chainFile, plan}
+		cmd.Env = append(os.Environ(), asMain+"=1")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		for deadline := time.Now().Add(20 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+			if data, _ := os.ReadFile(chainFile); bytes.Contains(data, []byte(`"CapabilityCallStarted"`)) {
+				break
+			}
+			if time.Now().After(deadline) {
+				cmd.Process.Kill()
+				t.Fatal("the call never started")
+			}
+		}
+		time.Sleep(100 * time.Millisecond)
+		cmd.Process.Signal(sig)
+		cmd.Wait()
+		if code := cmd.ProcessState.ExitCode(); code != 128+int(sig) || stdout.String() != "before\n" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", sig, code, stdout.String(), stderr.String())
+		}
+		data, _ := os.ReadFile(chainFile)
+		if got := runCLI(t, "", "chain", "verify", chainFile); got.code != 0 || !strings.Contains(got.stdout, "ends with PlanAborted") ||
+			!bytes.Contains(data, []byte("interrupted by "+unix.SignalName(sig))) {
+			t.Errorf("%v: the chain %+v\n%s", sig, got, data)
+		}
+		if left := processesNamed("sleep 31"); left > 0 {
+			t.Errorf("%v: %d sleep processes left", sig, left)
 		}
 	}
 }

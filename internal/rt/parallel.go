@@ -75,7 +75,7 @@ func (p *Parallel) Run(ctx context.Context, h host.Host, stdout io.Writer, n int
 		// the context; one that starts after the run's end fails at once,
 		// so that a fan-out of a million branches stops with its deadline.
 		if err := ctx.Err(); err != nil {
-			errs[i] = TimeoutError(err)
+			errs[i] = TimeoutError(context.Cause(ctx))
 		} else {
 			results[i], errs[i] = runBranch(ctx, i, out.writer(i), concurrent, hosts[i], run)
 		}

@@ -157,10 +157,13 @@ func ContextRef(h host.Host, name string) value.Value {
 
 // TimeoutError is the uncatchable error of a run whose context ended.
 func TimeoutError(cause error) *value.Error {
-	if errors.Is(cause, context.DeadlineExceeded) {
+	switch {
+	case errors.Is(cause, context.DeadlineExceeded):
 		return value.Errorf(value.Timeout, "Execution timed out")
+	case cause == nil || errors.Is(cause, context.Canceled):
+		return value.Errorf(value.Timeout, "Execution cancelled")
 	}
-	return value.Errorf(value.Timeout, "Execution cancelled")
+	return value.Errorf(value.Timeout, "Execution cancelled: %v", cause)
 }
 
 // ToError turns an error from a builtin or the host into an RTFS error.
