@@ -57,7 +57,7 @@ Examples:
    rtfsc build plan.rtfs
    rtfsc build -o /tmp/plan.rtfsb plan.rtfs`,
 				Flags: append([]cli.Flag{
-					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file (default: FILE with the extension .rtfsb)"},
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file, - for standard output (default: FILE with the extension .rtfsb; standard output when FILE is -)"},
 				}, driver.SourceFlags()...),
 				Action: buildAction,
 			},
@@ -151,10 +151,17 @@ func buildAction(c *cli.Context) error {
 		return failure(err)
 	}
 	out := c.String("output")
-	if out == "" {
+	switch {
+	case out == "-" || (out == "" && c.Args().First() == "-"):
+		// Standard input has no name to derive a file's from.
+		_, err = c.App.Writer.Write(data)
+	case out == "":
 		out = strings.TrimSuffix(in.Name, filepath.Ext(in.Name)) + ".rtfsb"
+		fallthrough
+	default:
+		err = os.WriteFile(out, data, 0o644)
 	}
-	if err := os.WriteFile(out, data, 0o644); err != nil {
+	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
 	}
 	return nil

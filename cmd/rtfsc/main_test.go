@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/stdlib"
 )
@@ -121,5 +122,15 @@ func TestParseJSON(t *testing.T) {
 	doc := writeSource(t, dir, "plan.json", stdout)
 	if code, stdout, stderr := runCLI(t, "check", doc); code != 0 || !strings.Contains(stdout, "ok") {
 		t.Errorf("check of the JSON forms: %d %s %s", code, stdout, stderr)
+	}
+}
+
+func TestBuildFromStandardInput(t *testing.T) {
+	var out, errOut bytes.Buffer
+	if code := run([]string{"rtfsc", "build", "-"}, strings.NewReader("(+ 40 2)"), &out, &errOut); code != 0 || !rtfs.IsBytecode(out.Bytes()) {
+		t.Fatalf("build - : exit %d, %d bytes, %s", code, out.Len(), errOut.String())
+	}
+	if _, err := os.Stat("<stdin>.rtfsb"); err == nil {
+		t.Error("build - wrote <stdin>.rtfsb")
 	}
 }

@@ -12,6 +12,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/json"
@@ -324,7 +325,7 @@ func execAction(c *cli.Context) error {
 			opts.Chain.Close()
 		}()
 	}
-	out := bufio.NewWriter(c.App.Writer)
+	out := &lineWriter{w: bufio.NewWriter(c.App.Writer)}
 	defer out.Flush()
 	opts.Stdout, opts.Stderr = out, c.App.ErrWriter
 	ctx, interrupted := onSignals(c.App.ErrWriter)
@@ -340,6 +341,22 @@ func execAction(c *cli.Context) error {
 	fmt.Fprintln(out, result.String())
 	return nil
 }
+
+// lineWriter buffers the program's output a line at a time, so that
+// println output appears as it is printed, in order with the log lines
+// and errors on standard error, without a system call per write.
+type lineWriter struct{ w *bufio.Writer }
+
+func (l *lineWriter) Write(p []byte) (int, error) {
+	n, err := l.w.Write(p)
+	if err == nil && bytes.IndexByte(p, '\n') >= 0 {
+		err = l.w.Flush()
+	}
+	return n, err
+}
+
+// Flush writes what is buffered.
+func (l *lineWriter) Flush() error { return l.w.Flush() }
 
 // interruption is the run's handling of SIGINT and SIGTERM: the first
 // cancels the run as a timeout does (its workers and their children are

@@ -160,3 +160,14 @@ func TestCLIConventions(t *testing.T) {
 		t.Errorf("--version: %+v", got)
 	}
 }
+
+// println output is written line by line, so that it stays in order with
+// the log lines written on standard error.
+func TestOutputInOrder(t *testing.T) {
+	var both bytes.Buffer
+	code := run([]string{"rtfsvm", "exec", "--context", "full", "-e",
+		`(do (println "a") (call :ccos.io.log "b") (println "c") (call :ccos.io.log "d") :end)`}, strings.NewReader(""), &both, &both)
+	if code != 0 || both.String() != "a\nb\nc\nd\n:end\n" {
+		t.Errorf("exit %d, output %q", code, both.String())
+	}
+}
