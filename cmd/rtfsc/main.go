@@ -126,13 +126,14 @@ func program(c *cli.Context) (*rtfs.Program, error) {
 	}
 	p, err := in.Program()
 	if err != nil {
-		return nil, failure(err)
+		return nil, failure(c, err)
 	}
 	return p, nil
 }
 
-// failure turns a driver error into the CLI's exit error.
-func failure(err error) error { return cli.Exit(err.Error(), exitError) }
+// failure turns a driver error into the CLI's exit error, as
+// --error-format asks.
+func failure(c *cli.Context, err error) error { return cli.Exit(driver.Report(c, err, nil), exitError) }
 
 func buildAction(c *cli.Context) error {
 	in, err := source(c)
@@ -144,11 +145,11 @@ func buildAction(c *cli.Context) error {
 	}
 	p, err := in.Program()
 	if err != nil {
-		return failure(err)
+		return failure(c, err)
 	}
 	data, err := p.Bytecode()
 	if err != nil {
-		return failure(err)
+		return failure(c, err)
 	}
 	out := c.String("output")
 	switch {
@@ -180,11 +181,11 @@ func parseAction(c *cli.Context) error {
 	}
 	forms, errs := syntax.Read(in.Name, in.Data)
 	if len(errs) > 0 {
-		return failure(&compiler.Errors{Src: in.Data, List: errs})
+		return failure(c, &compiler.Errors{Src: in.Data, List: errs})
 	}
 	data, err := syntax.EncodeJSON(in.Name, forms)
 	if err != nil {
-		return failure(err)
+		return failure(c, err)
 	}
 	_, err = fmt.Fprintf(c.App.Writer, "%s\n", data)
 	return err
@@ -218,7 +219,7 @@ func profileAction(c *cli.Context) error {
 	}
 	profiles, plan, err := p.Profiles(opts)
 	if err != nil {
-		return failure(err)
+		return failure(c, err)
 	}
 	profiles = append(profiles, plan)
 	if c.Bool("json") {

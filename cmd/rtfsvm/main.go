@@ -29,7 +29,6 @@ import (
 	"text/tabwriter"
 
 	"github.com/rtfs-go/rtfs"
-	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/host/chain"
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/sandbox"
@@ -282,7 +281,7 @@ func execAction(c *cli.Context) error {
 	}
 	prog, err := in.Program()
 	if err != nil {
-		return cli.Exit(err.Error(), exitUsage)
+		return cli.Exit(driver.Report(c, err, in), exitUsage)
 	}
 	if opts.Engine == rtfs.Interp && !prog.HasSource() {
 		return cli.Exit(fmt.Sprintf("error: %s: the interpreter runs source files; use --engine vm for bytecode", in.Name), exitUsage)
@@ -334,9 +333,9 @@ func execAction(c *cli.Context) error {
 	if err != nil {
 		out.Flush()
 		if sig := interrupted.signal(); sig != 0 {
-			return cli.Exit(runtimeMessage(err, in), 128+int(sig))
+			return cli.Exit(driver.Report(c, err, in), 128+int(sig))
 		}
-		return cli.Exit(runtimeMessage(err, in), exitRuntime)
+		return cli.Exit(driver.Report(c, err, in), exitRuntime)
 	}
 	fmt.Fprintln(out, result.String())
 	return nil
@@ -452,19 +451,6 @@ func params(pairs []string) (map[string]value.Value, error) {
 		out[name] = value.String(val)
 	}
 	return out, nil
-}
-
-// runtimeMessage is the report of a failed run: an RTFS error with the
-// source line it points at and a caret, when the program was source.
-func runtimeMessage(err error, in *driver.Input) string {
-	var rerr *value.Error
-	if !errors.As(err, &rerr) {
-		return "error: " + err.Error()
-	}
-	if rerr.Pos.File == in.Name && !in.IsBytecode() {
-		return strings.TrimSuffix(syntax.Render(rerr, in.Data), "\n")
-	}
-	return rerr.Error()
 }
 
 func doctorAction(c *cli.Context) error {

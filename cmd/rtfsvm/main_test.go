@@ -6,10 +6,12 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/rtfs-go/rtfs"
+	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/isa"
 )
 
@@ -169,5 +171,29 @@ func TestOutputInOrder(t *testing.T) {
 		`(do (println "a") (call :ccos.io.log "b") (println "c") (call :ccos.io.log "d") :end)`}, strings.NewReader(""), &both, &both)
 	if code != 0 || both.String() != "a\nb\nc\nd\n:end\n" {
 		t.Errorf("exit %d, output %q", code, both.String())
+	}
+}
+
+// --error-format json writes one JSON object per diagnostic, syntax and
+// runtime errors alike.
+func TestErrorFormatJSON(t *testing.T) {
+	for src, want := range map[string][]driver.Diagnostic{
+		"(lett [x 1] x)": {{Severity: "error", Kind: "UndefinedSymbol", Message: "Undefined symbol: lett", File: "<-e>", Line: 1, Col: 2, Hint: "did you mean `let`?"}},
+		"(+ 1\n(let [x] x)": {
+			{Severity: "error", Kind: "InvalidInput", Message: "let: binding symbol x has no value", File: "<-e>", Line: 2, Col: 7},
+			{Severity: "error", Kind: "ParseError", Message: "unexpected end of input: '(' opened at 1:1 is never closed", File: "<-e>", Line: 2, Col: 12}},
+	} {
+		got := runCLI(t, "", "exec", "--error-format", "json", "-e", src)
+		var diags []driver.Diagnostic
+		for _, line := range strings.Split(strings.TrimSpace(got.stderr), "\n") {
+			var d driver.Diagnostic
+			if err := json.Unmarshal([]byte(line), &d); err != nil {
+				t.Fatalf("%q: %v in %q", src, err, got.stderr)
+			}
+			diags = append(diags, d)
+		}
+		if got.code == 0 || !slices.Equal(diags, want) {
+			t.Errorf("%q: exit %d, %+v", src, got.code, diags)
+		}
 	}
 }

@@ -27,7 +27,7 @@ type Input struct {
 // SourceFlags are the flags that bound what the front end takes on.
 func SourceFlags() []cli.Flag {
 	return []cli.Flag{&cli.Int64Flag{Name: "max-source-bytes", Value: compiler.DefaultMaxSourceBytes,
-		Usage: "refuse a program (source or bytecode) larger than this many bytes"}}
+		Usage: "refuse a program (source or bytecode) larger than this many bytes"}, errorFormatFlag}
 }
 
 // Read reads path, or stdin when path is "-", refusing more than limit

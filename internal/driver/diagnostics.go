@@ -1,0 +1,78 @@
+package driver
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+
+	"github.com/rtfs-go/rtfs/compiler"
+	"github.com/rtfs-go/rtfs/compiler/syntax"
+	"github.com/rtfs-go/rtfs/value"
+	"github.com/urfave/cli/v2"
+)
+
+// Diagnostic is one error as --error-format json writes it, one object per
+// line: for tools, and for the agents that write plans, to read.
+type Diagnostic struct {
+	Severity string `json:"severity"` // "error"
+	Kind     string `json:"kind"`     // the RTFS error kind, e.g. "TypeError"; "Error" for the CLI's own
+	Message  string `json:"message"`
+	File     string `json:"file,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Col      int    `json:"col,omitempty"`
+	Hint     string `json:"hint,omitempty"`
+}
+
+// errorFormatFlag chooses how errors are written.
+var errorFormatFlag = &cli.StringFlag{Name: "error-format", Value: "text",
+	Usage: "text (with the source line and a caret) or json (one object per diagnostic and line)"}
+
+// Report is err as the --error-format of c asks: for text, every RTFS error
+// with its source line and caret when in holds the source it points into.
+func Report(c *cli.Context, err error, in *Input) string {
+	diags := diagnostics(err)
+	if c.String("error-format") == "json" {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false)
+		for _, d := range diags {
+			enc.Encode(d) // a Diagnostic always encodes
+		}
+		return strings.TrimSuffix(b.String(), "\n")
+	}
+	var rerr *value.Error
+	var cerrs *compiler.Errors
+	switch {
+	case errors.As(err, &cerrs):
+		return cerrs.Error()
+	case errors.As(err, &rerr) && in != nil && rerr.Pos.File == in.Name && !in.IsBytecode():
+		return strings.TrimSuffix(syntax.Render(rerr, in.Data), "\n")
+	case errors.As(err, &rerr):
+		return rerr.Error()
+	}
+	if msg := err.Error(); strings.HasPrefix(msg, "error: ") {
+		return msg
+	}
+	return "error: " + err.Error()
+}
+
+// diagnostics lists the errors err holds.
+func diagnostics(err error) []Diagnostic {
+	var cerrs *compiler.Errors
+	if errors.As(err, &cerrs) {
+		out := make([]Diagnostic, len(cerrs.List))
+		for i, e := range cerrs.List {
+			out[i] = diagnostic(e)
+		}
+		return out
+	}
+	var rerr *value.Error
+	if errors.As(err, &rerr) {
+		return []Diagnostic{diagnostic(rerr)}
+	}
+	return []Diagnostic{{Severity: "error", Kind: "Error", Message: strings.TrimPrefix(err.Error(), "error: ")}}
+}
+
+func diagnostic(e *value.Error) Diagnostic {
+	return Diagnostic{Severity: "error", Kind: string(e.Kind), Message: e.Message, File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col, Hint: e.Hint}
+}
