@@ -37,14 +37,16 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
-		Name:           "rtfsc",
-		Usage:          "compile RTFS plans to bytecode",
-		Version:        driver.Version(),
-		Reader:         stdin,
-		Writer:         stdout,
-		ErrWriter:      stderr,
-		ExitErrHandler: func(*cli.Context, error) {},
+		Name:                 "rtfsc",
+		Usage:                "compile RTFS plans to bytecode",
+		Version:              driver.Version(),
+		EnableBashCompletion: true,
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
+		ExitErrHandler:       func(*cli.Context, error) {},
 		Commands: []*cli.Command{
+			driver.Completion(),
 			{
 				Name:      "build",
 				Usage:     "compile a plan to a .rtfsb bytecode file",

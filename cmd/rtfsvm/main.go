@@ -53,19 +53,21 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 	return &cli.App{
-		Name:      "rtfsvm",
-		Usage:     "run RTFS programs and plans",
-		Version:   driver.Version(),
-		Reader:    stdin,
-		Writer:    stdout,
-		ErrWriter: stderr,
+		Name:                 "rtfsvm",
+		Usage:                "run RTFS programs and plans",
+		Version:              driver.Version(),
+		EnableBashCompletion: true,
+		Reader:               stdin,
+		Writer:               stdout,
+		ErrWriter:            stderr,
 		// Errors are printed by run, once, with the right exit status.
 		ExitErrHandler: func(*cli.Context, error) {},
-		Commands: []*cli.Command{{
-			Name:      "exec",
-			Usage:     "run an RTFS program and print its last value",
-			ArgsUsage: "FILE.rtfs | FILE.rtfsb | -",
-			Description: `Runs FILE (or standard input for "-") and prints the printed form of the
+		Commands: []*cli.Command{
+			driver.Completion(), {
+				Name:      "exec",
+				Usage:     "run an RTFS program and print its last value",
+				ArgsUsage: "FILE.rtfs | FILE.rtfsb | -",
+				Description: `Runs FILE (or standard input for "-") and prints the printed form of the
 value of its last top-level form. FILE may be source, compiled in memory, or
 bytecode built by rtfsc.
 
@@ -76,37 +78,37 @@ Examples:
    echo '(+ 1 2)' | rtfsvm exec -
    rtfsvm exec -e '(map inc [1 2 3])'
    rtfsvm exec --timeout 2s --max-depth 5000 plan.rtfs`,
-			Flags: append([]cli.Flag{
-				&cli.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run the program EXPR given here instead of a file"},
-				&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
-				&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
-				&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file (and print its head on standard error)"},
-				chainKeyFlag,
-				&cli.StringFlag{Name: "resume", Usage: "resume the last run of this chain: replay its completed capability calls, run on from the first it lacks, and append to it"},
-				&cli.StringFlag{Name: "chain-redact", Value: "digest", Usage: "digest: the chain keeps only the SHA-256 and length of sensitive arguments and results (headers, env, ...); none: keeps them as they are, and says so"},
-				&cli.BoolFlag{Name: "retry-interrupted", Usage: "with --resume, run again a call the chain shows started but not completed (its effect may have happened)"},
-				&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
-				&cli.BoolFlag{Name: "no-preflight", Usage: "do not refuse, before it starts, a plan that reaches capabilities its grants do not allow; refuse each call instead"},
-				&cli.BoolFlag{Name: "seccomp-strict", Usage: "kill a worker that makes a system call outside its allow-list, instead of failing the call with EPERM"},
-				&cli.BoolFlag{Name: "audit", Usage: "record in the chain what every step's workers do to the kernel (eBPF syscall audit), not only sandboxed steps'"},
-				&cli.BoolFlag{Name: "no-audit", Usage: "run audited steps without the syscall audit (recorded in the chain)"},
-				&cli.StringFlag{Name: "syscall-profile", Usage: "a syscall profile written by rtfsvm advise --json: the steps it names may make only those system calls"},
-				&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
-			}, append(driver.PolicyFlags(), driver.SourceFlags()...)...),
-			Action: execAction,
-		}, {
-			Name:  "doctor",
-			Usage: "report which sandboxing mechanisms this kernel offers",
-			Description: `Checks each mechanism the confined workers use (seccomp, Landlock, namespaces,
+				Flags: append([]cli.Flag{
+					&cli.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run the program EXPR given here instead of a file"},
+					&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
+					&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
+					&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file (and print its head on standard error)"},
+					chainKeyFlag,
+					&cli.StringFlag{Name: "resume", Usage: "resume the last run of this chain: replay its completed capability calls, run on from the first it lacks, and append to it"},
+					&cli.StringFlag{Name: "chain-redact", Value: "digest", Usage: "digest: the chain keeps only the SHA-256 and length of sensitive arguments and results (headers, env, ...); none: keeps them as they are, and says so"},
+					&cli.BoolFlag{Name: "retry-interrupted", Usage: "with --resume, run again a call the chain shows started but not completed (its effect may have happened)"},
+					&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
+					&cli.BoolFlag{Name: "no-preflight", Usage: "do not refuse, before it starts, a plan that reaches capabilities its grants do not allow; refuse each call instead"},
+					&cli.BoolFlag{Name: "seccomp-strict", Usage: "kill a worker that makes a system call outside its allow-list, instead of failing the call with EPERM"},
+					&cli.BoolFlag{Name: "audit", Usage: "record in the chain what every step's workers do to the kernel (eBPF syscall audit), not only sandboxed steps'"},
+					&cli.BoolFlag{Name: "no-audit", Usage: "run audited steps without the syscall audit (recorded in the chain)"},
+					&cli.StringFlag{Name: "syscall-profile", Usage: "a syscall profile written by rtfsvm advise --json: the steps it names may make only those system calls"},
+					&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
+				}, append(driver.PolicyFlags(), driver.SourceFlags()...)...),
+				Action: execAction,
+			}, {
+				Name:  "doctor",
+				Usage: "report which sandboxing mechanisms this kernel offers",
+				Description: `Checks each mechanism the confined workers use (seccomp, Landlock, namespaces,
 cgroups) and starts one confined worker. A plan whose steps need a missing
 mechanism is refused with an error naming it, unless --unconfined.`,
-			Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print a JSON array"}},
-			Action: doctorAction,
-		}, {
-			Name:      "advise",
-			Usage:     "write a syscall profile from what the steps of an audited run really did",
-			ArgsUsage: "CHAIN.jsonl",
-			Description: `Reads the SyscallAudit records of a chain (rtfsvm exec --audit --chain) and
+				Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print a JSON array"}},
+				Action: doctorAction,
+			}, {
+				Name:      "advise",
+				Usage:     "write a syscall profile from what the steps of an audited run really did",
+				ArgsUsage: "CHAIN.jsonl",
+				Description: `Reads the SyscallAudit records of a chain (rtfsvm exec --audit --chain) and
 prints, per step, the system calls its workers made, their syscall groups and
 the paths, hosts and programs they touched. With --json it writes a profile
 that rtfsvm exec --syscall-profile FILE applies: those steps may then make
@@ -116,36 +118,36 @@ Examples:
    rtfsvm exec --audit --chain run.jsonl plan.rtfs
    rtfsvm advise --json run.jsonl > plan.syscalls.json
    rtfsvm exec --syscall-profile plan.syscalls.json plan.rtfs`,
-			Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "write the profile as JSON"}},
-			Action: adviseAction,
-		}, {
-			Name:  "chain",
-			Usage: "inspect a causal chain written by exec --chain",
-			Subcommands: []*cli.Command{{
-				Name:      "verify",
-				Usage:     "check that a chain is intact; name the first record altered, removed, inserted or reordered",
-				ArgsUsage: "FILE.jsonl",
-				Description: `With --key, every record's MAC must have been made with the chain's key, so
+				Flags:  []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "write the profile as JSON"}},
+				Action: adviseAction,
+			}, {
+				Name:  "chain",
+				Usage: "inspect a causal chain written by exec --chain",
+				Subcommands: []*cli.Command{{
+					Name:      "verify",
+					Usage:     "check that a chain is intact; name the first record altered, removed, inserted or reordered",
+					ArgsUsage: "FILE.jsonl",
+					Description: `With --key, every record's MAC must have been made with the chain's key, so
 no rewrite verifies without it; with --head, a head printed by an earlier
 exec --chain must still be in the chain, so cutting runs off the end fails.`,
-				Flags: []cli.Flag{
-					chainKeyFlag,
-					&cli.StringFlag{Name: "head", Usage: "a head hash kept from an earlier run, which some record must have"},
-				},
-				Action: chainVerifyAction,
-			}, {
-				Name:      "keygen",
-				Usage:     "write a new random chain key (32 bytes) to FILE, readable by its owner only",
-				ArgsUsage: "FILE",
-				Action:    chainKeygenAction,
-			}, {
-				Name:      "show",
-				Usage:     "print a chain as a table (--json: a JSON array)",
-				ArgsUsage: "FILE.jsonl",
-				Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the records as a JSON array"}},
-				Action:    chainShowAction,
+					Flags: []cli.Flag{
+						chainKeyFlag,
+						&cli.StringFlag{Name: "head", Usage: "a head hash kept from an earlier run, which some record must have"},
+					},
+					Action: chainVerifyAction,
+				}, {
+					Name:      "keygen",
+					Usage:     "write a new random chain key (32 bytes) to FILE, readable by its owner only",
+					ArgsUsage: "FILE",
+					Action:    chainKeygenAction,
+				}, {
+					Name:      "show",
+					Usage:     "print a chain as a table (--json: a JSON array)",
+					ArgsUsage: "FILE.jsonl",
+					Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the records as a JSON array"}},
+					Action:    chainShowAction,
+				}},
 			}},
-		}},
 	}
 }
 

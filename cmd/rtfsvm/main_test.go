@@ -197,3 +197,21 @@ func TestErrorFormatJSON(t *testing.T) {
 		}
 	}
 }
+
+func TestCompletion(t *testing.T) {
+	if got := runCLI(t, "", "--generate-bash-completion"); !strings.Contains(got.stdout, "exec\n") || !strings.Contains(got.stdout, "chain\n") {
+		t.Errorf("the commands to complete: %+v", got)
+	}
+	if got := runCLI(t, "", "chain", "--generate-bash-completion"); !strings.Contains(got.stdout, "verify\n") {
+		t.Errorf("the chain subcommands to complete: %+v", got)
+	}
+	for shell, want := range map[string]string{"bash": "complete -o bashdefault -o default -F _rtfsvm_complete rtfsvm",
+		"zsh": "compdef _rtfsvm rtfsvm", "fish": "complete -c rtfsvm"} {
+		if got := runCLI(t, "", "completion", shell); got.code != 0 || !strings.Contains(got.stdout, want) {
+			t.Errorf("completion %s: %+v", shell, got)
+		}
+	}
+	if got := runCLI(t, "", "completion", "tcsh"); got.code != 2 {
+		t.Errorf("completion tcsh: %+v", got)
+	}
+}
