@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -199,11 +200,26 @@ func TestErrorFormatJSON(t *testing.T) {
 }
 
 func TestCompletion(t *testing.T) {
-	if got := runCLI(t, "", "--generate-bash-completion"); !strings.Contains(got.stdout, "exec\n") || !strings.Contains(got.stdout, "chain\n") {
-		t.Errorf("the commands to complete: %+v", got)
+	// urfave/cli reads the words to complete from os.Args: ask a process.
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
 	}
-	if got := runCLI(t, "", "chain", "--generate-bash-completion"); !strings.Contains(got.stdout, "verify\n") {
-		t.Errorf("the chain subcommands to complete: %+v", got)
+	complete := func(args ...string) string {
+		cmd := exec.Command(self)
+		cmd.Args = append(append([]string{"rtfsvm"}, args...), "--generate-bash-completion")
+		cmd.Env = append(os.Environ(), asMain+"=1")
+		out, _ := cmd.Output()
+		return string(out)
+	}
+	if got := complete(); !strings.Contains(got, "exec\n") || !strings.Contains(got, "chain\n") {
+		t.Errorf("the commands to complete: %q", got)
+	}
+	if got := complete("chain"); !strings.Contains(got, "verify\n") {
+		t.Errorf("the chain subcommands to complete: %q", got)
+	}
+	if got := complete("exec", "--cha"); !strings.Contains(got, "--chain-key\n") {
+		t.Errorf("the exec flags to complete: %q", got)
 	}
 	for shell, want := range map[string]string{"bash": "complete -o bashdefault -o default -F _rtfsvm_complete rtfsvm",
 		"zsh": "compdef _rtfsvm rtfsvm", "fish": "complete -c rtfsvm"} {
