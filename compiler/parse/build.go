@@ -122,6 +122,9 @@ func datum(f *syntax.Form) (value.Value, string) {
 		}
 		return value.MapFromEntries(entries), ""
 	case syntax.FQuasi, syntax.FUnquote, syntax.FSplice:
+		if len(f.Elems) != 1 {
+			return value.Nil, "this form cannot be quoted"
+		}
 		head := map[syntax.FormKind]string{syntax.FQuasi: "quasiquote", syntax.FUnquote: "unquote", syntax.FSplice: "unquote-splicing"}[f.Kind]
 		inner, err := datum(f.Elems[0])
 		if err != "" {

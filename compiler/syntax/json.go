@@ -137,7 +137,7 @@ func fromJSON(file string, j *jsonForm) (*Form, error) {
 			}
 			f.Elems = append(f.Elems, elem)
 		}
-		if (f.Kind == FQuasi || f.Kind == FUnquote || f.Kind == FSplice || f.Kind == FMeta) && len(f.Elems) != 1 {
+		if (f.Kind == FQuasi || f.Kind == FUnquote || f.Kind == FSplice || f.Kind == FMeta) && len(f.Elems) > 1 {
 			return nil, fmt.Errorf("%d:%d: a %s form holds one form, not %d", j.Line, j.Col, j.Kind, len(f.Elems))
 		}
 	}
