@@ -54,12 +54,12 @@ func TestFormsJSONCompilesLikeSource(t *testing.T) {
 
 func TestBadFormsDocuments(t *testing.T) {
 	for doc, want := range map[string]string{
-		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "int", "value": "\"a\""}]}`:                              "is not a int literal",
-		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "lizt"}]}`:                                               `unknown kind "lizt"`,
-		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "symbol"}]}`:                                             "a symbol without text",
-		`{"format": "rtfs-forms/1", "file": "x", "forms": [null]}`:                                                           "a form is null",
-		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "quasi", "elems": []}]}`:                                 "holds one form",
-		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "list", "elems": [{"kind": "symbol", "text": "let"}]}]}`: "let",
+		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "int", "value": "\"a\""}]}`:                                                              "is not a int literal",
+		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "lizt"}]}`:                                                                               `unknown kind "lizt"`,
+		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "symbol"}]}`:                                                                             "a symbol without text",
+		`{"format": "rtfs-forms/1", "file": "x", "forms": [null]}`:                                                                                           "a form is null",
+		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "quasi", "elems": [{"kind": "nil", "value": "nil"}, {"kind": "nil", "value": "nil"}]}]}`: "holds one form",
+		`{"format": "rtfs-forms/1", "file": "x", "forms": [{"kind": "list", "elems": [{"kind": "symbol", "text": "let"}]}]}`:                                 "let",
 		`{"format": "rtfs-forms/2"}`: "not a forms document",
 	} {
 		_, err := CompileForms([]byte(doc))
