@@ -14,7 +14,7 @@ STATICCHECK := honnef.co/go/tools/cmd/staticcheck@v0.8.2
 EXAMPLE     ?= testdata/examples/hello.rtfs
 FUZZTIME    ?= 10m
 
-.PHONY: all build run test unit lint grammar grammar-check fuzz bench escape bombs doctor clean bench-deps
+.PHONY: all build run test unit lint grammar grammar-check fuzz bench escape bombs doctor clean bench-deps man
 
 all: build
 
@@ -79,6 +79,13 @@ fuzz:
 bench:
 	$(GO) run ./bench/cmd/benchtable
 	cd bench/peers && $(GO) run .
+
+# Man pages of the CLIs in man/, from a build with urfave/cli's
+# documentation generators (the CLIs themselves leave them out).
+man:
+	mkdir -p man
+	GOFLAGS= $(GO) run ./cmd/rtfsvm man > man/rtfsvm.1
+	GOFLAGS= $(GO) run ./cmd/rtfsc man > man/rtfsc.1
 
 # The C Lua 5.4 and LuaJIT, which make bench compares with when present.
 bench-deps:

@@ -45,7 +45,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		ExitErrHandler:       func(*cli.Context, error) {},
-		Commands: []*cli.Command{
+		Commands: append(driver.Man(), []*cli.Command{
 			driver.Completion(),
 			{
 				Name:      "build",
@@ -104,7 +104,7 @@ Examples:
 				Flags:     driver.SourceFlags(),
 				Action:    disasmAction,
 			},
-		},
+		}...),
 	}
 }
 

@@ -62,7 +62,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		ErrWriter:            stderr,
 		// Errors are printed by run, once, with the right exit status.
 		ExitErrHandler: func(*cli.Context, error) {},
-		Commands: []*cli.Command{
+		Commands: append(driver.Man(), []*cli.Command{
 			driver.Completion(), {
 				Name:      "exec",
 				Usage:     "run an RTFS program and print its last value",
@@ -147,7 +147,7 @@ exec --chain must still be in the chain, so cutting runs off the end fails.`,
 					Flags:     []cli.Flag{&cli.BoolFlag{Name: "json", Usage: "print the records as a JSON array"}},
 					Action:    chainShowAction,
 				}},
-			}},
+			}}...),
 	}
 }
 
