@@ -43,11 +43,14 @@ func (p *Pool) Start(ctx context.Context, setup Setup, opts Options) (*Worker, e
 	w := p.idle[key]
 	delete(p.idle, key)
 	closed := p.closed
+	if !closed {
+		p.spawns.Add(1) // under the lock, so that Close's Wait sees it
+	}
 	p.mu.Unlock()
 	if closed {
 		return Start(ctx, setup, opts)
 	}
-	p.refill(key, opts)
+	go p.refill(key, opts)
 	if w != nil && w.alive() {
 		if err := w.confine(ctx, setup, opts); err == nil {
 			return w, nil
@@ -56,32 +59,29 @@ func (p *Pool) Start(ctx context.Context, setup Setup, opts Options) (*Worker, e
 	return Start(ctx, setup, opts)
 }
 
-// refill spawns, in the background, the idle worker for key.
+// refill spawns the idle worker for key; Start has counted it in spawns.
 func (p *Pool) refill(key string, opts Options) {
-	p.spawns.Add(1)
-	go func() {
-		defer p.spawns.Done()
-		w, err := spawn(opts)
-		if err == nil {
-			var h Hierarchies
-			if h, err = FindHierarchies(); err == nil {
-				err = w.Cgroups.prepare(h, w.Pid, Limits{}, true)
-			}
-			if err != nil {
-				w.Kill()
-			}
+	defer p.spawns.Done()
+	w, err := spawn(opts)
+	if err == nil {
+		var h Hierarchies
+		if h, err = FindHierarchies(); err == nil {
+			err = w.Cgroups.prepare(h, w.Pid, Limits{}, true)
 		}
 		if err != nil {
-			return // the next Start spawns its own, and reports why it cannot
-		}
-		p.mu.Lock()
-		defer p.mu.Unlock()
-		if p.closed || p.idle[key] != nil {
 			w.Kill()
-			return
 		}
-		p.idle[key] = w
-	}()
+	}
+	if err != nil {
+		return // the next Start spawns its own, and reports why it cannot
+	}
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed || p.idle[key] != nil {
+		w.Kill()
+		return
+	}
+	p.idle[key] = w
 }
 
 // Close kills the idle workers, and those still being spawned, and makes
