@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/value"
@@ -28,7 +29,8 @@ var errorFormatFlag = &cli.StringFlag{Name: "error-format", Value: "text",
 	Usage: "text (with the source line and a caret) or json (one object per diagnostic and line)"}
 
 // Report is err as the --error-format of c asks: for text, every RTFS error
-// with its source line and caret when in holds the source it points into.
+// with its source line and caret when in holds the source it points into
+// (not bytecode, nor forms as JSON).
 func Report(c *cli.Context, err error, in *Input) string {
 	diags := diagnostics(err)
 	if c.String("error-format") == "json" {
@@ -45,7 +47,7 @@ func Report(c *cli.Context, err error, in *Input) string {
 	switch {
 	case errors.As(err, &cerrs):
 		return cerrs.Error()
-	case errors.As(err, &rerr) && in != nil && rerr.Pos.File == in.Name && !in.IsBytecode():
+	case errors.As(err, &rerr) && in != nil && rerr.Pos.File == in.Name && !in.IsBytecode() && !rtfs.IsFormsJSON(in.Data):
 		return strings.TrimSuffix(syntax.Render(rerr, in.Data), "\n")
 	case errors.As(err, &rerr):
 		return rerr.Error()
