@@ -38,11 +38,17 @@ const (
 	trieMask  = trieWidth - 1
 )
 
-// trieNode is a branch (kids) or a leaf (vals, always full).
-type trieNode struct {
-	kids *[trieWidth]*trieNode
-	vals *[trieWidth]Value
-}
+// A trie node is a branch or a leaf, told apart by its height, which the
+// trie knows: a node is the array itself, with no header to allocate and
+// follow. A leaf holds trieWidth values (always full); a branch its kids,
+// leaves when it is at height 1.
+type (
+	leaf   = [trieWidth]Value
+	branch = [trieWidth]unsafe.Pointer
+)
+
+func asLeaf(n unsafe.Pointer) *leaf     { return (*leaf)(n) }
+func asBranch(n unsafe.Pointer) *branch { return (*branch)(n) }
 
 // trie holds cnt elements: the first cnt-len(tail) in root, whose height is
 // shift/trieBits (a leaf when shift is 0), and the rest in tail, which is
@@ -50,7 +56,7 @@ type trieNode struct {
 type trie struct {
 	cnt   int
 	shift uint
-	root  *trieNode
+	root  unsafe.Pointer
 	tail  []Value
 	claim *atomic.Int64 // the longest length any trie has given tail's array
 }
@@ -67,17 +73,17 @@ func newTrie(items []Value) trie {
 	if tailOff == 0 {
 		return t
 	}
-	level := make([]*trieNode, 0, tailOff/trieWidth)
+	level := make([]unsafe.Pointer, 0, tailOff/trieWidth)
 	for i := 0; i < tailOff; i += trieWidth {
-		level = append(level, &trieNode{vals: (*[trieWidth]Value)(items[i : i+trieWidth])})
+		level = append(level, unsafe.Pointer((*leaf)(items[i:i+trieWidth])))
 	}
 	for len(level) > 1 {
 		t.shift += trieBits
 		parents := level[:0:0]
 		for i := 0; i < len(level); i += trieWidth {
-			kids := new([trieWidth]*trieNode)
+			kids := new(branch)
 			copy(kids[:], level[i:min(i+trieWidth, len(level))])
-			parents = append(parents, &trieNode{kids: kids})
+			parents = append(parents, unsafe.Pointer(kids))
 		}
 		level = parents
 	}
@@ -95,9 +101,9 @@ func (t *trie) leafAt(i int) []Value {
 	}
 	n := t.root
 	for s := t.shift; s > 0; s -= trieBits {
-		n = n.kids[(i>>s)&trieMask]
+		n = asBranch(n)[(i>>s)&trieMask]
 	}
-	return n.vals[i&trieMask:]
+	return asLeaf(n)[i&trieMask:]
 }
 
 func (t *trie) nth(i int) Value {
@@ -106,9 +112,9 @@ func (t *trie) nth(i int) Value {
 	}
 	n := t.root
 	for s := t.shift; s > 0; s -= trieBits {
-		n = n.kids[(i>>s)&trieMask]
+		n = asBranch(n)[(i>>s)&trieMask]
 	}
-	return n.vals[i&trieMask]
+	return asLeaf(n)[i&trieMask]
 }
 
 // claimAppend appends x to s in place when claim shows no longer slice has
@@ -136,17 +142,17 @@ func (t *trie) conj(x Value) trie {
 		out.tail, out.claim = claimAppend(t.tail, t.claim, x, trieWidth)
 		return out
 	}
-	leaf := &trieNode{vals: (*[trieWidth]Value)(t.tail)}
+	full := unsafe.Pointer((*leaf)(t.tail))
 	off := t.tailOffset()
 	switch {
 	case t.root == nil:
-		out.root = leaf
+		out.root = full
 	case off == 1<<(t.shift+trieBits): // the root is full
-		kids := new([trieWidth]*trieNode)
-		kids[0], kids[1] = t.root, newPath(t.shift, leaf)
-		out.root, out.shift = &trieNode{kids: kids}, t.shift+trieBits
+		kids := new(branch)
+		kids[0], kids[1] = t.root, newPath(t.shift, full)
+		out.root, out.shift = unsafe.Pointer(kids), t.shift+trieBits
 	default:
-		out.root = pushLeaf(t.root, t.shift, off, leaf)
+		out.root = pushLeaf(t.root, t.shift, off, full)
 	}
 	out.tail, out.claim = claimAppend(nil, nil, x, trieWidth)
 	return out
@@ -154,29 +160,29 @@ func (t *trie) conj(x Value) trie {
 
 // pushLeaf returns branch n (at height shift) with leaf added as the leaf
 // holding element index.
-func pushLeaf(n *trieNode, shift uint, index int, leaf *trieNode) *trieNode {
-	kids := *n.kids
+func pushLeaf(n unsafe.Pointer, shift uint, index int, full unsafe.Pointer) unsafe.Pointer {
+	kids := *asBranch(n)
 	i := (index >> shift) & trieMask
 	switch {
 	case shift == trieBits:
-		kids[i] = leaf
+		kids[i] = full
 	case kids[i] != nil:
-		kids[i] = pushLeaf(kids[i], shift-trieBits, index, leaf)
+		kids[i] = pushLeaf(kids[i], shift-trieBits, index, full)
 	default:
-		kids[i] = newPath(shift-trieBits, leaf)
+		kids[i] = newPath(shift-trieBits, full)
 	}
-	return &trieNode{kids: &kids}
+	return unsafe.Pointer(&kids)
 }
 
 // newPath is a chain of single-kid branches down to leaf, height
 // shift/trieBits.
-func newPath(shift uint, leaf *trieNode) *trieNode {
+func newPath(shift uint, full unsafe.Pointer) unsafe.Pointer {
 	if shift == 0 {
-		return leaf
+		return full
 	}
-	kids := new([trieWidth]*trieNode)
-	kids[0] = newPath(shift-trieBits, leaf)
-	return &trieNode{kids: kids}
+	kids := new(branch)
+	kids[0] = newPath(shift-trieBits, full)
+	return unsafe.Pointer(kids)
 }
 
 // assoc returns t with element i (which exists) replaced by x.
@@ -192,16 +198,16 @@ func (t *trie) assoc(i int, x Value) trie {
 	return out
 }
 
-func assocIn(n *trieNode, shift uint, i int, x Value) *trieNode {
+func assocIn(n unsafe.Pointer, shift uint, i int, x Value) unsafe.Pointer {
 	if shift == 0 {
-		vals := *n.vals
+		vals := *asLeaf(n)
 		vals[i&trieMask] = x
-		return &trieNode{vals: &vals}
+		return unsafe.Pointer(&vals)
 	}
-	kids := *n.kids
+	kids := *asBranch(n)
 	j := (i >> shift) & trieMask
 	kids[j] = assocIn(kids[j], shift-trieBits, i, x)
-	return &trieNode{kids: &kids}
+	return unsafe.Pointer(&kids)
 }
 
 // NewVector makes a vector value owning items (the caller must not keep or
