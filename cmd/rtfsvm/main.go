@@ -291,41 +291,11 @@ func execAction(c *cli.Context) error {
 	if opts.Engine != rtfs.VM && opts.Engine != rtfs.Interp {
 		return cli.Exit(fmt.Sprintf("error: unknown engine %q (available: vm, interp)", opts.Engine), exitUsage)
 	}
-	path := c.String("chain")
-	if resume := c.String("resume"); resume != "" {
-		if path != "" && path != resume {
-			return cli.Exit("error: --resume appends to the chain it resumes: --chain, if given, must name the same file", exitUsage)
-		}
-		path = resume
+	closeChain, err := openRunChain(c, &opts)
+	if err != nil {
+		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 	}
-	opts.RetryInterrupted = c.Bool("retry-interrupted")
-	switch c.String("chain-redact") {
-	case "digest":
-	case "none":
-		opts.NoRedact = true
-	default:
-		return cli.Exit(fmt.Sprintf("error: --chain-redact %q: want digest or none", c.String("chain-redact")), exitUsage)
-	}
-	if path != "" {
-		key, err := chainKey(c)
-		if err == nil {
-			err = outsideGrants(path, opts.Grants)
-		}
-		if err == nil {
-			opts.Chain, err = chain.OpenFile(path, key)
-		}
-		if err == nil && c.String("resume") != "" {
-			opts.Resume, err = lastRun(path, key)
-		}
-		if err != nil {
-			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
-		}
-		defer func() {
-			seq, head := opts.Chain.Head()
-			fmt.Fprintf(c.App.ErrWriter, "chain %s: head %s (record %d)\n", path, head, seq)
-			opts.Chain.Close()
-		}()
-	}
+	defer closeChain()
 	out := &lineWriter{w: bufio.NewWriter(c.App.Writer)}
 	defer out.Flush()
 	opts.Stdout, opts.Stderr = out, c.App.ErrWriter
@@ -401,6 +371,51 @@ func (i *interruption) signal() syscall.Signal { return syscall.Signal(i.got.Loa
 func (i *interruption) stop() {
 	signal.Stop(i.signals)
 	close(i.signals)
+}
+
+// openRunChain sets up the chain of a run from its flags: the file
+// (--chain, or the one --resume continues), its key, redaction, and the
+// run to replay. The returned function prints the chain's head and closes
+// it.
+func openRunChain(c *cli.Context, opts *rtfs.Options) (func(), error) {
+	path, resume := c.String("chain"), c.String("resume")
+	if resume != "" {
+		if path != "" && path != resume {
+			return nil, errors.New("--resume appends to the chain it resumes: --chain, if given, must name the same file")
+		}
+		path = resume
+	}
+	opts.RetryInterrupted = c.Bool("retry-interrupted")
+	switch c.String("chain-redact") {
+	case "digest":
+	case "none":
+		opts.NoRedact = true
+	default:
+		return nil, fmt.Errorf("--chain-redact %q: want digest or none", c.String("chain-redact"))
+	}
+	if path == "" {
+		return func() {}, nil
+	}
+	key, err := chainKey(c)
+	if err == nil {
+		err = outsideGrants(path, opts.Grants)
+	}
+	if err == nil {
+		opts.Chain, err = chain.OpenFile(path, key)
+	}
+	if err == nil && resume != "" {
+		if opts.Resume, err = lastRun(path, key); err != nil {
+			opts.Chain.Close()
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	return func() {
+		seq, head := opts.Chain.Head()
+		fmt.Fprintf(c.App.ErrWriter, "chain %s: head %s (record %d)\n", path, head, seq)
+		opts.Chain.Close()
+	}, nil
 }
 
 // lastRun reads the records of the last run of the chain at path.
