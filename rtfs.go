@@ -70,6 +70,8 @@ type Program struct {
 	module *isa.Module
 	steps  []host.Reach // what each step reaches, by step index
 	top    host.Reach   // what the code outside steps reaches
+	// warnings are the compiler's (see Warnings); none for bytecode.
+	warnings []*Error
 }
 
 // Compile compiles the source src of the file called name. A failure is a
@@ -108,7 +110,8 @@ func CompileJSON(data []byte) (*Program, error) {
 func IsFormsJSON(data []byte) bool { return syntax.IsFormsJSON(data) }
 
 func fromOutput(out *compiler.Output) *Program {
-	return &Program{name: out.Program.File, prog: out.Program, module: out.Module, steps: out.Reach.Steps, top: out.Reach.TopLevel}
+	return &Program{name: out.Program.File, prog: out.Program, module: out.Module, steps: out.Reach.Steps, top: out.Reach.TopLevel,
+		warnings: out.Warnings}
 }
 
 // Load reads a .rtfsb module and verifies it. What its steps reach is read
@@ -146,6 +149,11 @@ func (p *Program) Module() *isa.Module { return p.module }
 
 // Bytecode encodes the program as a .rtfsb container.
 func (p *Program) Bytecode() ([]byte, error) { return isa.Encode(p.module) }
+
+// Warnings are the calls of a program compiled from source that fail
+// whenever they run: a builtin given a wrong number of arguments, a
+// literal called as a function. rtfsc check reports them.
+func (p *Program) Warnings() []*Error { return p.warnings }
 
 // HasSource reports whether the program was compiled from source here, so
 // that the interpreter can run it.

@@ -16,8 +16,10 @@
 package compiler
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
@@ -35,6 +37,9 @@ type Output struct {
 	Program *ast.Program
 	Module  *isa.Module
 	Reach   effects.Analysis
+	// Warnings are the calls that fail whenever they run (a builtin given
+	// a wrong number of arguments, a literal called), in source order.
+	Warnings []*value.Error
 }
 
 // Errors are the diagnostics of one source file. Error renders each with
@@ -115,7 +120,15 @@ func compileProgram(prog *ast.Program, src []byte) (*Output, error) {
 	for i, r := range reach.Steps {
 		stored[i] = isa.Reach{Capabilities: r.Capabilities, Unresolved: r.Unresolved}
 	}
-	m, err := codegen.CompileWith(prog, codegen.Options{Reach: stored})
+	var warnings []*value.Error
+	seen := map[string]bool{}
+	warn := func(w *value.Error) {
+		if !seen[w.Error()] {
+			seen[w.Error()] = true
+			warnings = append(warnings, w)
+		}
+	}
+	m, err := codegen.CompileWith(prog, codegen.Options{Reach: stored, Warn: warn})
 	if err == nil {
 		m.TopLevel = isa.Reach{Capabilities: reach.TopLevel.Capabilities, Unresolved: reach.TopLevel.Unresolved}
 	}
@@ -128,5 +141,8 @@ func compileProgram(prog *ast.Program, src []byte) (*Output, error) {
 		}
 		return nil, err
 	}
-	return &Output{Program: prog, Module: m, Reach: reach}, nil
+	slices.SortStableFunc(warnings, func(a, b *value.Error) int {
+		return cmp.Or(cmp.Compare(a.Pos.Line, b.Pos.Line), cmp.Compare(a.Pos.Col, b.Pos.Col))
+	})
+	return &Output{Program: prog, Module: m, Reach: reach, Warnings: warnings}, nil
 }

@@ -78,9 +78,9 @@ Example:
 			},
 			{
 				Name:      "check",
-				Usage:     "compile only and report every error",
+				Usage:     "compile only and report every error, and warn of calls that fail whenever they run",
 				ArgsUsage: "FILE.rtfs",
-				Flags:     driver.SourceFlags(),
+				Flags:     append(driver.SourceFlags(), &cli.BoolFlag{Name: "Werror", Usage: "fail (exit 2) when there are warnings"}),
 				Action:    checkAction,
 			},
 			{
@@ -194,9 +194,20 @@ func parseAction(c *cli.Context) error {
 }
 
 func checkAction(c *cli.Context) error {
-	p, err := program(c)
+	in, err := source(c)
 	if err != nil {
 		return err
+	}
+	p, err := in.Program()
+	if err != nil {
+		return failure(c, err)
+	}
+	warnings := p.Warnings()
+	if len(warnings) > 0 {
+		fmt.Fprintln(c.App.ErrWriter, driver.ReportWarnings(c, warnings, in))
+	}
+	if len(warnings) > 0 && c.Bool("Werror") {
+		return cli.Exit(fmt.Sprintf("%s: %d warnings, which --Werror makes errors", p.Name(), len(warnings)), exitError)
 	}
 	fmt.Fprintf(c.App.Writer, "%s: ok\n", p.Name())
 	return nil

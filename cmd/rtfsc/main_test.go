@@ -134,3 +134,19 @@ func TestBuildFromStandardInput(t *testing.T) {
 		t.Error("build - wrote <stdin>.rtfsb")
 	}
 }
+
+func TestCheckWarns(t *testing.T) {
+	dir := t.TempDir()
+	plan := writeSource(t, dir, "plan.rtfs", "(defn f [x]\n  (inc x 2))")
+	code, stdout, stderr := runCLI(t, "check", plan)
+	if code != 0 || !strings.Contains(stdout, "ok") ||
+		!strings.Contains(stderr, "plan.rtfs:2:3: warning[ArityMismatch]: Arity mismatch in inc: expected 1, got 2\n  2 |   (inc x 2))\n    |   ^") {
+		t.Errorf("check: %d %q %q", code, stdout, stderr)
+	}
+	if code, _, stderr := runCLI(t, "check", "--Werror", plan); code != 2 || !strings.Contains(stderr, "1 warnings") {
+		t.Errorf("check --Werror: %d %q", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, "check", "--error-format", "json", plan); code != 0 || !strings.Contains(stderr, `"severity":"warning","kind":"ArityMismatch"`) {
+		t.Errorf("check --error-format json: %d %q", code, stderr)
+	}
+}

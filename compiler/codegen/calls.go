@@ -33,15 +33,39 @@ var (
 // for the name. A wrong argument count leaves the call to the run time,
 // which reports it.
 func (m *moduleGen) directBuiltin(n *ast.Call) *value.Builtin {
-	sym, ok := n.Fn.(*ast.Symbol)
-	if !ok || len(m.res.Refs[sym]) > 0 || m.res.GlobalDefs[sym.Name] {
-		return nil
-	}
-	b := stdlib.Lookup(sym.Name)
+	b := m.namedBuiltin(n)
 	if b == nil || b.CheckArity(len(n.Args)) != nil {
 		return nil
 	}
 	return b
+}
+
+// namedBuiltin is the builtin the head of n names, when nothing in the
+// program binds the name (see directBuiltin).
+func (m *moduleGen) namedBuiltin(n *ast.Call) *value.Builtin {
+	sym, ok := n.Fn.(*ast.Symbol)
+	if !ok || len(m.res.Refs[sym]) > 0 || m.res.GlobalDefs[sym.Name] {
+		return nil
+	}
+	return stdlib.Lookup(sym.Name)
+}
+
+// lint reports, through Options.Warn, the calls that fail whenever they
+// run: a builtin given a wrong number of arguments, a literal that is not
+// a function called. The program stays valid (a call never made raises
+// nothing), so they are warnings, for rtfsc check.
+func (m *moduleGen) lint(n *ast.Call) {
+	if m.opts.Warn == nil {
+		return
+	}
+	if b := m.namedBuiltin(n); b != nil {
+		if err := b.CheckArity(len(n.Args)); err != nil {
+			m.opts.Warn(rt.ToError(err).WithPos(n.Pos()))
+		}
+	}
+	if c, ok := n.Fn.(*ast.Const); ok && c.Val.Kind() != value.KKeyword && c.Val.Kind() != value.KFunc {
+		m.opts.Warn(rt.NotCallable(c.Val).WithPos(n.Pos()))
+	}
 }
 
 // call compiles a call: the head, then the arguments left to right, in
@@ -51,6 +75,7 @@ func (g *funcGen) call(n *ast.Call, d dest) {
 		g.fail("a call with more than %d arguments", isa.MaxA)
 		return
 	}
+	g.m.lint(n)
 	if b := g.m.directBuiltin(n); b != nil {
 		g.builtinCall(n, b, d)
 		return

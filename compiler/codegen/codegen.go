@@ -99,6 +99,9 @@ type Options struct {
 	// without the analysis never runs a step less confined than it might
 	// need.
 	Reach []isa.Reach
+	// Warn, when set, receives the calls that fail whenever they run
+	// (see lint), each positioned at its call.
+	Warn func(*value.Error)
 }
 
 // Compile compiles prog with the default options.

@@ -15,7 +15,7 @@ import (
 // Diagnostic is one error as --error-format json writes it, one object per
 // line: for tools, and for the agents that write plans, to read.
 type Diagnostic struct {
-	Severity string `json:"severity"` // "error"
+	Severity string `json:"severity"` // "error" or "warning"
 	Kind     string `json:"kind"`     // the RTFS error kind, e.g. "TypeError"; "Error" for the CLI's own
 	Message  string `json:"message"`
 	File     string `json:"file,omitempty"`
@@ -56,6 +56,28 @@ func Report(c *cli.Context, err error, in *Input) string {
 		return msg
 	}
 	return "error: " + err.Error()
+}
+
+// ReportWarnings renders warnings as Report renders errors, each marked as
+// a warning.
+func ReportWarnings(c *cli.Context, warnings []*value.Error, in *Input) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	for _, w := range warnings {
+		if c.String("error-format") == "json" {
+			d := diagnostic(w)
+			d.Severity = "warning"
+			enc.Encode(d)
+			continue
+		}
+		text := w.Error() + "\n"
+		if in != nil && !in.IsBytecode() && !rtfs.IsFormsJSON(in.Data) {
+			text = syntax.Render(w, in.Data)
+		}
+		b.WriteString(strings.Replace(text, ": error[", ": warning[", 1))
+	}
+	return strings.TrimSuffix(b.String(), "\n")
 }
 
 // diagnostics lists the errors err holds.

@@ -1,0 +1,60 @@
+package compiler
+
+import (
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+func TestWarnings(t *testing.T) {
+	for src, want := range map[string][]string{
+		`(defn f [x] (inc x 2))`:             {"f.rtfs:1:13: error[ArityMismatch]: Arity mismatch in inc: expected 1, got 2"},
+		`(if false ("not a function" 1) 0)`:  {"f.rtfs:1:11: error[TypeError]: Type error in function call: expected function, got string"},
+		`(let [inc (fn [a b] a)] (inc 1 2))`: nil, // a local named like a builtin
+		`(defn str [a b c] a) (str 1 2 3)`:   nil, // a global named like a builtin
+		`(:a {:a 1})`:                        nil, // keywords are callable
+		`(map inc [1 2]) (get {:a 1} :a :d)`: nil,
+		"(first)\n(rest 1 2)":                {"f.rtfs:1:1: error[ArityMismatch]: Arity mismatch in first: expected 1, got 0", "f.rtfs:2:1: error[ArityMismatch]: Arity mismatch in rest: expected 1, got 2"},
+	} {
+		out, err := Compile("f.rtfs", []byte(src))
+		if err != nil {
+			t.Fatalf("%s: %v", src, err)
+		}
+		var got []string
+		for _, w := range out.Warnings {
+			got = append(got, w.Error())
+		}
+		if len(got) != len(want) {
+			t.Errorf("%s: warnings %q, want %q", src, got, want)
+			continue
+		}
+		for i := range want {
+			if got[i] != want[i] {
+				t.Errorf("%s: warning %q, want %q", src, got[i], want[i])
+			}
+		}
+	}
+}
+
+// The plans, examples and benchmark programs are correct programs: no
+// warning may fire on them.
+func TestNoWarningsOnCorrectPrograms(t *testing.T) {
+	var files []string
+	for _, pattern := range []string{"../testdata/plans/*.rtfs", "../testdata/examples/*.rtfs", "../bench/programs/*.rtfs"} {
+		more, _ := filepath.Glob(pattern)
+		files = append(files, more...)
+	}
+	for _, file := range files {
+		src, err := os.ReadFile(file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out, err := Compile(file, src)
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		for _, w := range out.Warnings {
+			t.Errorf("%s: %v", file, w)
+		}
+	}
+}
