@@ -44,15 +44,25 @@ func (m *moduleGen) directBuiltin(n *ast.Call) *value.Builtin {
 // program binds the name (see directBuiltin).
 func (m *moduleGen) namedBuiltin(n *ast.Call) *value.Builtin {
 	sym, ok := n.Fn.(*ast.Symbol)
-	if !ok || len(m.res.Refs[sym]) > 0 || m.res.GlobalDefs[sym.Name] {
+	if !ok || len(m.res.Refs[sym]) > 0 || m.res.GlobalDefs[sym.Name] > 0 {
 		return nil
 	}
 	return stdlib.Lookup(sym.Name)
 }
 
+// namedDefn is the function the head of n names when the program binds the
+// name once, by a top-level defn, and nothing closer binds it.
+func (m *moduleGen) namedDefn(n *ast.Call) *ast.Fn {
+	sym, ok := n.Fn.(*ast.Symbol)
+	if !ok || len(m.res.Refs[sym]) > 0 || m.res.GlobalDefs[sym.Name] != 1 {
+		return nil
+	}
+	return m.defns[sym.Name]
+}
+
 // lint reports, through Options.Warn, the calls that fail whenever they
-// run: a builtin given a wrong number of arguments, a literal that is not
-// a function called. The program stays valid (a call never made raises
+// run: a builtin or a top-level defn given a wrong number of arguments, a
+// literal that is not a function called. The program stays valid (a call never made raises
 // nothing), so they are warnings, for rtfsc check.
 func (m *moduleGen) lint(n *ast.Call) {
 	if m.opts.Warn == nil {
@@ -61,6 +71,11 @@ func (m *moduleGen) lint(n *ast.Call) {
 	if b := m.namedBuiltin(n); b != nil {
 		if err := b.CheckArity(len(n.Args)); err != nil {
 			m.opts.Warn(rt.ToError(err).WithPos(n.Pos()))
+		}
+	}
+	if fn := m.namedDefn(n); fn != nil && fn.Delegation == nil {
+		if err := rt.CheckArity(rt.FuncName(fn.Name), len(fn.Params), fn.Rest != nil, len(n.Args)); err != nil {
+			m.opts.Warn(err.WithPos(n.Pos()))
 		}
 	}
 	if c, ok := n.Fn.(*ast.Const); ok && c.Val.Kind() != value.KKeyword && c.Val.Kind() != value.KFunc {

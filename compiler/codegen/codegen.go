@@ -121,6 +121,14 @@ func CompileWith(prog *ast.Program, opts Options) (*isa.Module, error) {
 		builtins: map[string]int{},
 		types:    map[*value.Type]int{},
 		folded:   map[ast.Node]folding{},
+		defns:    map[string]*ast.Fn{},
+	}
+	for _, form := range prog.Forms {
+		if d, ok := form.(*ast.Def); ok {
+			if fn, ok := d.Value.(*ast.Fn); ok {
+				m.defns[d.Name] = fn
+			}
+		}
 	}
 	m.mod.Steps = m.stepTable(m.res.Steps, opts.Reach)
 	m.mod.Protos = []*isa.Proto{nil} // Protos[0], the top level, is filled last
@@ -154,7 +162,10 @@ type moduleGen struct {
 	builtins map[string]int
 	types    map[*value.Type]int
 	folded   map[ast.Node]folding
-	err      error // the first error
+	// defns are the functions top-level defn forms bind, by name (see
+	// namedDefn).
+	defns map[string]*ast.Fn
+	err   error // the first error
 }
 
 func (m *moduleGen) global(name string) int {

@@ -136,9 +136,9 @@ type Resolution struct {
 	// binding that rebinds a name of the current one).
 	Frames map[Site][]*Frame
 	Funcs  map[Site]*Function
-	// GlobalDefs are the names some def, defn or defstruct binds in the
-	// top-level frame, wherever it stands.
-	GlobalDefs map[string]bool
+	// GlobalDefs counts, for each name, the def, defn and defstruct forms
+	// that bind it in the top-level frame, wherever they stand.
+	GlobalDefs map[string]int
 	// Steps are the step forms of the program, in walk order.
 	Steps []*ast.Step
 }
@@ -186,7 +186,7 @@ func Program(prog *ast.Program) *Resolution {
 			Bindings:   map[Site][]*Variable{},
 			Frames:     map[Site][]*Frame{},
 			Funcs:      map[Site]*Function{},
-			GlobalDefs: map[string]bool{},
+			GlobalDefs: map[string]int{},
 		},
 		fn: main,
 	}
@@ -402,7 +402,7 @@ func (r *resolver) captureClock(v *Variable, from *Function) int {
 // define is a def (or defstruct) of name in the current frame.
 func (r *resolver) define(n ast.Node, name string) {
 	if r.scope.Global {
-		r.res.GlobalDefs[name] = true
+		r.res.GlobalDefs[name]++
 		return
 	}
 	r.res.Defs[n] = r.bind(r.scope, name)
