@@ -222,16 +222,6 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 	grants := opts.grants()
 	profiles := profilesOf(reach, grants)
 	plan := host.PlanProfile(top, grants)
-	stderr := opts.stderr()
-	var confinement caps.Confinement
-	if opts.Unconfined {
-		fmt.Fprintln(stderr, "warning: --unconfined: capabilities that touch the OS run in this process, without a sandbox")
-	} else {
-		workers := sandbox.NewWorkers(reg, sandbox.Options{Manifest: opts.Manifest, Strict: opts.SeccompStrict, Syscalls: opts.SyscallProfile,
-			Audit: opts.Audit, NoAudit: opts.NoAudit})
-		defer workers.Close()
-		confinement = workers
-	}
 	var program string
 	if opts.Chain != nil || opts.Resume != nil {
 		if program, err = isa.Digest(p.module); err != nil {
@@ -242,11 +232,11 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 	if err != nil {
 		return value.Nil, err
 	}
-	h, err := caps.NewPlanHost(caps.Config{Registry: reg, Policy: *plan, Chain: opts.Chain, Log: stderr,
-		Confinement: confinement, Unconfined: opts.Unconfined, NoAudit: opts.NoAudit, Program: program, Replay: replay, NoRedact: opts.NoRedact})
+	h, closeHost, err := newPlanHost(opts, reg, plan, program, replay)
 	if err != nil {
 		return value.Nil, err
 	}
+	defer closeHost()
 	if opts.Limits.Timeout > 0 {
 		var cancel context.CancelFunc
 		ctx, cancel = context.WithTimeout(ctx, opts.Limits.Timeout)
@@ -281,6 +271,29 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 		return value.Nil, runErr
 	}
 	return result, nil
+}
+
+// newPlanHost makes the host of a run (or session) with opts: its
+// confinement (workers, unless Unconfined, which it announces) and its
+// plan-level policy plan. The returned function ends the confinement.
+func newPlanHost(opts Options, reg *host.Registry, plan *StepProfile, program string, replay *caps.Replay) (*caps.PlanHost, func(), error) {
+	stderr := opts.stderr()
+	var confinement caps.Confinement
+	closeConfinement := func() {}
+	if opts.Unconfined {
+		fmt.Fprintln(stderr, "warning: --unconfined: capabilities that touch the OS run in this process, without a sandbox")
+	} else {
+		workers := sandbox.NewWorkers(reg, sandbox.Options{Manifest: opts.Manifest, Strict: opts.SeccompStrict, Syscalls: opts.SyscallProfile,
+			Audit: opts.Audit, NoAudit: opts.NoAudit})
+		confinement, closeConfinement = workers, workers.Close
+	}
+	h, err := caps.NewPlanHost(caps.Config{Registry: reg, Policy: *plan, Chain: opts.Chain, Log: stderr,
+		Confinement: confinement, Unconfined: opts.Unconfined, NoAudit: opts.NoAudit, Program: program, Replay: replay, NoRedact: opts.NoRedact})
+	if err != nil {
+		closeConfinement()
+		return nil, nil, err
+	}
+	return h, closeConfinement, nil
 }
 
 type engineOptions struct {

@@ -77,18 +77,7 @@ type Options struct {
 // of the last one (nil for an empty program). The first error stops the
 // run; it is a *value.Error positioned at the node that raised it.
 func Run(ctx context.Context, prog *ast.Program, opts Options) (value.Value, error) {
-	m := newMachine(ctx, opts)
-	defer rt.LimitGC(opts.MaxMemory)()
-	globals := newEnv(builtinFrame())
-	result := value.Nil
-	for _, form := range prog.Forms {
-		v, err := m.eval(form, globals)
-		if err != nil {
-			return value.Nil, err
-		}
-		result = v
-	}
-	return result, nil
+	return NewSession(opts).Eval(ctx, prog, opts.Profiles)
 }
 
 // builtinFrame is the root frame holding every builtin. Nothing ever

@@ -35,6 +35,7 @@ import (
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/urfave/cli/v2"
 	"golang.org/x/sys/unix"
+	"golang.org/x/term"
 )
 
 // Exit statuses.
@@ -62,8 +63,31 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 		ErrWriter:            stderr,
 		// Errors are printed by run, once, with the right exit status.
 		ExitErrHandler: func(*cli.Context, error) {},
+		// With no command: the REPL on a terminal, the help otherwise.
+		Action: func(c *cli.Context) error {
+			if c.NArg() > 0 {
+				return cli.Exit(fmt.Sprintf("error: unknown command %q\nsee rtfsvm --help", c.Args().First()), exitUsage)
+			}
+			if f, ok := c.App.Reader.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+				return c.App.Command("repl").Run(c, "repl")
+			}
+			return cli.ShowAppHelp(c)
+		},
 		Commands: append(driver.Man(), []*cli.Command{
 			driver.Completion(), {
+				Name:  "repl",
+				Usage: "read, run and print RTFS forms interactively (also rtfsvm with no arguments on a terminal)",
+				Description: `Runs each input in one session on the interpreter: definitions persist, an
+error ends its input and not the session, and Ctrl-C stops the input being
+run. On a terminal it edits lines and keeps a history (~/.rtfs_history, or
+RTFS_HISTORY); piped, it prints no prompts. :help lists its commands.`,
+				Flags: append([]cli.Flag{
+					&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
+					&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox"},
+					&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
+				}, append(driver.PolicyFlags(), driver.SourceFlags()...)...),
+				Action: replAction,
+			}, {
 				Name:      "exec",
 				Usage:     "run an RTFS program and print its last value",
 				ArgsUsage: "FILE.rtfs | FILE.rtfsb | -",
