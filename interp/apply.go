@@ -50,12 +50,22 @@ func (m *machine) apply(fn value.Value, args []value.Value, pos value.Pos) (valu
 		defer func() { m.depth-- }()
 	}
 	var typedReturns []*ast.Fn
+	// The closure whose body runs, and where it was called: a tail call
+	// of a builtin still runs in it, as the VM sees it.
+	var running *closure
+	var calledAt value.Pos
 	for {
+		if c, ok := fn.Ref().(*closure); ok {
+			running, calledAt = c, pos
+		}
 		if err := m.poll(pos); err != nil {
 			return value.Nil, err
 		}
 		v, err := m.applyOnce(fn, args, pos)
 		if err != nil {
+			if running != nil && err.Pos != calledAt {
+				err.AddFrame(running.FuncName(), calledAt) // raised inside its body
+			}
 			return value.Nil, err
 		}
 		if c, ok := fn.Ref().(*closure); ok && c.fn.Ret != nil && !slices.Contains(typedReturns, c.fn) {

@@ -77,6 +77,29 @@ type Error struct {
 	// is shown with the diagnostic and is not part of the message a
 	// program catches.
 	Hint string
+	// Stack is the chain of calls the error was raised in, innermost
+	// first, at most MaxStack of them; StackMore counts those left out.
+	Stack     []Frame
+	StackMore int
+}
+
+// Frame is one call of an error's chain: the function and where it was
+// called.
+type Frame struct {
+	Func string
+	Pos  Pos
+}
+
+// MaxStack is the most frames an error's Stack keeps.
+const MaxStack = 10
+
+// AddFrame adds the call of fn at pos, the next one out, to e's chain.
+func (e *Error) AddFrame(fn string, pos Pos) {
+	if len(e.Stack) < MaxStack {
+		e.Stack = append(e.Stack, Frame{fn, pos})
+	} else {
+		e.StackMore++
+	}
 }
 
 func (e *Error) Error() string {

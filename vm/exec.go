@@ -503,6 +503,9 @@ reload:
 	fail:
 		// Raise err at the instruction before pc.
 		err = m.locate(err, fn, pc-1, &m.frames[len(m.frames)-1])
+		if err.Stack == nil && err.StackMore == 0 {
+			m.callChain(err)
+		}
 		if !m.unwind(err, pc-1, stop) {
 			return value.Nil, err
 		}

@@ -20,6 +20,16 @@ func (m *machine) locate(e *value.Error, fn *function, pc int, f *frame) *value.
 	return e.WithPos(p)
 }
 
+// callChain records in e the calls of the frames it was raised in,
+// innermost first: each frame's function and the call that entered it.
+func (m *machine) callChain(e *value.Error) {
+	for i := len(m.frames) - 1; i >= 0; i-- {
+		if f := &m.frames[i]; f.site != nil {
+			e.AddFrame(f.cl.fn.name, m.position(f.site, f.sitePC))
+		}
+	}
+}
+
 // position is the source position of instruction pc of fn.
 func (m *machine) position(fn *function, pc int) value.Pos {
 	table := fn.proto.Pos

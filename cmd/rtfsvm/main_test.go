@@ -6,8 +6,8 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"runtime"
-	"slices"
 	"strings"
 	"testing"
 
@@ -193,7 +193,7 @@ func TestErrorFormatJSON(t *testing.T) {
 			}
 			diags = append(diags, d)
 		}
-		if got.code == 0 || !slices.Equal(diags, want) {
+		if got.code == 0 || !reflect.DeepEqual(diags, want) {
 			t.Errorf("%q: exit %d, %+v", src, got.code, diags)
 		}
 	}
@@ -229,5 +229,23 @@ func TestCompletion(t *testing.T) {
 	}
 	if got := runCLI(t, "", "completion", "tcsh"); got.code != 2 {
 		t.Errorf("completion tcsh: %+v", got)
+	}
+}
+
+// A runtime error names the calls it was raised in, innermost first, the
+// same on both engines, at most ten and then how many more.
+func TestRuntimeErrorsShowTheCallChain(t *testing.T) {
+	plan := writeFile(t, "chain.rtfs", []byte("(defn inner [x] (* x \"a\"))\n(defn outer [x] (+ 1 (inner x)))\n(outer 2)\n"))
+	deep := writeFile(t, "deep.rtfs", []byte("(defn f [n] (if (= n 0) (/ 1 0) (+ 1 (f (- n 1)))))\n(f 20)\n"))
+	for _, engine := range []string{"vm", "interp"} {
+		got := runCLI(t, "", "exec", "--engine", engine, plan)
+		want := "    = in inner, called at " + plan + ":2:22\n    = in outer, called at " + plan + ":3:1\n"
+		if got.code != 1 || !strings.HasSuffix(got.stderr, want) {
+			t.Errorf("%s: %q, want it to end with %q", engine, got.stderr, want)
+		}
+		got = runCLI(t, "", "exec", "--engine", engine, deep)
+		if strings.Count(got.stderr, "= in f, called at") != 10 || !strings.HasSuffix(got.stderr, "= … and 11 more calls\n") {
+			t.Errorf("%s, 21 calls deep: %q", engine, got.stderr)
+		}
 	}
 }

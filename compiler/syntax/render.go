@@ -63,6 +63,12 @@ func Render(err *value.Error, src []byte) string {
 	if err.Hint != "" {
 		report += fmt.Sprintf("  %s = hint: %s\n", gutter, err.Hint)
 	}
+	for _, f := range err.Stack {
+		report += fmt.Sprintf("  %s = in %s, called at %s\n", gutter, f.Func, f.Pos)
+	}
+	if err.StackMore > 0 {
+		report += fmt.Sprintf("  %s = … and %d more calls\n", gutter, err.StackMore)
+	}
 	return report
 }
 

@@ -22,6 +22,18 @@ type Diagnostic struct {
 	Line     int    `json:"line,omitempty"`
 	Col      int    `json:"col,omitempty"`
 	Hint     string `json:"hint,omitempty"`
+	// Stack is the chain of calls a runtime error was raised in,
+	// innermost first (at most value.MaxStack; StackMore counts the rest).
+	Stack     []StackFrame `json:"stack,omitempty"`
+	StackMore int          `json:"stack_more,omitempty"`
+}
+
+// StackFrame is one call of a Diagnostic's chain.
+type StackFrame struct {
+	Function string `json:"function"`
+	File     string `json:"file,omitempty"`
+	Line     int    `json:"line,omitempty"`
+	Col      int    `json:"col,omitempty"`
 }
 
 // errorFormatFlag chooses how errors are written.
@@ -98,5 +110,10 @@ func diagnostics(err error) []Diagnostic {
 }
 
 func diagnostic(e *value.Error) Diagnostic {
-	return Diagnostic{Severity: "error", Kind: string(e.Kind), Message: e.Message, File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col, Hint: e.Hint}
+	d := Diagnostic{Severity: "error", Kind: string(e.Kind), Message: e.Message, File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col,
+		Hint: e.Hint, StackMore: e.StackMore}
+	for _, f := range e.Stack {
+		d.Stack = append(d.Stack, StackFrame{f.Func, f.Pos.File, f.Pos.Line, f.Pos.Col})
+	}
+	return d
 }
