@@ -24,8 +24,12 @@ func (m *machine) locate(e *value.Error, fn *function, pc int, f *frame) *value.
 // innermost first: each frame's function and the call that entered it.
 func (m *machine) callChain(e *value.Error) {
 	for i := len(m.frames) - 1; i >= 0; i-- {
-		if f := &m.frames[i]; f.site != nil {
+		switch f := &m.frames[i]; {
+		case f.site == nil:
+		case len(e.Stack) < value.MaxStack:
 			e.AddFrame(f.cl.fn.name, m.position(f.site, f.sitePC))
+		default:
+			e.StackMore++
 		}
 	}
 }
