@@ -81,6 +81,8 @@ type Error struct {
 	// first, at most MaxStack of them; StackMore counts those left out.
 	Stack     []Frame
 	StackMore int
+	// Steps are the steps the error was raised in, innermost first.
+	Steps []string
 }
 
 // Frame is one call of an error's chain: the function and where it was

@@ -232,8 +232,9 @@ func TestCompletion(t *testing.T) {
 	}
 }
 
-// A runtime error names the calls it was raised in, innermost first, the
-// same on both engines, at most ten and then how many more.
+// A runtime error names the steps and the calls it was raised in,
+// innermost first, the same on both engines; at most ten calls, then how
+// many more.
 func TestRuntimeErrorsShowTheCallChain(t *testing.T) {
 	plan := writeFile(t, "chain.rtfs", []byte("(defn inner [x] (* x \"a\"))\n(defn outer [x] (+ 1 (inner x)))\n(outer 2)\n"))
 	deep := writeFile(t, "deep.rtfs", []byte("(defn f [n] (if (= n 0) (/ 1 0) (+ 1 (f (- n 1)))))\n(f 20)\n"))
@@ -242,6 +243,10 @@ func TestRuntimeErrorsShowTheCallChain(t *testing.T) {
 		want := "    = in inner, called at " + plan + ":2:22\n    = in outer, called at " + plan + ":3:1\n"
 		if got.code != 1 || !strings.HasSuffix(got.stderr, want) {
 			t.Errorf("%s: %q, want it to end with %q", engine, got.stderr, want)
+		}
+		got = runCLI(t, "", "exec", "--engine", engine, "-e", `(step "outer" (do 1 (step "inner" (/ 1 0))))`)
+		if !strings.HasSuffix(got.stderr, "    = in step \"inner\" of step \"outer\"\n") {
+			t.Errorf("%s: the step path in %q", engine, got.stderr)
 		}
 		got = runCLI(t, "", "exec", "--engine", engine, deep)
 		if strings.Count(got.stderr, "= in f, called at") != 10 || !strings.HasSuffix(got.stderr, "= … and 11 more calls\n") {

@@ -63,6 +63,13 @@ func Render(err *value.Error, src []byte) string {
 	if err.Hint != "" {
 		report += fmt.Sprintf("  %s = hint: %s\n", gutter, err.Hint)
 	}
+	if len(err.Steps) > 0 {
+		steps := make([]string, len(err.Steps))
+		for i, s := range err.Steps {
+			steps[i] = "step " + strconv.Quote(s)
+		}
+		report += fmt.Sprintf("  %s = in %s\n", gutter, strings.Join(steps, " of "))
+	}
 	for _, f := range err.Stack {
 		report += fmt.Sprintf("  %s = in %s, called at %s\n", gutter, f.Func, f.Pos)
 	}

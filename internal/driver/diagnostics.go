@@ -26,6 +26,8 @@ type Diagnostic struct {
 	// innermost first (at most value.MaxStack; StackMore counts the rest).
 	Stack     []StackFrame `json:"stack,omitempty"`
 	StackMore int          `json:"stack_more,omitempty"`
+	// Steps are the steps a runtime error was raised in, innermost first.
+	Steps []string `json:"steps,omitempty"`
 }
 
 // StackFrame is one call of a Diagnostic's chain.
@@ -111,7 +113,7 @@ func diagnostics(err error) []Diagnostic {
 
 func diagnostic(e *value.Error) Diagnostic {
 	d := Diagnostic{Severity: "error", Kind: string(e.Kind), Message: e.Message, File: e.Pos.File, Line: e.Pos.Line, Col: e.Pos.Col,
-		Hint: e.Hint, StackMore: e.StackMore}
+		Hint: e.Hint, StackMore: e.StackMore, Steps: e.Steps}
 	for _, f := range e.Stack {
 		d.Stack = append(d.Stack, StackFrame{f.Func, f.Pos.File, f.Pos.Line, f.Pos.Col})
 	}

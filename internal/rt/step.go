@@ -121,8 +121,8 @@ func (s *Step) Complete(h host.Host, result value.Value) {
 	h.NotifyStepCompleted(s.Outer, s.ActionID, result)
 }
 
-// Fail tells the host that s failed and returns the error the step raises:
-// err itself, unless err is the Timeout of the step's own time limit, which
+// Fail tells the host that s failed and returns the error the step raises,
+// with s added to its step path: err itself, unless err is the Timeout of the step's own time limit, which
 // becomes a catchable SecurityViolation saying so (positioned by the
 // engine, at the step). The run's own deadline or cancellation stays an
 // uncatchable Timeout.
@@ -133,6 +133,7 @@ func (s *Step) Fail(h host.Host, err *value.Error) *value.Error {
 			"Security violation: step %q exceeded its time limit of %d ms (max_execution_time_ms)", s.Name, s.limitMS)
 	}
 	h.NotifyStepFailed(s.Outer, s.ActionID, err.Message)
+	err.Steps = append(err.Steps, s.Name)
 	return err
 }
 
