@@ -155,6 +155,30 @@ func (p *Program) Bytecode() ([]byte, error) { return isa.Encode(p.module) }
 // literal called as a function. rtfsc check reports them.
 func (p *Program) Warnings() []*Error { return p.warnings }
 
+// Undeclared lists the capability calls of the program that no capability
+// of opts (the built-ins, Capabilities and Manifest) declares, as "step
+// "s" calls ID" or "the top level calls ID": calls that fail whenever they
+// run. rtfsc check warns of them.
+func (p *Program) Undeclared(opts Options) ([]string, error) {
+	reg, err := opts.registry()
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	report := func(where string, r host.Reach) {
+		for _, id := range r.Capabilities {
+			if _, known := reg.Lookup(id); !known {
+				out = append(out, fmt.Sprintf("%s calls %s, which no capability declares", where, id))
+			}
+		}
+	}
+	for _, r := range p.steps {
+		report(fmt.Sprintf("step %q", r.Step), r)
+	}
+	report("the top level", p.top)
+	return out, nil
+}
+
 // HasSource reports whether the program was compiled from source here, so
 // that the interpreter can run it.
 func (p *Program) HasSource() bool { return p.prog != nil }

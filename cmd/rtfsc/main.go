@@ -22,6 +22,7 @@ import (
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/driver"
 	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/value"
 	"github.com/urfave/cli/v2"
 )
 
@@ -80,8 +81,9 @@ Example:
 				Name:      "check",
 				Usage:     "compile only and report every error, and warn of calls that fail whenever they run",
 				ArgsUsage: "FILE.rtfs",
-				Flags:     append(driver.SourceFlags(), &cli.BoolFlag{Name: "Werror", Usage: "fail (exit 2) when there are warnings"}),
-				Action:    checkAction,
+				Flags: append(driver.SourceFlags(), &cli.BoolFlag{Name: "Werror", Usage: "fail (exit 2) when there are warnings"},
+					&cli.StringFlag{Name: "capabilities", Usage: "JSON manifest of external capabilities the plan may call (calls of others are warned of)"}),
+				Action: checkAction,
 			},
 			{
 				Name:      "profile",
@@ -203,6 +205,15 @@ func checkAction(c *cli.Context) error {
 		return failure(c, err)
 	}
 	warnings := p.Warnings()
+	undeclared, err := p.Undeclared(rtfs.Options{Manifest: c.String("capabilities")})
+	if err != nil {
+		return failure(c, err)
+	}
+	for _, u := range undeclared {
+		w := value.Errorf(value.UnknownCapability, "%s", u)
+		w.Pos.File = p.Name() // the whole file: a step's reach has no position
+		warnings = append(warnings, w)
+	}
 	if len(warnings) > 0 {
 		fmt.Fprintln(c.App.ErrWriter, driver.ReportWarnings(c, warnings, in))
 	}

@@ -150,3 +150,12 @@ func TestCheckWarns(t *testing.T) {
 		t.Errorf("check --error-format json: %d %q", code, stderr)
 	}
 }
+
+func TestCheckWarnsOfUndeclaredCapabilities(t *testing.T) {
+	dir := t.TempDir()
+	plan := writeSource(t, dir, "plan.rtfs", "(step \"fetch\" (call :ccos.nowhere.thing 1))\n(call :ccos.echo 1)\n")
+	code, _, stderr := runCLI(t, "check", plan)
+	if code != 0 || stderr != plan+": warning[UnknownCapability]: step \"fetch\" calls ccos.nowhere.thing, which no capability declares\n" {
+		t.Errorf("check: %d %q", code, stderr)
+	}
+}

@@ -3,6 +3,7 @@ package driver
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
 	"strings"
 
 	"github.com/rtfs-go/rtfs"
@@ -83,6 +84,10 @@ func ReportWarnings(c *cli.Context, warnings []*value.Error, in *Input) string {
 			d := diagnostic(w)
 			d.Severity = "warning"
 			enc.Encode(d)
+			continue
+		}
+		if !w.Pos.IsValid() { // a warning about the whole file
+			fmt.Fprintf(&b, "%s: warning[%s]: %s\n", w.Pos.File, w.Kind, w.Message)
 			continue
 		}
 		text := w.Error() + "\n"
