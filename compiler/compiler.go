@@ -120,7 +120,7 @@ func compileProgram(prog *ast.Program, src []byte) (*Output, error) {
 	for i, r := range reach.Steps {
 		stored[i] = isa.Reach{Capabilities: r.Capabilities, Unresolved: r.Unresolved}
 	}
-	var warnings []*value.Error
+	warnings := slices.Clone(prog.Warnings)
 	seen := map[string]bool{}
 	warn := func(w *value.Error) {
 		if !seen[w.Error()] {

@@ -25,6 +25,9 @@ func (a At) Pos() value.Pos { return a.P }
 type Program struct {
 	File  string
 	Forms []Node
+	// Warnings are what the front end found odd but valid, such as a map
+	// literal giving a key twice.
+	Warnings []*value.Error
 }
 
 // Const is a literal (number, string, boolean, nil, keyword).

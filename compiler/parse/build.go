@@ -3,6 +3,7 @@ package parse
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -226,6 +227,10 @@ func (b *builder) mapEntries(f *syntax.Form) ([]value.Value, []ast.Node) {
 		if !isMapKey(k) {
 			b.report(k, value.ParseError, "map literal keys must be keyword, string or integer literals, got %s", describe(k))
 			continue
+		}
+		if slices.ContainsFunc(keys, func(seen value.Value) bool { return value.Equal(seen, k.Val) }) {
+			b.warns = append(b.warns, value.Errorf(value.InvalidInput,
+				"map literal gives the key %s twice; the later value wins", k.Val).WithPos(k.Pos))
 		}
 		keys = append(keys, k.Val)
 		vals = append(vals, b.expr(f.Elems[i+1]))

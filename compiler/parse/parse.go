@@ -51,6 +51,7 @@ func BuildForms(file string, forms []*syntax.Form) (*ast.Program, []*value.Error
 		prog.Forms = append(prog.Forms, b.expr(f))
 	}
 	sortErrors(b.errs)
+	prog.Warnings = b.warns
 	return prog, b.errs
 }
 
@@ -80,6 +81,7 @@ func sortErrors(errs []*value.Error) {
 // defined so far.
 type builder struct {
 	errs   []*value.Error
+	warns  []*value.Error
 	macros map[string]*macro
 	// depth is the number of macro expansions being built inside each other;
 	// expansions counts all expansions of the build. Both are bounded so that
