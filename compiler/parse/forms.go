@@ -131,8 +131,14 @@ func (b *builder) buildMatch(f *syntax.Form, args []*syntax.Form) ast.Node {
 	}
 	m := &ast.Match{At: at(f), Subject: b.expr(args[0])}
 	clauses := args[1:]
+	catchAll := false // a clause before matches everything
 	for i := 0; i < len(clauses); {
 		pat := clauses[i]
+		if catchAll {
+			b.warns = append(b.warns, value.Errorf(value.InvalidInput,
+				"match: the clause for pattern %s is never reached: a clause before it matches every value", describe(pat)).WithPos(pat.Pos))
+			catchAll = false // one warning for the rest
+		}
 		var c ast.MatchClause
 		if inner, guard, ok := guardedPattern(pat); ok {
 			// (pat :when guard) is pat when guard (A37).
@@ -157,8 +163,23 @@ func (b *builder) buildMatch(f *syntax.Form, args []*syntax.Form) ast.Node {
 			return b.fail(pat, "match: the clause for pattern %s has no body", describe(pat))
 		}
 		m.Clauses = append(m.Clauses, c)
+		if c.Guard == nil && matchesEverything(c.Pattern) && i < len(clauses) {
+			catchAll = true
+		}
 	}
 	return m
+}
+
+// matchesEverything reports whether a match clause with pattern p takes
+// every value: _, a bare name, or either under :as.
+func matchesEverything(p ast.Pattern) bool {
+	switch p := p.(type) {
+	case *ast.PIgnore, *ast.PBind:
+		return true
+	case *ast.PAs:
+		return matchesEverything(p.Pat)
+	}
+	return false
 }
 
 // guardedPattern reads a match pattern written (pat :when guard).
