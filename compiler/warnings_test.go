@@ -3,7 +3,11 @@ package compiler
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/rtfs-go/rtfs/internal/conformance"
+	"github.com/rtfs-go/rtfs/value"
 )
 
 func TestWarnings(t *testing.T) {
@@ -56,5 +60,34 @@ func TestNoWarningsOnCorrectPrograms(t *testing.T) {
 		for _, w := range out.Warnings {
 			t.Errorf("%s: %v", file, w)
 		}
+	}
+}
+
+// A warning of a call that fails whenever it runs is right on every case
+// of the conformance corpus: each case it fires on expects an error, or
+// catches one.
+func TestWarningsOnTheCorpusAreRight(t *testing.T) {
+	cases, err := conformance.Load("../testdata/conformance")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fired := 0
+	for _, c := range cases {
+		out, err := Compile(c.File, []byte(c.Source))
+		if err != nil {
+			continue // a case of a compile error
+		}
+		for _, w := range out.Warnings {
+			if w.Kind == value.InvalidInput {
+				continue // odd but valid code, not a failing call
+			}
+			fired++
+			if c.WantErr == "" && !strings.Contains(c.Source, "(catch ") {
+				t.Errorf("%s:%d (%s): %v, yet the case succeeds", c.File, c.Line, c.Name, w)
+			}
+		}
+	}
+	if fired == 0 {
+		t.Error("no warning fired on the corpus, which has failing calls")
 	}
 }
