@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
+	"regexp"
 	"strings"
 
 	"github.com/rtfs-go/rtfs"
@@ -11,6 +13,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/urfave/cli/v2"
+	"golang.org/x/term"
 )
 
 // Diagnostic is one error as --error-format json writes it, one object per
@@ -47,6 +50,10 @@ var errorFormatFlag = &cli.StringFlag{Name: "error-format", Value: "text",
 // with its source line and caret when in holds the source it points into
 // (not bytecode, nor forms as JSON).
 func Report(c *cli.Context, err error, in *Input) string {
+	return paint(c, report(c, err, in))
+}
+
+func report(c *cli.Context, err error, in *Input) string {
 	diags := diagnostics(err)
 	if c.String("error-format") == "json" {
 		var b strings.Builder
@@ -76,6 +83,10 @@ func Report(c *cli.Context, err error, in *Input) string {
 // ReportWarnings renders warnings as Report renders errors, each marked as
 // a warning.
 func ReportWarnings(c *cli.Context, warnings []*value.Error, in *Input) string {
+	return paint(c, reportWarnings(c, warnings, in))
+}
+
+func reportWarnings(c *cli.Context, warnings []*value.Error, in *Input) string {
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -97,6 +108,47 @@ func ReportWarnings(c *cli.Context, warnings []*value.Error, in *Input) string {
 		b.WriteString(strings.Replace(text, ": error[", ": warning[", 1))
 	}
 	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// paint colours a text report for a terminal: the severity and kind, the
+// caret and the hints. It leaves JSON, pipes, files and NO_COLOR alone.
+func paint(c *cli.Context, text string) string {
+	f, ok := c.App.ErrWriter.(*os.File)
+	if !ok || c.String("error-format") == "json" || os.Getenv("NO_COLOR") != "" || os.Getenv("TERM") == "dumb" ||
+		!term.IsTerminal(int(f.Fd())) {
+		return text
+	}
+	return colour(text)
+}
+
+// The ANSI colours of a report.
+const (
+	red, yellow, cyan, bold, reset = "\x1b[31m", "\x1b[33m", "\x1b[36m", "\x1b[1m", "\x1b[0m"
+)
+
+var severity = regexp.MustCompile(`(error|warning)\[[A-Za-z]+\]`)
+
+// colour paints a text report.
+func colour(text string) string {
+	lines := strings.Split(text, "\n")
+	for i, line := range lines {
+		switch trimmed := strings.TrimLeft(line, " "); {
+		case strings.HasPrefix(trimmed, "= hint:"):
+			lines[i] = cyan + line + reset
+		case strings.HasPrefix(trimmed, "= "):
+			lines[i] = line
+		case strings.HasPrefix(trimmed, "| ") && strings.HasSuffix(line, "^"):
+			lines[i] = line[:len(line)-1] + bold + red + "^" + reset
+		default:
+			lines[i] = severity.ReplaceAllStringFunc(line, func(s string) string {
+				if strings.HasPrefix(s, "warning") {
+					return bold + yellow + s + reset
+				}
+				return bold + red + s + reset
+			})
+		}
+	}
+	return strings.Join(lines, "\n")
 }
 
 // diagnostics lists the errors err holds.
