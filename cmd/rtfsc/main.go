@@ -10,11 +10,14 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/rtfs-go/rtfs/compiler/format"
 
 	"github.com/rtfs-go/rtfs"
 	"github.com/rtfs-go/rtfs/compiler"
@@ -63,6 +66,18 @@ Examples:
 					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Usage: "output file, - for standard output (default: FILE with the extension .rtfsb; standard output when FILE is -)"},
 				}, driver.SourceFlags()...),
 				Action: buildAction,
+			},
+			{
+				Name:      "fmt",
+				Usage:     "lay out RTFS source: indentation by nesting, no trailing blanks; comments and line breaks kept",
+				ArgsUsage: "FILE.rtfs ...",
+				Description: `Prints the formatted file, or with -w rewrites the files; with --check lists the
+files that are not formatted and fails (exit 2) if there are any, for CI.`,
+				Flags: []cli.Flag{
+					&cli.BoolFlag{Name: "write", Aliases: []string{"w"}, Usage: "rewrite the files in place"},
+					&cli.BoolFlag{Name: "check", Usage: "list the files that are not formatted; exit 2 if any"},
+				},
+				Action: fmtAction,
 			},
 			{
 				Name:      "parse",
@@ -168,6 +183,45 @@ func buildAction(c *cli.Context) error {
 	}
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+	}
+	return nil
+}
+
+func fmtAction(c *cli.Context) error {
+	if c.NArg() == 0 {
+		return cli.Exit("error: fmt takes one file or more", exitError)
+	}
+	if c.NArg() > 1 && !c.Bool("write") && !c.Bool("check") {
+		return cli.Exit("error: fmt prints one file; use -w or --check for more", exitError)
+	}
+	unformatted := 0
+	for _, path := range c.Args().Slice() {
+		src, err := os.ReadFile(path)
+		if err != nil {
+			return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+		}
+		formatted, err := format.Source(path, src)
+		if err != nil {
+			return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+		}
+		switch {
+		case c.Bool("check"):
+			if !bytes.Equal(src, formatted) {
+				fmt.Fprintln(c.App.Writer, path)
+				unformatted++
+			}
+		case c.Bool("write"):
+			if !bytes.Equal(src, formatted) {
+				if err := os.WriteFile(path, formatted, 0o644); err != nil {
+					return cli.Exit(fmt.Sprintf("error: %v", err), exitError)
+				}
+			}
+		default:
+			c.App.Writer.Write(formatted)
+		}
+	}
+	if unformatted > 0 {
+		return cli.Exit(fmt.Sprintf("error: %d files are not formatted (rtfsc fmt -w)", unformatted), exitError)
 	}
 	return nil
 }

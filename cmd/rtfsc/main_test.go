@@ -159,3 +159,25 @@ func TestCheckWarnsOfUndeclaredCapabilities(t *testing.T) {
 		t.Errorf("check: %d %q", code, stderr)
 	}
 }
+
+func TestFmt(t *testing.T) {
+	dir := t.TempDir()
+	messy := writeSource(t, dir, "messy.rtfs", "(defn f [x]\n(if x   \n      1\n  2))\n")
+	tidy := writeSource(t, dir, "tidy.rtfs", "(defn f [x]\n  (if x\n    1\n    2))\n")
+	if code, stdout, _ := runCLI(t, "fmt", messy); code != 0 || stdout != "(defn f [x]\n  (if x\n    1\n    2))\n" {
+		t.Errorf("fmt: %d %q", code, stdout)
+	}
+	if code, stdout, stderr := runCLI(t, "fmt", "--check", messy, tidy); code != 2 || stdout != messy+"\n" || !strings.Contains(stderr, "1 files are not formatted") {
+		t.Errorf("fmt --check: %d %q %q", code, stdout, stderr)
+	}
+	if code, _, _ := runCLI(t, "fmt", "-w", messy); code != 0 {
+		t.Fatalf("fmt -w: %d", code)
+	}
+	if code, _, _ := runCLI(t, "fmt", "--check", messy, tidy); code != 0 {
+		t.Errorf("fmt --check after -w: %d", code)
+	}
+	bad := writeSource(t, dir, "bad.rtfs", "(+ 1\n")
+	if code, _, stderr := runCLI(t, "fmt", bad); code != 2 || !strings.Contains(stderr, "does not read") {
+		t.Errorf("fmt of a syntax error: %d %q", code, stderr)
+	}
+}
