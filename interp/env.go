@@ -1,6 +1,10 @@
 package interp
 
-import "github.com/rtfs-go/rtfs/value"
+import (
+	"iter"
+
+	"github.com/rtfs-go/rtfs/value"
+)
 
 // indexThreshold is the size from which a frame keeps a name index. Call
 // and let frames hold a handful of bindings, for which a backwards scan is
@@ -57,6 +61,20 @@ func (e *env) lookup(name string) (value.Value, bool) {
 		}
 	}
 	return value.Nil, false
+}
+
+// names yields the names bound in e and the frames around it but the
+// builtins' (for the hint of an undefined symbol).
+func (e *env) names() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for f := e; f != nil && f != builtinFrame(); f = f.parent {
+			for _, v := range f.vars {
+				if !yield(v.name) {
+					return
+				}
+			}
+		}
+	}
 }
 
 // define binds name in this frame, replacing an existing binding of the

@@ -41,7 +41,7 @@ func (m *machine) evalNode(n ast.Node, e *env, tail bool) (value.Value, *value.E
 			if v, ok := m.resolve(node.Name, e); ok {
 				return v, nil
 			}
-			return value.Nil, rt.Undefined(node.Name).WithPos(node.P)
+			return value.Nil, rt.Undefined(node.Name, e.names()).WithPos(node.P)
 		case *ast.GetVar:
 			v, _ := m.resolve(node.Name, e)
 			return v, nil

@@ -1,6 +1,8 @@
 package vm
 
 import (
+	"iter"
+
 	"github.com/rtfs-go/rtfs/internal/rt"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/stdlib"
@@ -96,7 +98,19 @@ func (m *machine) undefinedGlobal(i int) (value.Value, *value.Error) {
 	if v, ok := rt.Fallback(m.host, m.rc, name); ok {
 		return v, nil
 	}
-	return value.Nil, rt.Undefined(name)
+	return value.Nil, rt.Undefined(name, m.definedGlobals())
+}
+
+// definedGlobals are the names the program has defined so far, for the
+// hint of an undefined one.
+func (m *machine) definedGlobals() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for i, name := range m.module.Globals {
+			if m.defined[i] && !yield(name) {
+				return
+			}
+		}
+	}
 }
 
 // getVar is the `(get name)` shorthand for a name the compiler did not

@@ -1,6 +1,8 @@
 package rt
 
 import (
+	"iter"
+
 	"github.com/rtfs-go/rtfs/stdlib"
 )
 
@@ -13,11 +15,11 @@ var SpecialForms = []string{
 	"step-parallel", "try",
 }
 
-// didYouMean is the hint of an undefined symbol: the special form or
-// builtin closest to name, when one is close enough to be a typo (an edit
+// didYouMean is the hint of an undefined symbol: the special form,
+// builtin or known name closest to name, when one is close enough to be a typo (an edit
 // distance of at most a third of the name, rounded up, and at most 2; none
 // for names shorter than 3, which are near everything).
-func didYouMean(name string) string {
+func didYouMean(name string, known iter.Seq[string]) string {
 	n := len([]rune(name))
 	if n < 3 {
 		return ""
@@ -33,6 +35,11 @@ func didYouMean(name string) string {
 	}
 	for _, b := range stdlib.All() {
 		consider(b.Name)
+	}
+	if known != nil {
+		for k := range known {
+			consider(k)
+		}
 	}
 	if best == "" {
 		return ""

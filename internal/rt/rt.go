@@ -15,6 +15,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 
 	"github.com/rtfs-go/rtfs/host"
@@ -129,10 +130,11 @@ func StructConstructor(name string, record *value.Type) *value.Builtin {
 }
 
 // Undefined is the error of a symbol bound nowhere, with a hint when the
-// name looks like a misspelt special form or builtin.
-func Undefined(name string) *value.Error {
+// name looks like a misspelt special form, builtin or one of the names
+// the program has bound (known).
+func Undefined(name string, known iter.Seq[string]) *value.Error {
 	err := value.Errorf(value.UndefinedSymbol, "Undefined symbol: %s", name)
-	err.Hint = didYouMean(name)
+	err.Hint = didYouMean(name, known)
 	return err
 }
 
