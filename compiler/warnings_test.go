@@ -91,3 +91,13 @@ func TestWarningsOnTheCorpusAreRight(t *testing.T) {
 		t.Error("no warning fired on the corpus, which has failing calls")
 	}
 }
+
+func TestArityWarningShowsTheParameters(t *testing.T) {
+	out, err := Compile("f.rtfs", []byte(`(defn f [a [b c] {:keys [d]} & more] a) (f)`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(out.Warnings) != 1 || out.Warnings[0].Hint != "f takes [a [b c] {d :d} & more]" {
+		t.Errorf("warnings %+v", out.Warnings)
+	}
+}

@@ -159,6 +159,7 @@ func bindParams(c *closure, args []value.Value) (*env, *value.Error) {
 	fn := c.fn
 	fixed := len(fn.Params)
 	if err := rt.CheckArity(c.FuncName(), fixed, fn.Rest != nil, len(args)); err != nil {
+		err.Hint = c.FuncName() + " takes " + ast.ParamList(fn)
 		return nil, err
 	}
 	frame := newEnvFor(c.env, fixed+1)

@@ -1,6 +1,10 @@
 package ast
 
-import "github.com/rtfs-go/rtfs/value"
+import (
+	"strings"
+
+	"github.com/rtfs-go/rtfs/value"
+)
 
 // Pattern is a binding pattern (let, fn parameters) or a match pattern. The
 // same shapes serve both; the rules differ and are the engines' to apply:
@@ -55,3 +59,65 @@ func (PLit) patternNode()    {}
 func (PVector) patternNode() {}
 func (PMap) patternNode()    {}
 func (PAs) patternNode()     {}
+
+// ParamList is fn's parameter vector as written, `[x {:keys [a]} & more]`,
+// for the hint of an arity error.
+func ParamList(fn *Fn) string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for i, p := range fn.Params {
+		if i > 0 {
+			b.WriteByte(' ')
+		}
+		writePattern(&b, p.Pattern)
+	}
+	if fn.Rest != nil {
+		if len(fn.Params) > 0 {
+			b.WriteByte(' ')
+		}
+		b.WriteString("& " + fn.Rest.Name)
+	}
+	b.WriteByte(']')
+	return b.String()
+}
+
+func writePattern(b *strings.Builder, p Pattern) {
+	switch p := p.(type) {
+	case PBind:
+		b.WriteString(p.Name)
+	case PIgnore:
+		b.WriteByte('_')
+	case PLit:
+		b.WriteString(p.Val.String())
+	case PVector:
+		b.WriteByte('[')
+		for i, e := range p.Elems {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			writePattern(b, e)
+		}
+		if p.Rest != nil {
+			b.WriteString(" & ")
+			writePattern(b, p.Rest)
+		}
+		if p.As != "" {
+			b.WriteString(" :as " + p.As)
+		}
+		b.WriteByte(']')
+	case PMap:
+		b.WriteByte('{')
+		for i, k := range p.Keys {
+			if i > 0 {
+				b.WriteByte(' ')
+			}
+			writePattern(b, p.Pats[i])
+			b.WriteString(" " + k.String())
+		}
+		b.WriteByte('}')
+	case PAs:
+		b.WriteString("(:as " + p.Name + " ")
+		writePattern(b, p.Pat)
+		b.WriteByte(')')
+	}
+}

@@ -75,6 +75,7 @@ func (m *moduleGen) lint(n *ast.Call) {
 	}
 	if fn := m.namedDefn(n); fn != nil && fn.Delegation == nil {
 		if err := rt.CheckArity(rt.FuncName(fn.Name), len(fn.Params), fn.Rest != nil, len(n.Args)); err != nil {
+			err.Hint = rt.FuncName(fn.Name) + " takes " + ast.ParamList(fn)
 			m.opts.Warn(err.WithPos(n.Pos()))
 		}
 	}
