@@ -1,8 +1,6 @@
 package compiler
 
 import (
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -13,22 +11,7 @@ import (
 // Every plan, example and benchmark program compiles to the same module,
 // positions included, from its source and from its forms as JSON.
 func TestFormsJSONCompilesLikeSource(t *testing.T) {
-	files, _ := filepath.Glob("../testdata/plans/*.rtfs")
-	more, _ := filepath.Glob("../testdata/examples/*.rtfs")
-	bench, _ := filepath.Glob("../bench/programs/*.rtfs")
-	files = append(append(files, more...), bench...)
-	if len(files) < 5 {
-		t.Fatalf("only %d programs found", len(files))
-	}
-	for _, file := range files {
-		src, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fromSource, err := Compile(file, src)
-		if err != nil {
-			t.Fatalf("%s: %v", file, err)
-		}
+	eachProgram(t, func(file string, src []byte, fromSource *Output) {
 		forms, errs := syntax.Read(file, src)
 		if len(errs) > 0 {
 			t.Fatal(errs[0])
@@ -49,7 +32,7 @@ func TestFormsJSONCompilesLikeSource(t *testing.T) {
 		if a != b {
 			t.Errorf("%s: the module from JSON differs from the module from source", file)
 		}
-	}
+	})
 }
 
 func TestBadFormsDocuments(t *testing.T) {

@@ -43,10 +43,24 @@ func TestWarnings(t *testing.T) {
 // The plans, examples and benchmark programs are correct programs: no
 // warning may fire on them.
 func TestNoWarningsOnCorrectPrograms(t *testing.T) {
+	eachProgram(t, func(file string, src []byte, out *Output) {
+		for _, w := range out.Warnings {
+			t.Errorf("%s: %v", file, w)
+		}
+	})
+}
+
+// eachProgram compiles every plan, example and benchmark program of the
+// repository and hands each to f.
+func eachProgram(t *testing.T, f func(file string, src []byte, out *Output)) {
+	t.Helper()
 	var files []string
 	for _, pattern := range []string{"../testdata/plans/*.rtfs", "../testdata/examples/*.rtfs", "../bench/programs/*.rtfs"} {
 		more, _ := filepath.Glob(pattern)
 		files = append(files, more...)
+	}
+	if len(files) < 5 {
+		t.Fatalf("only %d programs found", len(files))
 	}
 	for _, file := range files {
 		src, err := os.ReadFile(file)
@@ -57,9 +71,7 @@ func TestNoWarningsOnCorrectPrograms(t *testing.T) {
 		if err != nil {
 			t.Fatalf("%s: %v", file, err)
 		}
-		for _, w := range out.Warnings {
-			t.Errorf("%s: %v", file, w)
-		}
+		f(file, src, out)
 	}
 }
 
