@@ -67,8 +67,10 @@ const (
 	// Version 3 dropped TailMark, which builtin calls carried in tail
 	// position when they counted towards the call depth: no flag is
 	// defined now. Version 4 stores what each step reaches (capability
-	// ids) instead of a profile, which the run derives itself.
-	Version = 4
+	// ids) instead of a profile, which the run derives itself. Version 5
+	// stores each function's parameter list, for the hint of an arity
+	// error, and has the instructions of the hottest builtins (INC...NTH).
+	Version = 5
 	// MaxBodySize bounds the decompressed body.
 	MaxBodySize = 256 << 20
 	// MaxDecodedMemory bounds the memory the decoded module may take.

@@ -363,7 +363,7 @@ func (d *decoder) proto() *Proto {
 	if !d.charge(int(reflect.TypeFor[Proto]().Size())) {
 		return nil
 	}
-	p := &Proto{Name: d.str(), NumParams: d.int(), Variadic: d.bool(), NumRegs: d.int()}
+	p := &Proto{Name: d.str(), Params: d.str(), NumParams: d.int(), Variadic: d.bool(), NumRegs: d.int()}
 	p.Code = list(d, "instruction", minInstr, func() Instr { return Instr(d.uint64()) })
 	p.Pos = list(d, "position", minPos, func() Pos {
 		return Pos{Line: int32(d.int()), Col: int32(d.int())}

@@ -304,6 +304,7 @@ func (e *encoder) proto(p *Proto) {
 		return
 	}
 	e.str(p.Name)
+	e.str(p.Params)
 	e.int(p.NumParams)
 	e.bool(p.Variadic)
 	e.int(p.NumRegs)

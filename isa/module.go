@@ -23,6 +23,7 @@ type Module struct {
 // Proto is a function prototype.
 type Proto struct {
 	Name      string // defn name, "fn" for anonymous functions, "main" for the top level
+	Params    string // the parameter vector as written, "[x & more]", for arity hints ("" for main)
 	NumParams int    // fixed parameters
 	Variadic  bool   // a rest list arrives in R[NumParams]
 	NumRegs   int

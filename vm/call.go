@@ -19,7 +19,11 @@ func checkArity(fn *function, n int) *value.Error {
 	if n == fn.numParams && !fn.variadic {
 		return nil
 	}
-	return rt.CheckArity(fn.name, fn.numParams, fn.variadic, n)
+	err := rt.CheckArity(fn.name, fn.numParams, fn.variadic, n)
+	if err != nil && fn.proto.Params != "" {
+		err.Hint = fn.name + " takes " + fn.proto.Params
+	}
+	return err
 }
 
 // newFrame pushes a frame for the caller to fill in. Filling in the fields

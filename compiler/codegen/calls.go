@@ -187,7 +187,7 @@ func (g *funcGen) makeClosure(child *funcGen, dst int) {
 func (g *funcGen) function(n *ast.Fn) {
 	p := g.proto
 	name := p.Name
-	p.NumParams, p.Variadic = len(n.Params), n.Rest != nil
+	p.NumParams, p.Variadic, p.Params = len(n.Params), n.Rest != nil, ast.ParamList(n)
 	if d := n.Delegation; d != nil {
 		if _, delegated := rt.DelegatedCapability(d.Target, d.ID); delegated {
 			p.DelegateTarget, p.DelegateID = d.Target, d.ID
