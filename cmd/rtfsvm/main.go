@@ -81,11 +81,7 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 error ends its input and not the session, and Ctrl-C stops the input being
 run. On a terminal it edits lines and keeps a history (~/.rtfs_history, or
 RTFS_HISTORY); piped, it prints no prompts. :help lists its commands.`,
-				Flags: append([]cli.Flag{
-					&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
-					&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox"},
-					&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
-				}, append(driver.PolicyFlags(), driver.SourceFlags()...)...),
+				Flags:  runFlags(),
 				Action: replAction,
 			}, {
 				Name:      "exec",
@@ -105,20 +101,17 @@ Examples:
 				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run the program EXPR given here instead of a file"},
 					&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
-					&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
 					&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file (and print its head on standard error)"},
 					chainKeyFlag,
 					&cli.StringFlag{Name: "resume", Usage: "resume the last run of this chain: replay its completed capability calls, run on from the first it lacks, and append to it"},
 					&cli.StringFlag{Name: "chain-redact", Value: "digest", Usage: "digest: the chain keeps only the SHA-256 and length of sensitive arguments and results (headers, env, ...); none: keeps them as they are, and says so"},
 					&cli.BoolFlag{Name: "retry-interrupted", Usage: "with --resume, run again a call the chain shows started but not completed (its effect may have happened)"},
-					&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
 					&cli.BoolFlag{Name: "no-preflight", Usage: "do not refuse, before it starts, a plan that reaches capabilities its grants do not allow; refuse each call instead"},
 					&cli.BoolFlag{Name: "seccomp-strict", Usage: "kill a worker that makes a system call outside its allow-list, instead of failing the call with EPERM"},
 					&cli.BoolFlag{Name: "audit", Usage: "record in the chain what every step's workers do to the kernel (eBPF syscall audit), not only sandboxed steps'"},
 					&cli.BoolFlag{Name: "no-audit", Usage: "run audited steps without the syscall audit (recorded in the chain)"},
 					&cli.StringFlag{Name: "syscall-profile", Usage: "a syscall profile written by rtfsvm advise --json: the steps it names may make only those system calls"},
-					&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
-				}, append(driver.PolicyFlags(), driver.SourceFlags()...)...),
+				}, runFlags()...),
 				Action: execAction,
 			}, {
 				Name:  "doctor",
@@ -287,16 +280,11 @@ func execAction(c *cli.Context) error {
 			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
 		}
 	}
-	opts, err := driver.OptionsFromFlags(c)
+	opts, err := runOptions(c)
 	if err != nil {
-		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
-	}
-	if opts.Context.Params, err = params(c.StringSlice("param")); err != nil {
-		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+		return err
 	}
 	opts.Engine = rtfs.Engine(c.String("engine"))
-	opts.Limits.MaxDepth = c.Int("max-depth")
-	opts.Unconfined = c.Bool("unconfined")
 	opts.NoPreflight = c.Bool("no-preflight")
 	opts.SeccompStrict = c.Bool("seccomp-strict")
 	opts.Audit, opts.NoAudit = c.Bool("audit"), c.Bool("no-audit")
@@ -479,6 +467,31 @@ func outsideGrants(chainPath string, g rtfs.Grants) error {
 		}
 	}
 	return nil
+}
+
+// runFlags are the flags of what runs a program, exec and repl: the policy
+// and source flags, and the depth, confinement and parameters.
+func runFlags() []cli.Flag {
+	own := []cli.Flag{
+		&cli.IntFlag{Name: "max-depth", Value: 10000, Usage: "maximum depth of non-tail closure calls"},
+		&cli.BoolFlag{Name: "unconfined", Usage: "run the capabilities that touch the OS in this process, without a sandbox (announced and recorded in the chain)"},
+		&cli.StringSliceFlag{Name: "param", Usage: "NAME=VALUE: a cross-plan parameter, read by the plan as the symbol NAME (a string; repeatable)"},
+	}
+	return append(own, append(driver.PolicyFlags(), driver.SourceFlags()...)...)
+}
+
+// runOptions reads the flags of runFlags into the options of a run.
+func runOptions(c *cli.Context) (rtfs.Options, error) {
+	opts, err := driver.OptionsFromFlags(c)
+	if err == nil {
+		opts.Context.Params, err = params(c.StringSlice("param"))
+	}
+	if err != nil {
+		return opts, cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+	}
+	opts.Limits.MaxDepth = c.Int("max-depth")
+	opts.Unconfined = c.Bool("unconfined")
+	return opts, nil
 }
 
 // params reads the NAME=VALUE pairs of --param.

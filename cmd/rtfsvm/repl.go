@@ -35,15 +35,10 @@ Ctrl-C stops the input being run.`
 // input, with line editing and a history kept in ~/.rtfs_history when it
 // is a terminal, and no prompts when it is not, so that it can be piped.
 func replAction(c *cli.Context) error {
-	opts, err := driver.OptionsFromFlags(c)
+	opts, err := runOptions(c)
 	if err != nil {
-		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
+		return err
 	}
-	if opts.Context.Params, err = params(c.StringSlice("param")); err != nil {
-		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
-	}
-	opts.Limits.MaxDepth = c.Int("max-depth")
-	opts.Unconfined = c.Bool("unconfined")
 	in, out, errOut, restore, err := replStreams(c)
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
