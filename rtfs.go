@@ -194,11 +194,18 @@ func (p *Program) Reach(opts Options) (steps []host.Reach, top host.Reach, err e
 }
 
 func (p *Program) reach(reg *host.Registry) ([]host.Reach, host.Reach, error) {
-	steps := make([]host.Reach, len(p.steps))
-	for i, r := range p.steps {
-		steps[i] = reg.Reach(r)
+	steps, top := resolveReach(reg, p.steps, p.top)
+	return steps, top, nil
+}
+
+// resolveReach adds to what steps and the top level reach the effects reg
+// declares for their capabilities.
+func resolveReach(reg *host.Registry, steps []host.Reach, top host.Reach) ([]host.Reach, host.Reach) {
+	out := make([]host.Reach, len(steps))
+	for i, r := range steps {
+		out[i] = reg.Reach(r)
 	}
-	return steps, reg.Reach(p.top), nil
+	return out, reg.Reach(top)
 }
 
 // Profiles are the profiles a run with opts gives the steps, by step

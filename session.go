@@ -70,12 +70,9 @@ func (s *Session) Eval(ctx context.Context, name string, src []byte) (Value, err
 		return value.Nil, &compiler.Errors{Src: src, List: errs}
 	}
 	reach := effects.Analyze(prog)
-	steps := make([]host.Reach, len(reach.Steps))
-	for i, r := range reach.Steps {
-		steps[i] = s.reg.Reach(r)
-	}
+	steps, top := resolveReach(s.reg, reach.Steps, reach.TopLevel)
 	profiles := profilesOf(steps, s.grants)
-	plan := host.PlanProfile(s.reg.Reach(reach.TopLevel), s.grants)
+	plan := host.PlanProfile(top, s.grants)
 	if !s.opts.NoPreflight {
 		if err := preflight(s.reg, s.rc, append(profiles, plan), s.opts); err != nil {
 			s.host.RecordViolation(ctx, "", err)
