@@ -55,7 +55,8 @@ func (m *machine) apply(fn value.Value, args []value.Value, pos value.Pos) (valu
 	var running *closure
 	var calledAt value.Pos
 	for {
-		if c, ok := fn.Ref().(*closure); ok {
+		c, isClosure := fn.Ref().(*closure)
+		if isClosure {
 			running, calledAt = c, pos
 		}
 		if err := m.poll(pos); err != nil {
@@ -68,7 +69,7 @@ func (m *machine) apply(fn value.Value, args []value.Value, pos value.Pos) (valu
 			}
 			return value.Nil, err
 		}
-		if c, ok := fn.Ref().(*closure); ok && c.fn.Ret != nil && !slices.Contains(typedReturns, c.fn) {
+		if isClosure && c.fn.Ret != nil && !slices.Contains(typedReturns, c.fn) {
 			typedReturns = append(typedReturns, c.fn)
 		}
 		if !m.hasPending {
