@@ -59,6 +59,10 @@ type Options struct {
 	// for it (sandboxed ones). NoAudit runs every step unaudited, which the
 	// chain records.
 	Audit, NoAudit bool
+	// WASMCache is the directory that keeps compiled WASM code between
+	// runs ("": os.UserCacheDir()/rtfs/wasm; "off": none beyond the
+	// process).
+	WASMCache string
 }
 
 // Engine names what runs a program.
@@ -66,7 +70,8 @@ type Engine string
 
 // The engines.
 const (
-	VM     Engine = "vm"     // the bytecode VM (the default)
+	VM     Engine = "vm"     // the bytecode VM (the default); sandboxed steps run in WASM
+	WASM   Engine = "wasm"   // the whole program compiled to WASM and run under wazero
 	Interp Engine = "interp" // the reference interpreter; source programs only
 )
 

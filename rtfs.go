@@ -33,11 +33,13 @@ import (
 	"github.com/rtfs-go/rtfs/compiler"
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/syntax"
+	cw "github.com/rtfs-go/rtfs/compiler/wasm"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/host/caps"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/sandbox"
+	"github.com/rtfs-go/rtfs/sandbox/wasm"
 	"github.com/rtfs-go/rtfs/stdlib"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/rtfs-go/rtfs/vm"
@@ -68,6 +70,7 @@ type Program struct {
 	name   string
 	prog   *ast.Program // nil for a loaded module: the interpreter needs source
 	module *isa.Module
+	wasm   *cw.Module // the module's WASM, as rtfsc stored it; nil: compiled when needed
 	steps  []host.Reach // what each step reaches, by step index
 	top    host.Reach   // what the code outside steps reaches
 	// warnings are the compiler's (see Warnings); none for bytecode.
@@ -288,7 +291,8 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 		}
 	}
 	if runErr == nil {
-		result, runErr = engine(ctx, engineOptions{host: h, context: rc, limits: opts.Limits, stdout: opts.stdout(), profiles: profiles})
+		result, runErr = engine(ctx, engineOptions{host: h, context: rc, limits: opts.Limits, stdout: opts.stdout(), profiles: profiles,
+			wasmCache: opts.wasmCacheDir()})
 	}
 	if runErr != nil {
 		h.AbortPlan(ctx, runErr)
@@ -333,15 +337,18 @@ type engineOptions struct {
 	limits   Limits
 	stdout   io.Writer
 	profiles []*StepProfile
+	// wasmCache is the directory of compiled WASM code, "" for none.
+	wasmCache string
 }
 
 // engine returns the function running the program on the named engine.
 func (p *Program) engine(e Engine) (func(context.Context, engineOptions) (Value, error), error) {
 	switch e {
-	case VM, "":
+	case VM, WASM, "":
 		return func(ctx context.Context, o engineOptions) (Value, error) {
 			return vm.Run(ctx, p.module, vm.Options{Host: o.host, Context: o.context, MaxDepth: o.limits.MaxDepth,
-				MaxMemory: o.limits.MaxMemory, Stdout: o.stdout, Profiles: o.profiles})
+				MaxMemory: o.limits.MaxMemory, Stdout: o.stdout, Profiles: o.profiles,
+				WASM: vm.WASMOptions{All: e == WASM, Module: p.wasm, CacheDir: o.wasmCache}})
 		}, nil
 	case Interp:
 		if p.prog == nil {
@@ -352,7 +359,18 @@ func (p *Program) engine(e Engine) (func(context.Context, engineOptions) (Value,
 				MaxMemory: o.limits.MaxMemory, Stdout: o.stdout, Profiles: o.profiles})
 		}, nil
 	}
-	return nil, fmt.Errorf("unknown engine %q (available: vm, interp)", e)
+	return nil, fmt.Errorf("unknown engine %q (available: vm, wasm, interp)", e)
+}
+
+// wasmCacheDir is the directory of compiled WASM code the run uses.
+func (o *Options) wasmCacheDir() string {
+	switch o.WASMCache {
+	case "off":
+		return ""
+	case "":
+		return wasm.DefaultCacheDir()
+	}
+	return o.WASMCache
 }
 
 func (o *Options) stdout() io.Writer {

@@ -47,6 +47,20 @@ type Host interface {
 
 type stepKey struct{}
 
+type engineKey struct{}
+
+// WithEngine returns ctx saying which engine runs the step about to begin
+// ("interp", "vm", "wasm"), for the host's step records.
+func WithEngine(ctx context.Context, engine string) context.Context {
+	return context.WithValue(ctx, engineKey{}, engine)
+}
+
+// EngineFromContext is the engine WithEngine named, "" when none did.
+func EngineFromContext(ctx context.Context) string {
+	e, _ := ctx.Value(engineKey{}).(string)
+	return e
+}
+
 // WithStep returns ctx carrying the action id of the step now running.
 func WithStep(ctx context.Context, actionID string) context.Context {
 	return context.WithValue(ctx, stepKey{}, actionID)

@@ -62,7 +62,7 @@ func (m *machine) evalStep(node *ast.Step, e *env) (value.Value, *value.Error) {
 		e = newEnv(e)
 		e.define(ast.ParamsName, params)
 	}
-	s := rt.BeginStep(m.ctx, m.host, node.Name, profile)
+	s := rt.BeginStep(m.ctx, m.host, node.Name, profile, "interp")
 	m.ctx = s.Ctx
 	var memory int64
 	if profile != nil {

@@ -103,6 +103,9 @@ func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (v
 	if !runsHere {
 		return m.callOther(callee, args)
 	}
+	if m.wasm.running() {
+		return m.wasm.apply(cl, args, counted)
+	}
 	fn := cl.fn
 	if err := checkArity(fn, len(args)); err != nil {
 		return value.Nil, err

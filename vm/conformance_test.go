@@ -34,6 +34,9 @@ func TestConformance(t *testing.T) {
 		if want := runInterp(prog, 0); got.String() != want.String() {
 			t.Errorf("the VM and the interpreter differ:\n vm:     %s\n interp: %s\nprogram:\n%s", got, want, c.Source)
 		}
+		if onWASM := runWASM(t, prog, 0); onWASM.String() != got.String() {
+			t.Errorf("WASM and the VM differ:\n wasm: %s\n vm:   %s\nprogram:\n%s", onWASM, got, c.Source)
+		}
 	})
 }
 
@@ -45,6 +48,16 @@ var parse = enginetest.Parse
 func runVM(t *testing.T, prog *ast.Program, maxDepth int) enginetest.Outcome {
 	t.Helper()
 	o, err := enginetest.RunVM(context.Background(), prog, enginetest.RunOptions{MaxDepth: maxDepth, ThroughContainer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o
+}
+
+// runWASM runs prog like runVM, all of it in WASM.
+func runWASM(t *testing.T, prog *ast.Program, maxDepth int) enginetest.Outcome {
+	t.Helper()
+	o, err := enginetest.RunVM(context.Background(), prog, enginetest.RunOptions{MaxDepth: maxDepth, ThroughContainer: true, WASM: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,7 +10,11 @@ import (
 
 // runMain runs Protos[0] as the bottom frame.
 func (m *machine) runMain() (value.Value, *value.Error) {
-	return m.runFrom(&Closure{fn: &m.functions[0]})
+	main := &Closure{fn: &m.functions[0]}
+	if m.wasm.opts.All {
+		return m.wasm.apply(main, nil, false)
+	}
+	return m.runFrom(main)
 }
 
 // runFrom runs cl, which takes no arguments, as the bottom frame of an
@@ -73,29 +77,6 @@ reload:
 
 		case isa.OpGetUpval:
 			regs[ins.A()] = cl.upvals[ins.B()]
-		case isa.OpGetUpCell:
-			c, e := cellOf(cl.upvals[ins.B()])
-			if e != nil {
-				err = e
-				goto fail
-			}
-			regs[ins.A()] = c.V
-		case isa.OpNewCell:
-			regs[ins.A()] = value.NewCell(value.Nil)
-		case isa.OpGetCell:
-			c, e := cellOf(regs[ins.B()])
-			if e != nil {
-				err = e
-				goto fail
-			}
-			regs[ins.A()] = c.V
-		case isa.OpSetCell:
-			c, e := cellOf(regs[ins.A()])
-			if e != nil {
-				err = e
-				goto fail
-			}
-			c.V = regs[ins.B()]
 		case isa.OpGetGlobal:
 			if g := ins.Bx(); m.defined[g] {
 				regs[ins.A()] = m.globals[g]
@@ -108,16 +89,10 @@ reload:
 		case isa.OpDefGlobal:
 			m.globals[ins.Bx()] = regs[ins.A()]
 			m.defined[ins.Bx()] = true
-		case isa.OpGetVar:
-			regs[ins.A()] = m.getVar(consts[ins.Bx()].AsString())
-		case isa.OpCtxRef:
-			regs[ins.A()] = rt.ContextRef(m.host, consts[ins.Bx()].AsString())
 
 		case isa.OpNewVec:
 			b, c := ins.B(), ins.C()
 			regs[ins.A()] = value.NewVector(slices.Clone(regs[b : b+c : b+c]))
-		case isa.OpNewMap:
-			regs[ins.A()] = newMap(consts[ins.C()].AsVector(), regs[ins.B():])
 		case isa.OpClosure:
 			regs[ins.A()] = m.newClosure(ins.Bx(), regs[:], cl)
 		case isa.OpAppend:
@@ -127,8 +102,6 @@ reload:
 				goto fail
 			}
 			regs[ins.A()] = value.Conj(acc, regs[ins.B()])
-		case isa.OpStruct:
-			regs[ins.A()] = m.structs[ins.Bx()]
 
 		// Arithmetic: integers (wrapping, ⚠ A25) and floats inline, the
 		// rest through the builtin.
@@ -386,80 +359,8 @@ reload:
 			goto ret
 
 		// Patterns and types.
-		case isa.OpDestruct:
-			if _, err = bindPattern(m.module.Patterns[ins.B()], regs[ins.A()], regs[:], rt.Destructuring); err != nil {
-				goto fail
-			}
-		case isa.OpMatch:
-			ok, e := bindPattern(m.module.Patterns[ins.B()], regs[ins.A()], regs[:], rt.Matching)
-			if e != nil {
-				err = e
-				goto fail
-			}
-			if ok {
-				pc++
-			}
-		case isa.OpCheckTypeFor:
-			if t, v := m.module.Types[ins.B()], regs[ins.A()]; !value.Check(t, v) {
-				err = rt.ValidationError(t, v, consts[ins.C()].AsString())
-				goto fail
-			}
 		case isa.OpReturnType:
 			m.rememberReturnCheck(m.module.Types[ins.Bx()], fn, pc-1)
-		case isa.OpCheckKind:
-			if v := regs[ins.A()]; ins.B()&(1<<v.Kind()) == 0 {
-				what := consts[ins.C()].AsVector()
-				err = value.TypeErr(what.Nth(0).AsString(), what.Nth(1).AsString(), v)
-				goto fail
-			}
-
-		// Errors.
-		case isa.OpIfKind:
-			if !isKind(regs[ins.A()], consts[ins.B()].AsString()) {
-				pc += ins.SJ()
-			}
-		case isa.OpThrow:
-			v := regs[ins.A()]
-			if v.Kind() != value.KError {
-				err = internalError("THROW of a %s", v.TypeName())
-				goto fail
-			}
-			err = v.AsError()
-			goto fail
-		case isa.OpRaise:
-			err = &value.Error{Kind: value.ErrorKind(consts[ins.A()].AsString()), Message: consts[ins.B()].AsString()}
-			goto fail
-
-		// Steps.
-		case isa.OpStepCheck:
-			if err = m.checkStep(ins.Bx()); err != nil {
-				goto fail
-			}
-		case isa.OpStepBegin:
-			if result, err = m.beginStep(ins.Bx()); err != nil {
-				goto fail
-			}
-			regs[ins.A()] = result
-		case isa.OpStepEnd:
-			if err = m.endStep(regs[ins.A()], regs[ins.B()]); err != nil {
-				goto fail
-			}
-		case isa.OpStepFail:
-			if result, err = m.failStep(regs[ins.A()], regs[ins.B()]); err != nil {
-				goto fail
-			}
-			regs[ins.B()] = result
-		case isa.OpLoopCheck:
-			count := regs[ins.A()]
-			if count.Kind() != value.KInt {
-				err = internalError("LOOPCHECK of a %s", count.TypeName())
-				goto fail
-			}
-			if count.AsInt() >= rt.MaxLoopIterations {
-				err = rt.LoopLimitError()
-				goto fail
-			}
-			regs[ins.A()] = value.Int(count.AsInt() + 1)
 		case isa.OpParallel:
 			b, c := ins.B(), ins.C()
 			if result, err = m.parallel(regs[b : b+c]); err != nil {
@@ -467,9 +368,24 @@ reload:
 			}
 			regs[ins.A()] = result
 
+		case isa.OpStepBegin:
+			if m.wasm.takesStep(ins.Bx()) {
+				if pc, err = m.wasm.runStep(fn, cl, base, pc-1); err != nil {
+					pc++ // raised at the pc the step left off
+					goto fail
+				}
+				continue
+			}
+			fallthrough
 		default:
-			err = internalError("unknown opcode %d", ins.Op())
-			goto fail
+			jump, e := m.cold(ins, fn, cl, regs[:])
+			if e != nil {
+				err = e
+				goto fail
+			}
+			if jump {
+				pc += jumpOffset(ins)
+			}
 		}
 		continue
 

@@ -13,6 +13,7 @@ import (
 // loop reads on every call, one indirection away from a closure.
 type function struct {
 	proto     *isa.Proto
+	index     int // in Module.Protos
 	name      string // for arity errors
 	code      []isa.Instr
 	consts    []value.Value
@@ -46,6 +47,7 @@ func (m *machine) link() {
 		capability, _ := rt.DelegatedCapability(p.DelegateTarget, p.DelegateID)
 		m.functions[i] = function{
 			proto:      p,
+			index:      i,
 			name:       rt.FuncName(p.Name),
 			code:       p.Code,
 			consts:     p.Consts,

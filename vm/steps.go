@@ -61,7 +61,7 @@ func (m *machine) beginStep(index int) (value.Value, *value.Error) {
 		return value.Nil, err
 	}
 	profile := m.profile(index)
-	s := rt.BeginStep(m.ctx, m.host, m.module.Steps[index].Name, profile)
+	s := rt.BeginStep(m.ctx, m.host, m.module.Steps[index].Name, profile, m.engineName())
 	m.steps = append(m.steps, activeStep{Step: s, index: index, outer: m.contextEnd(), memory: m.limits.memory.EnterStep(s.Name, stepMemory(profile))})
 	if s.HasDeadline() {
 		m.setContext(s.Ctx)
@@ -199,6 +199,7 @@ func (m *machine) fork(ctx context.Context, stdout io.Writer, h host.Host) *mach
 	b.stack, b.frames, b.steps, b.returnChecks, b.limit = nil, nil, nil, nil, nil
 	b.ctx, b.done = ctx, ctx.Done()
 	b.limits.init(ctx, m.limits.memory.Max())
+	b.wasm = m.wasm.fork(ctx, &b)
 	return &b
 }
 
@@ -208,11 +209,28 @@ func (m *machine) runBranch(branch value.Value) (value.Value, *value.Error) {
 	if !ok || cl.fn.capability != "" || cl.fn.numParams != 0 || cl.fn.variadic {
 		return value.Nil, internalError("a step-parallel branch must be a closure without parameters, not a %s", branch.TypeName())
 	}
-	v, err := m.runFrom(cl)
+	var (
+		v   value.Value
+		err *value.Error
+	)
+	if m.wasm.running() {
+		defer m.wasm.close()
+		v, err = m.wasm.apply(cl, nil, false)
+	} else {
+		v, err = m.runFrom(cl)
+	}
 	if m.limit != nil {
 		return value.Nil, m.limit
 	}
 	return v, err
+}
+
+// engineName names what runs the code now, for the host's step records.
+func (m *machine) engineName() string {
+	if m.wasm.running() {
+		return "wasm"
+	}
+	return "vm"
 }
 
 // stepMemory is the memory limit of a step running under profile, 0 for

@@ -107,6 +107,9 @@ type Options struct {
 	// from the run's grants and the reach of each step (host.ProfileFor),
 	// never from the module alone.
 	Profiles []*host.StepProfile
+	// WASM configures the WASM engine, which runs the sandboxed steps (or
+	// everything, with All).
+	WASM WASMOptions
 }
 
 // Run verifies m, runs its top-level function Protos[0] and returns its
@@ -127,6 +130,7 @@ func Run(ctx context.Context, m *isa.Module, opts Options) (result value.Value, 
 			result, err = value.Nil, value.Errorf(value.InternalError, "vm: internal panic: %v", p)
 		}
 	}()
+	defer mc.wasm.close()
 	v, rerr := mc.runMain()
 	if mc.limit != nil {
 		return value.Nil, mc.limit
@@ -164,6 +168,7 @@ type machine struct {
 	callbacks int
 
 	limits limits
+	wasm   *wasmRun
 	// limit is the first limit error raised: no catch may intercept it
 	// and the run ends with it.
 	limit *value.Error
@@ -231,6 +236,7 @@ func newMachine(ctx context.Context, m *isa.Module, opts Options) *machine {
 	}
 	mc.limits.init(ctx, opts.MaxMemory)
 	mc.link()
+	mc.wasm = newWASMRun(ctx, mc, opts.WASM)
 	return mc
 }
 

@@ -100,7 +100,7 @@ Examples:
    rtfsvm exec --timeout 2s --max-depth 5000 plan.rtfs`,
 				Flags: append([]cli.Flag{
 					&cli.StringFlag{Name: "eval", Aliases: []string{"e"}, Usage: "run the program EXPR given here instead of a file"},
-					&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode) or interp (reference interpreter, source only)"},
+					&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm (bytecode; sandboxed steps in WASM), wasm (all of the program in WASM) or interp (reference interpreter, source only)"},
 					&cli.StringFlag{Name: "chain", Usage: "append the causal chain of the run to this JSON Lines file (and print its head on standard error)"},
 					chainKeyFlag,
 					&cli.StringFlag{Name: "resume", Usage: "resume the last run of this chain: replay its completed capability calls, run on from the first it lacks, and append to it"},
@@ -300,8 +300,8 @@ func execAction(c *cli.Context) error {
 	if opts.Engine == rtfs.Interp && !prog.HasSource() {
 		return cli.Exit(fmt.Sprintf("error: %s: the interpreter runs source files; use --engine vm for bytecode", in.Name), exitUsage)
 	}
-	if opts.Engine != rtfs.VM && opts.Engine != rtfs.Interp {
-		return cli.Exit(fmt.Sprintf("error: unknown engine %q (available: vm, interp)", opts.Engine), exitUsage)
+	if opts.Engine != rtfs.VM && opts.Engine != rtfs.WASM && opts.Engine != rtfs.Interp {
+		return cli.Exit(fmt.Sprintf("error: unknown engine %q (available: vm, wasm, interp)", opts.Engine), exitUsage)
 	}
 	closeChain, err := openRunChain(c, &opts)
 	if err != nil {

@@ -251,7 +251,8 @@ func (h *PlanHost) NotifyStepStarted(ctx context.Context, name string) string {
 	h.mu.Lock()
 	h.steps[id] = stepEntry{name: name, parent: parent}
 	h.mu.Unlock()
-	h.record(chain.Record{Type: chain.PlanStepStarted, ActionID: id, ParentActionID: parent, Step: name})
+	h.record(chain.Record{Type: chain.PlanStepStarted, ActionID: id, ParentActionID: parent, Step: name,
+		Engine: host.EngineFromContext(ctx)})
 	return id
 }
 

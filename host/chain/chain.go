@@ -128,6 +128,7 @@ type Record struct {
 	Resumes    string `json:"resumes,omitempty"`
 	Redaction  string `json:"redaction,omitempty"`  // "none": sensitive values recorded as they are (--chain-redact none)
 	Step       string `json:"step,omitempty"`       // the step's name
+	Engine     string `json:"engine,omitempty"`     // PlanStepStarted: what ran the step ("interp", "vm", "wasm")
 	Capability string `json:"capability,omitempty"` // the capability id
 	// Call numbers the capability calls of a run from 1;
 	// ArgumentsDigest is the hex SHA-256 of the arguments' printed forms

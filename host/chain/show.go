@@ -64,6 +64,9 @@ func summary(rec Record) string {
 	case PlanAborted:
 		return failureText(rec)
 	case PlanStepStarted:
+		if rec.Engine != "" {
+			return fmt.Sprintf("%q on %s", rec.Step, rec.Engine)
+		}
 		return fmt.Sprintf("%q", rec.Step)
 	case PlanStepCompleted:
 		return fmt.Sprintf("%q => %s", rec.Step, rec.Result)

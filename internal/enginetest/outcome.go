@@ -94,6 +94,8 @@ type RunOptions struct {
 	// Recover turns a panic of the engine into an outcome, for generated
 	// programs, where a panic is one more divergence to reduce and report.
 	Recover bool
+	// WASM runs the whole program in WASM (vm.WASMOptions.All).
+	WASM bool
 }
 
 // Parse parses src, returning the first error.
@@ -149,7 +151,7 @@ func RunVM(ctx context.Context, prog *ast.Program, opts RunOptions) (Outcome, er
 			buildErr = err
 			return value.Nil, nil
 		}
-		return vm.Run(ctx, m, vm.Options{Host: rec, Stdout: out, MaxDepth: opts.MaxDepth})
+		return vm.Run(ctx, m, vm.Options{Host: rec, Stdout: out, MaxDepth: opts.MaxDepth, WASM: vm.WASMOptions{All: opts.WASM}})
 	})
 	if buildErr != nil {
 		return Outcome{}, buildErr

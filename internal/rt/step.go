@@ -96,9 +96,10 @@ func stepName(ctx context.Context) string {
 // step (if any) that ctx carries, and returns it with the context its body
 // runs in: the step's action id, its name, its profile when it has one,
 // and the deadline of the profile's time limit when that comes before the
-// deadline ctx already has.
-func BeginStep(ctx context.Context, h host.Host, name string, profile *host.StepProfile) *Step {
-	id := h.NotifyStepStarted(ctx, name)
+// deadline ctx already has. engine names what runs the body, for the
+// host's record.
+func BeginStep(ctx context.Context, h host.Host, name string, profile *host.StepProfile, engine string) *Step {
+	id := h.NotifyStepStarted(host.WithEngine(ctx, engine), name)
 	s := &Step{Name: name, ActionID: id, Outer: ctx}
 	s.Ctx = withStepName(host.WithStep(ctx, id), name)
 	if profile == nil {

@@ -42,7 +42,7 @@ func TestCheckStep(t *testing.T) {
 func TestBeginStepContext(t *testing.T) {
 	rec := host.NewRecorder()
 	p := &host.StepProfile{StepName: "s", ResourceLimits: host.ResourceLimits{MaxExecutionTimeMS: 60000}}
-	s := BeginStep(context.Background(), rec, "s", p)
+	s := BeginStep(context.Background(), rec, "s", p, "vm")
 	defer s.Release()
 	if host.StepFromContext(s.Ctx) != s.ActionID || stepName(s.Ctx) != "s" || host.ProfileFromContext(s.Ctx) != p {
 		t.Errorf("the body's context lacks the step's id, name or profile")
@@ -53,11 +53,11 @@ func TestBeginStepContext(t *testing.T) {
 	// A deadline later than the run's changes nothing.
 	run, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	late := BeginStep(run, rec, "late", p)
+	late := BeginStep(run, rec, "late", p, "vm")
 	if late.HasDeadline() {
 		t.Error("a step took a deadline later than the run's")
 	}
-	if plain := BeginStep(run, rec, "plain", nil); plain.HasDeadline() || host.ProfileFromContext(plain.Ctx) != nil {
+	if plain := BeginStep(run, rec, "plain", nil, "vm"); plain.HasDeadline() || host.ProfileFromContext(plain.Ctx) != nil {
 		t.Error("a step without a profile has a deadline or a profile")
 	}
 }

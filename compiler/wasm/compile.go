@@ -1,0 +1,983 @@
+package wasm
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/value"
+)
+
+// Module is a compiled WebAssembly module and what the host needs to run it.
+type Module struct {
+	Binary []byte
+	// Consts are the constants the code loads as handles, in the order of
+	// their handles 1, 2, ...: the host fills its table with them before
+	// the first call.
+	Consts []ConstRef
+}
+
+// ConstRef names constant K of Protos[Fn].
+type ConstRef struct{ Fn, K int }
+
+// Function indices: the imports, then one per prototype, then call.
+const (
+	fnOp = iota
+	fnRaise
+	fnEnter
+	fnRemember
+	fnRet
+	fnPoll
+	fnFirstProto
+)
+
+// Type indices.
+const (
+	typeProto    = iota // (fp i32, closure i64, nargs i32, pc i32, mark i32) i32
+	typeOp              // (fn i32, pc i32, fp i32, closure i64) i32
+	typeRaise           // (fn, pc, fp, mark i32) i32
+	typeThree           // (i32, i32, i32) i32: enter, remember, ret
+	typePoll            // (i32) i32
+	typeCallExport      // (fn i32, fp i32, closure i64, nargs, pc, mark i32) i32
+)
+
+// Globals of the module.
+const (
+	globalDepth  = 0
+	globalBudget = 1
+)
+
+// Locals of a prototype's function: its parameters, then scratch.
+const (
+	localFP      = 0
+	localClosure = 1
+	localNArgs   = 2
+	localPC      = 3
+	localMark    = 4
+	localStatus  = 5
+	localX       = 6 // i64
+)
+
+// MaxPages bounds linear memory (2 GiB): addresses stay positive i32s.
+const MaxPages = 32768
+
+// Compile translates every prototype of m; the module's memory may grow
+// to maxPages pages of 64 KiB (0: MaxPages).
+func Compile(m *isa.Module, maxPages uint32) (*Module, error) {
+	if maxPages == 0 || maxPages > MaxPages {
+		maxPages = MaxPages
+	}
+	out := &Module{}
+	consts := map[ConstRef]int64{}
+	bodies := make([][]byte, len(m.Protos))
+	for i, p := range m.Protos {
+		g := &fgen{mod: m, fn: i, proto: p, consts: consts, out: out}
+		body, err := g.function()
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p.Name, err)
+		}
+		bodies[i] = body
+	}
+	base := StackBase(len(m.Globals)) + 2*SlotSize
+	minPages := (base + 1<<20 + 1<<16 - 1) >> 16
+	if minPages > maxPages {
+		return nil, fmt.Errorf("the memory limit of %d pages cannot hold %d globals and a stack", maxPages, len(m.Globals))
+	}
+	out.Binary = assemble(bodies, minPages, maxPages)
+	return out, nil
+}
+
+// assemble writes the module's sections around the function bodies.
+func assemble(bodies [][]byte, minPages, maxPages uint32) []byte {
+	mod := code{0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00}
+	section := func(id byte, write func(*code)) {
+		var s code
+		write(&s)
+		mod.byte(id)
+		mod.vec(s)
+	}
+	signature := func(s *code, params []byte, result byte) {
+		s.byte(tFunc)
+		s.vec(params)
+		s.byte(1, result)
+	}
+	section(1, func(s *code) { // types
+		s.u32(6)
+		signature(s, []byte{tI32, tI64, tI32, tI32, tI32}, tI32)
+		signature(s, []byte{tI32, tI32, tI32, tI64}, tI32)
+		signature(s, []byte{tI32, tI32, tI32, tI32}, tI32)
+		signature(s, []byte{tI32, tI32, tI32}, tI32)
+		signature(s, []byte{tI32}, tI32)
+		signature(s, []byte{tI32, tI32, tI64, tI32, tI32, tI32}, tI32)
+	})
+	section(2, func(s *code) { // imports
+		types := []uint32{typeOp, typeRaise, typeThree, typeThree, typeThree, typePoll}
+		s.u32(uint32(len(Imports)))
+		for i, name := range Imports {
+			s.name(ImportModule)
+			s.name(name)
+			s.byte(0x00)
+			s.u32(types[i])
+		}
+	})
+	n := uint32(len(bodies))
+	section(3, func(s *code) { // functions
+		s.u32(n + 1)
+		for range bodies {
+			s.u32(typeProto)
+		}
+		s.u32(typeCallExport)
+	})
+	section(4, func(s *code) { // table
+		s.u32(1)
+		s.byte(0x70, 0x01)
+		s.u32(n)
+		s.u32(n)
+	})
+	section(5, func(s *code) { // memory
+		s.u32(1)
+		s.byte(0x01)
+		s.u32(minPages)
+		s.u32(maxPages)
+	})
+	section(6, func(s *code) { // globals: depth, budget
+		s.u32(2)
+		s.byte(tI32, 0x01)
+		s.i32Const(0)
+		s.byte(opEnd)
+		s.byte(tI32, 0x01)
+		s.i32Const(PollInterval)
+		s.byte(opEnd)
+	})
+	section(7, func(s *code) { // exports
+		s.u32(3)
+		s.name(ExportCall)
+		s.byte(0x00)
+		s.u32(fnFirstProto + n)
+		s.name(ExportMemory)
+		s.byte(0x02)
+		s.u32(0)
+		s.name(ExportDepth)
+		s.byte(0x03)
+		s.u32(globalDepth)
+	})
+	section(9, func(s *code) { // elements: the table holds every prototype
+		s.u32(1)
+		s.u32(0)
+		s.i32Const(0)
+		s.byte(opEnd)
+		s.u32(n)
+		for i := range n {
+			s.u32(fnFirstProto + i)
+		}
+	})
+	section(10, func(s *code) { // code
+		s.u32(n + 1)
+		for _, b := range bodies {
+			s.vec(b)
+		}
+		s.vec(callExport())
+	})
+	return mod
+}
+
+// callExport is the body of call: a call_indirect of the prototype's
+// function with the other arguments.
+func callExport() []byte {
+	var c code
+	c.u32(0) // no locals
+	for i := uint32(1); i <= 5; i++ {
+		c.localGet(i)
+	}
+	c.localGet(0)
+	c.byte(opCallIndirect)
+	c.u32(typeProto)
+	c.u32(0)
+	c.byte(opEnd)
+	return c
+}
+
+// fgen translates one prototype.
+type fgen struct {
+	mod    *isa.Module
+	fn     int
+	proto  *isa.Proto
+	consts map[ConstRef]int64
+	out    *Module
+
+	c       code
+	leaders []int // the first pc of each basic block, ascending
+	blockOf []int // the block each leader pc starts, -1 for other pcs
+	exits   map[int]bool
+	cur     int // the block being emitted
+	nest    int // structured blocks opened inside the current instruction
+}
+
+// function returns the body of the prototype's function.
+func (g *fgen) function() ([]byte, error) {
+	p := g.proto
+	if p.NumRegs*SlotSize > 1<<30 {
+		return nil, fmt.Errorf("%d registers do not fit a frame", p.NumRegs)
+	}
+	g.c.u32(2)
+	g.c.u32(1)
+	g.c.byte(tI32)
+	g.c.u32(1)
+	g.c.byte(tI64)
+	if p.DelegateTarget != "" {
+		// Calls of a delegated function go to the host (its closures are
+		// plain handles); nothing calls this one.
+		g.c.byte(opUnreachable, opEnd)
+		return g.c, nil
+	}
+	if err := g.findBlocks(); err != nil {
+		return nil, err
+	}
+	g.prologue()
+	n := len(g.leaders)
+	g.c.byte(opLoop, tEmpty)
+	g.c.byte(opBlock, tEmpty) // fail
+	for range n {
+		g.c.byte(opBlock, tEmpty)
+	}
+	g.c.localGet(localPC)
+	g.c.byte(opBrTable)
+	g.c.u32(uint32(len(p.Code)))
+	for pc := range p.Code {
+		if b := g.blockOf[pc]; b >= 0 {
+			g.c.u32(uint32(b))
+		} else {
+			g.c.u32(uint32(n))
+		}
+	}
+	g.c.u32(uint32(n))
+	for b, start := range g.leaders {
+		g.c.byte(opEnd)
+		g.cur = b
+		end := len(p.Code)
+		if b+1 < n {
+			end = g.leaders[b+1]
+		}
+		if g.exits[start] {
+			g.stepExit(start)
+		}
+		for pc := start; pc < end; pc++ {
+			if err := g.instr(pc, p.Code[pc]); err != nil {
+				return nil, fmt.Errorf("pc %d: %w", pc, err)
+			}
+		}
+	}
+	// Code falls off its last instruction only in a module the verifier
+	// would have refused.
+	g.c.byte(opUnreachable)
+	g.c.byte(opEnd) // fail: the pc local says where
+	g.c.i32Const(int32(g.fn))
+	g.c.localGet(localPC)
+	g.c.localGet(localFP)
+	g.c.localGet(localMark)
+	g.c.call(fnRaise)
+	g.c.byte(opLocalTee)
+	g.c.u32(localPC)
+	g.c.i32Const(0)
+	g.c.byte(opI32LtS)
+	g.c.byte(opIf, tEmpty)
+	g.c.i32Const(StatusError)
+	g.c.byte(opReturn)
+	g.c.byte(opEnd)
+	g.c.byte(opBr)
+	g.c.u32(0)
+	g.c.byte(opEnd) // loop
+	g.c.byte(opUnreachable)
+	g.c.byte(opEnd)
+	return g.c, nil
+}
+
+// findBlocks finds the leaders: the entry, every branch target and
+// handler, what follows a branch, and the pcs where the VM may hand over
+// or take back a step (STEPBEGIN, and the end of its region).
+func (g *fgen) findBlocks() error {
+	p := g.proto
+	size := len(p.Code)
+	leader := make([]bool, size+1)
+	leader[0] = true
+	g.exits = map[int]bool{}
+	mark := func(pc int) error {
+		if pc < 0 || pc > size {
+			return fmt.Errorf("branch to pc %d outside the code", pc)
+		}
+		leader[pc] = true
+		return nil
+	}
+	for pc, in := range p.Code {
+		var target int
+		switch in.Op() {
+		case isa.OpJmp, isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq, isa.OpIfKind:
+			target = pc + 1 + in.SJ()
+		case isa.OpTest, isa.OpTestT, isa.OpTestX, isa.OpTestBound, isa.OpIter:
+			target = pc + 1 + in.SBx()
+		case isa.OpMatch:
+			target = pc + 2
+		case isa.OpStepBegin:
+			leader[pc] = true
+			if end, ok := stepRegionEnd(p.Code, pc); ok {
+				g.exits[end] = true
+				target = end
+			}
+			continue
+		case isa.OpReturn, isa.OpTailCall, isa.OpThrow, isa.OpRaise:
+			target = pc + 1
+		default:
+			continue
+		}
+		if err := mark(target); err != nil {
+			return err
+		}
+		if err := mark(pc + 1); err != nil {
+			return err
+		}
+	}
+	for _, h := range p.Handlers {
+		if err := mark(h.Target); err != nil {
+			return err
+		}
+	}
+	g.blockOf = make([]int, size)
+	for pc := range size {
+		g.blockOf[pc] = -1
+		if leader[pc] {
+			g.blockOf[pc] = len(g.leaders)
+			g.leaders = append(g.leaders, pc)
+		}
+	}
+	return nil
+}
+
+// stepRegionEnd finds where the code of the step begun at pc ends: the
+// pc after the THROW that follows its STEPFAIL (compiler/codegen's step
+// lowering: STEPEND, JMP past the failure code, STEPFAIL, THROW).
+func stepRegionEnd(code []isa.Instr, begin int) (int, bool) {
+	handle := code[begin].A()
+	for pc := begin + 1; pc+3 < len(code); pc++ {
+		in := code[pc]
+		if in.Op() == isa.OpStepEnd && in.A() == handle && code[pc+2].Op() == isa.OpStepFail && code[pc+2].A() == handle {
+			return pc + 4, true
+		}
+	}
+	return 0, false
+}
+
+// StepRegions returns, for the STEPBEGIN at each pc of p, the pc after its
+// step's code: where the host takes the frame back from WASM.
+func StepRegions(p *isa.Proto) map[int]int {
+	regions := map[int]int{}
+	for pc, in := range p.Code {
+		if in.Op() == isa.OpStepBegin {
+			if end, ok := stepRegionEnd(p.Code, pc); ok {
+				regions[pc] = end
+			}
+		}
+	}
+	return regions
+}
+
+// prologue runs on entry at pc 0: room on the stack, the arity (and the
+// rest list of a variadic function), nil in the registers past the
+// parameters. An error here is the caller's to raise, at its call.
+func (g *fgen) prologue() {
+	p := g.proto
+	c := &g.c
+	c.localGet(localPC)
+	c.byte(opI32Eqz)
+	c.byte(opIf, tEmpty)
+
+	frame := uint32(p.NumRegs+1) * SlotSize
+	c.localGet(localFP)
+	c.i32Const(int32(frame))
+	c.byte(opI32Add)
+	c.byte(opMemorySize, 0)
+	c.i32Const(16)
+	c.byte(opI32Shl)
+	c.byte(opI32GtU)
+	c.byte(opIf, tEmpty)
+	c.i32Const(int32(frame>>16 + 16))
+	c.byte(opMemoryGrow, 0)
+	c.i32Const(-1)
+	c.byte(opI32Eq)
+	c.byte(opIf, tEmpty)
+	c.i32Const(PollStackOverflow)
+	c.call(fnPoll)
+	c.byte(opReturn)
+	c.byte(opEnd)
+	c.byte(opEnd)
+
+	first := p.NumParams
+	if p.Variadic {
+		first++
+		g.enterCall()
+	} else {
+		c.localGet(localNArgs)
+		c.i32Const(int32(p.NumParams))
+		c.byte(opI32Ne)
+		c.byte(opIf, tEmpty)
+		g.enterCall()
+		c.byte(opEnd)
+	}
+	if n := p.NumRegs - first; n > 0 {
+		c.localGet(localFP)
+		c.i32Const(int32(first * SlotSize))
+		c.byte(opI32Add)
+		c.i32Const(0)
+		c.i32Const(int32(n * SlotSize))
+		c.byte(opPrefixFC, fcMemoryFill, 0)
+	}
+	c.byte(opEnd)
+}
+
+// enterCall calls enter and returns its error status, if any.
+func (g *fgen) enterCall() {
+	c := &g.c
+	c.i32Const(int32(g.fn))
+	c.localGet(localFP)
+	c.localGet(localNArgs)
+	c.call(fnEnter)
+	c.byte(opLocalTee)
+	c.u32(localStatus)
+	c.byte(opIf, tEmpty)
+	c.localGet(localStatus)
+	c.byte(opReturn)
+	c.byte(opEnd)
+}
+
+// stepExit leaves a step region when this frame is the one the host
+// handed over.
+func (g *fgen) stepExit(pc int) {
+	c := &g.c
+	c.i32Const(0)
+	c.i32Load(AddrExitFP)
+	c.localGet(localFP)
+	c.byte(opI32Eq)
+	c.byte(opIf, tEmpty)
+	c.i32Const(0)
+	c.i32Const(int32(pc))
+	c.i32Store(AddrExitPC)
+	c.i32Const(StatusExit)
+	c.byte(opReturn)
+	c.byte(opEnd)
+}
+
+// Branches. The depths count the structured blocks opened inside the
+// instruction (nest) on top of the chain of basic blocks.
+
+func (g *fgen) br(depth int) {
+	g.c.byte(opBr)
+	g.c.u32(uint32(depth + g.nest))
+}
+
+func (g *fgen) failDepth() int { return len(g.leaders) - 1 - g.cur }
+
+// open and close bracket an if (or block) inside an instruction.
+func (g *fgen) open(op byte) {
+	g.c.byte(op, tEmpty)
+	g.nest++
+}
+
+func (g *fgen) close() {
+	g.c.byte(opEnd)
+	g.nest--
+}
+
+// fail raises the pending error at pc.
+func (g *fgen) fail(pc int) {
+	g.c.i32Const(int32(pc))
+	g.c.localSet(localPC)
+	g.br(g.failDepth())
+}
+
+// failIf raises at pc when the status on the stack is not zero.
+func (g *fgen) failIf(pc int) {
+	g.open(opIf)
+	g.fail(pc)
+	g.close()
+}
+
+// jump continues at target, from the instruction at pc: a br forward, the
+// dispatch for a backward jump, which counts as an event.
+func (g *fgen) jump(pc, target int) {
+	b := g.blockOf[target]
+	if b > g.cur {
+		g.br(b - g.cur - 1)
+		return
+	}
+	g.tick(pc)
+	g.c.i32Const(int32(target))
+	g.c.localSet(localPC)
+	g.br(len(g.leaders) - g.cur)
+}
+
+// tick counts an event and polls when the budget runs out.
+func (g *fgen) tick(pc int) {
+	c := &g.c
+	c.globalGet(globalBudget)
+	c.i32Const(1)
+	c.byte(opI32Sub)
+	c.globalSet(globalBudget)
+	c.globalGet(globalBudget)
+	c.i32Const(0)
+	c.byte(opI32LeS)
+	g.open(opIf)
+	c.i32Const(PollInterval)
+	c.globalSet(globalBudget)
+	c.i32Const(PollTick)
+	c.call(fnPoll)
+	g.failIf(pc)
+	g.close()
+}
+
+// Registers.
+
+func (g *fgen) tag(r int) {
+	g.c.localGet(localFP)
+	g.c.i64Load(uint32(r * SlotSize))
+}
+
+func (g *fgen) payload(r int) {
+	g.c.localGet(localFP)
+	g.c.i64Load(uint32(r*SlotSize + 8))
+}
+
+// set stores into R[r] the tag and the payload the two functions push.
+func (g *fgen) set(r int, tag, payload func()) {
+	g.c.localGet(localFP)
+	tag()
+	g.c.i64Store(uint32(r * SlotSize))
+	g.c.localGet(localFP)
+	payload()
+	g.c.i64Store(uint32(r*SlotSize + 8))
+}
+
+func (g *fgen) constant(v int64) func() { return func() { g.c.i64Const(v) } }
+
+// move copies the slot at (from, fromOffset) to (to, toOffset), each an
+// address pushed by the function.
+func (g *fgen) copySlot(to func(), toOffset uint32, from func(), fromOffset uint32) {
+	for half := uint32(0); half < SlotSize; half += 8 {
+		to()
+		from()
+		g.c.i64Load(fromOffset + half)
+		g.c.i64Store(toOffset + half)
+	}
+}
+
+func (g *fgen) fp() { g.c.localGet(localFP) }
+
+func (g *fgen) zero() { g.c.i32Const(0) }
+
+// resultSlot pushes fp-16, the callee slot of the frame.
+func (g *fgen) resultSlot() {
+	g.c.localGet(localFP)
+	g.c.i32Const(SlotSize)
+	g.c.byte(opI32Sub)
+}
+
+// operand is an RK operand as the fast paths see it.
+type operand struct {
+	reg   int // -1 for a constant
+	isInt bool
+	k     int64
+}
+
+func (g *fgen) rk(x int) operand {
+	if x < isa.RKConst {
+		return operand{reg: x}
+	}
+	v := g.proto.Consts[x-isa.RKConst]
+	return operand{reg: -1, isInt: v.Kind() == value.KInt, k: v.AsInt()}
+}
+
+// intTest pushes whether every register operand holds an integer; ok is
+// false when a constant operand is not one (no fast path then).
+func (g *fgen) intTest(ops ...operand) (ok bool) {
+	tests := 0
+	for _, o := range ops {
+		if o.reg < 0 {
+			if !o.isInt {
+				return false
+			}
+			continue
+		}
+		g.tag(o.reg)
+		g.c.i64Const(TagInt)
+		g.c.byte(opI64Eq)
+		if tests++; tests > 1 {
+			g.c.byte(opI32And)
+		}
+	}
+	if tests == 0 {
+		g.c.i32Const(1)
+	}
+	return true
+}
+
+func (g *fgen) value(o operand) {
+	if o.reg < 0 {
+		g.c.i64Const(o.k)
+		return
+	}
+	g.payload(o.reg)
+}
+
+// slow runs instruction pc on the host and leaves the status on the stack.
+func (g *fgen) slow(pc int) {
+	g.c.i32Const(int32(g.fn))
+	g.c.i32Const(int32(pc))
+	g.c.localGet(localFP)
+	g.c.localGet(localClosure)
+	g.c.call(fnOp)
+}
+
+// slowBranch runs instruction pc on the host, which may take its branch.
+func (g *fgen) slowBranch(pc, target int) {
+	g.slow(pc)
+	g.c.localSet(localStatus)
+	g.c.localGet(localStatus)
+	g.c.i32Const(StatusError)
+	g.c.byte(opI32Eq)
+	g.failIf(pc)
+	g.c.localGet(localStatus)
+	g.c.i32Const(StatusJump)
+	g.c.byte(opI32Eq)
+	g.open(opIf)
+	g.jump(pc, target)
+	g.close()
+}
+
+// falsy pushes whether R[r] is nil or false.
+func (g *fgen) falsy(r int) {
+	g.tag(r)
+	g.c.byte(0x50) // i64.eqz
+	g.tag(r)
+	g.c.i64Const(TagBool)
+	g.c.byte(opI64Eq)
+	g.payload(r)
+	g.c.byte(0x50)
+	g.c.byte(opI32And)
+	g.c.byte(opI32Or)
+}
+
+// constSlot pushes the tag and payload of constant k.
+func (g *fgen) constSlot(k int) (tag, payload int64) {
+	v := g.proto.Consts[k]
+	switch v.Kind() {
+	case value.KNil:
+		return TagNil, 0
+	case value.KBool:
+		if v.Truthy() {
+			return TagBool, 1
+		}
+		return TagBool, 0
+	case value.KInt:
+		return TagInt, v.AsInt()
+	case value.KFloat:
+		return TagFloat, f64Bits(v.AsFloat())
+	}
+	ref := ConstRef{Fn: g.fn, K: k}
+	h, ok := g.consts[ref]
+	if !ok {
+		g.out.Consts = append(g.out.Consts, ref)
+		h = int64(len(g.out.Consts))
+		g.consts[ref] = h
+	}
+	return TagHandle, h
+}
+
+var intOps = map[isa.Op]byte{isa.OpAdd: opI64Add, isa.OpSub: opI64Sub, isa.OpMul: opI64Mul}
+
+// orderOps compare two integers; the If forms jump when it does not hold.
+var orderOps = map[isa.Op]byte{
+	isa.OpLt: opI64LtS, isa.OpLe: opI64LeS, isa.OpGt: opI64GtS, isa.OpGe: opI64GeS, isa.OpEq: opI64Eq,
+	isa.OpIfLt: opI64LtS, isa.OpIfLe: opI64LeS, isa.OpIfGt: opI64GtS, isa.OpIfGe: opI64GeS, isa.OpIfEq: opI64Eq,
+}
+
+// instr emits the instruction at pc.
+func (g *fgen) instr(pc int, in isa.Instr) error {
+	c := &g.c
+	a := in.A()
+	switch op := in.Op(); op {
+	case isa.OpMove:
+		b := in.B()
+		g.copySlot(g.fp, uint32(a*SlotSize), g.fp, uint32(b*SlotSize))
+	case isa.OpLoadK:
+		tag, payload := g.constSlot(in.Bx())
+		g.set(a, g.constant(tag), g.constant(payload))
+	case isa.OpLoadNil:
+		g.set(a, g.constant(TagNil), g.constant(0))
+	case isa.OpLoadBool:
+		g.set(a, g.constant(TagBool), g.constant(int64(min(in.B(), 1))))
+	case isa.OpLoadInt:
+		g.set(a, g.constant(TagInt), g.constant(int64(in.SBx())))
+
+	case isa.OpGetGlobal:
+		addr := AddrGlobals + uint32(in.Bx())*SlotSize
+		c.i32Const(0)
+		c.i64Load(addr)
+		c.i64Const(TagUnbound)
+		c.byte(opI64Eq)
+		g.open(opIf)
+		g.slow(pc)
+		g.failIf(pc)
+		c.byte(opElse)
+		g.copySlot(g.fp, uint32(a*SlotSize), g.zero, addr)
+		g.close()
+
+	case isa.OpAdd, isa.OpSub, isa.OpMul:
+		b, cc := g.rk(in.B()), g.rk(in.C())
+		g.fast(pc, func() {
+			g.set(a, g.constant(TagInt), func() {
+				g.value(b)
+				g.value(cc)
+				c.byte(intOps[op])
+			})
+		}, b, cc)
+	case isa.OpLt, isa.OpLe, isa.OpGt, isa.OpGe, isa.OpEq:
+		b, cc := g.rk(in.B()), g.rk(in.C())
+		g.fast(pc, func() {
+			g.set(a, g.constant(TagBool), func() {
+				g.value(b)
+				g.value(cc)
+				c.byte(orderOps[op])
+				c.byte(opI64ExtendI32U)
+			})
+		}, b, cc)
+	case isa.OpInc, isa.OpDec:
+		b := operand{reg: in.B()}
+		delta := int64(1)
+		if op == isa.OpDec {
+			delta = -1
+		}
+		g.fast(pc, func() {
+			g.set(a, g.constant(TagInt), func() {
+				g.payload(b.reg)
+				c.i64Const(delta)
+				c.byte(opI64Add)
+			})
+		}, b)
+	case isa.OpZero:
+		b := operand{reg: in.B()}
+		g.fast(pc, func() {
+			g.set(a, g.constant(TagBool), func() {
+				g.payload(b.reg)
+				c.byte(0x50)
+				c.byte(opI64ExtendI32U)
+			})
+		}, b)
+	case isa.OpNot:
+		g.set(a, g.constant(TagBool), func() {
+			g.falsy(in.B())
+			c.byte(opI64ExtendI32U)
+		})
+
+	case isa.OpJmp:
+		g.jump(pc, pc+1+in.SJ())
+	case isa.OpTest, isa.OpTestT:
+		g.falsy(a)
+		if op == isa.OpTestT {
+			c.byte(opI32Eqz)
+		}
+		g.open(opIf)
+		g.jump(pc, pc+1+in.SBx())
+		g.close()
+	case isa.OpTestBound:
+		g.tag(a)
+		c.i64Const(TagCell)
+		c.byte(opI64Ne)
+		g.open(opIf)
+		g.jump(pc, pc+1+in.SBx())
+		g.close()
+	case isa.OpTestX, isa.OpIter:
+		g.slowBranch(pc, pc+1+in.SBx())
+	case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
+		b, cc := g.rk(a), g.rk(in.B())
+		target := pc + 1 + in.SJ()
+		if !g.intTest(b, cc) {
+			g.slowBranch(pc, target)
+			break
+		}
+		g.open(opIf)
+		g.value(b)
+		g.value(cc)
+		c.byte(orderOps[op])
+		c.byte(opI32Eqz)
+		g.open(opIf)
+		g.jump(pc, target)
+		g.close()
+		c.byte(opElse)
+		g.slowBranch(pc, target)
+		g.close()
+	case isa.OpIfKind:
+		g.slowBranch(pc, pc+1+in.SJ())
+	case isa.OpMatch:
+		g.slowBranch(pc, pc+2)
+
+	case isa.OpCall:
+		g.call(pc, a, in.B())
+	case isa.OpTailCall:
+		g.tailCall(pc, a, in.B())
+	case isa.OpReturn:
+		g.copySlot(g.resultSlot, 0, g.fp, uint32(a*SlotSize))
+		g.ret()
+	case isa.OpReturnType:
+		c.i32Const(int32(g.fn))
+		c.i32Const(int32(pc))
+		c.localGet(localMark)
+		c.call(fnRemember)
+		g.failIf(pc)
+
+	default:
+		if !op.Valid() {
+			return fmt.Errorf("unknown opcode %d", op)
+		}
+		g.slow(pc)
+		g.failIf(pc)
+	}
+	return nil
+}
+
+// fast emits the integer fast path of an instruction, with the host's
+// slow path for anything else.
+func (g *fgen) fast(pc int, body func(), ops ...operand) {
+	if !g.intTest(ops...) {
+		g.slow(pc)
+		g.failIf(pc)
+		return
+	}
+	g.open(opIf)
+	body()
+	g.c.byte(opElse)
+	g.slow(pc)
+	g.failIf(pc)
+	g.close()
+}
+
+// ret returns from the frame, whose result is in its callee slot, after
+// its return checks (RETURNTYPE), which the host applies.
+func (g *fgen) ret() {
+	c := &g.c
+	c.i32Const(0)
+	c.i32Load(AddrChecks)
+	c.localGet(localMark)
+	c.byte(opI32GtU)
+	g.open(opIf)
+	c.i32Const(int32(g.fn))
+	c.localGet(localFP)
+	c.localGet(localMark)
+	c.call(fnRet)
+	g.open(opIf)
+	c.i32Const(StatusError)
+	c.byte(opReturn)
+	g.close()
+	g.close()
+	c.i32Const(StatusOK)
+	c.byte(opReturn)
+}
+
+// call is CALL A B: a closure that runs in WASM is called directly, at
+// the caller's depth plus one; anything else goes through the host.
+func (g *fgen) call(pc, a, n int) {
+	c := &g.c
+	g.tag(a)
+	c.i64Const(TagClosure)
+	c.byte(opI64Ne)
+	g.open(opIf)
+	g.slow(pc)
+	g.failIf(pc)
+	c.byte(opElse)
+	c.globalGet(globalDepth)
+	c.i32Const(0)
+	c.i32Load(AddrMaxDepth)
+	c.byte(opI32GeS)
+	g.open(opIf)
+	c.i32Const(PollStackOverflow)
+	c.call(fnPoll)
+	c.byte(opDrop)
+	g.fail(pc)
+	g.close()
+	g.tick(pc)
+	c.globalGet(globalDepth)
+	c.i32Const(1)
+	c.byte(opI32Add)
+	c.globalSet(globalDepth)
+	c.localGet(localFP)
+	c.i32Const(int32((a + 1) * SlotSize))
+	c.byte(opI32Add)
+	g.payload(a)
+	c.i32Const(int32(n))
+	c.i32Const(0)
+	c.i32Const(0)
+	c.i32Load(AddrChecks)
+	g.payload(a)
+	c.i64Const(32)
+	c.byte(opI64ShrU)
+	c.byte(opI32WrapI64)
+	c.byte(opCallIndirect)
+	c.u32(typeProto)
+	c.u32(0)
+	c.localSet(localStatus)
+	c.globalGet(globalDepth)
+	c.i32Const(1)
+	c.byte(opI32Sub)
+	c.globalSet(globalDepth)
+	c.localGet(localStatus)
+	g.failIf(pc)
+	g.close()
+}
+
+// tailCall is TAILCALL A B: the arguments move down over the frame's
+// registers and the callee takes the frame's place, with the frame's
+// return checks.
+func (g *fgen) tailCall(pc, a, n int) {
+	c := &g.c
+	g.tag(a)
+	c.i64Const(TagClosure)
+	c.byte(opI64Ne)
+	g.open(opIf)
+	g.slow(pc) // the host stores the result in the callee slot
+	g.failIf(pc)
+	g.ret()
+	g.close()
+	g.tick(pc)
+	// The callee takes the callee slot, where the host's collector sees
+	// its handle while it runs.
+	g.copySlot(g.resultSlot, 0, g.fp, uint32(a*SlotSize))
+	g.payload(a)
+	c.localSet(localX)
+	if n > 0 {
+		c.localGet(localFP)
+		c.localGet(localFP)
+		c.i32Const(int32((a + 1) * SlotSize))
+		c.byte(opI32Add)
+		c.i32Const(int32(n * SlotSize))
+		c.byte(opPrefixFC, fcMemoryCopy, 0, 0)
+	}
+	c.localGet(localFP)
+	c.localGet(localX)
+	c.i32Const(int32(n))
+	c.i32Const(0)
+	c.localGet(localMark)
+	c.localGet(localX)
+	c.i64Const(32)
+	c.byte(opI64ShrU)
+	c.byte(opI32WrapI64)
+	c.byte(opReturnCallIndirect)
+	c.u32(typeProto)
+	c.u32(0)
+}
+
+// Leaders returns the basic blocks' first pcs of p, for tests and the
+// disassembler.
+func Leaders(m *isa.Module, fn int) []int {
+	g := &fgen{mod: m, fn: fn, proto: m.Protos[fn]}
+	if g.findBlocks() != nil {
+		return nil
+	}
+	return slices.Clone(g.leaders)
+}

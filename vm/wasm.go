@@ -1,0 +1,564 @@
+package vm
+
+import (
+	"context"
+	"encoding/binary"
+	"slices"
+
+	cw "github.com/rtfs-go/rtfs/compiler/wasm"
+	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/internal/rt"
+	"github.com/rtfs-go/rtfs/isa"
+	"github.com/rtfs-go/rtfs/sandbox/wasm"
+	"github.com/rtfs-go/rtfs/value"
+)
+
+// WASMOptions configure the WASM engine (compiler/wasm, sandbox/wasm).
+type WASMOptions struct {
+	// All runs the whole program in WASM; otherwise only the steps whose
+	// profile is sandboxed run there, and the rest here.
+	All bool
+	// Module is the program's WASM module as rtfsc stored it (nil:
+	// compiled from the bytecode when first needed).
+	Module *cw.Module
+	// CacheDir keeps compiled WASM code between runs ("": in this process
+	// only).
+	CacheDir string
+	// Off runs sandboxed steps here instead, as a user who opted out asked.
+	Off bool
+}
+
+// A program runs in WASM on the machine that would run it here: the WASM
+// code takes the fast paths and the host functions below run every other
+// instruction with the machine's own code (cold, callBuiltin, binary,
+// ...). wasmRun is that host: the instance, its handle table, and the
+// error on its way out of the WASM frames.
+type wasmRun struct {
+	m    *machine
+	opts WASMOptions
+	ctx  context.Context // the run's: the instance closes when it ends
+	eng  *wasm.Engine
+	heap *wasm.Heap
+	// active counts the calls into WASM in progress: while a sandboxed
+	// step runs there, every closure it calls runs there too.
+	active int
+
+	err   *value.Error
+	from  int  // the function the pending error came out of, -1 when raised where it is raised next
+	chain bool // the pending error's call chain is being recorded frame by frame
+	top   uint32
+	// exitFP and region are the frame and the pcs of the step the VM
+	// handed over: its frame returns to the VM on leaving the region, and
+	// its handlers outside the region are the VM's.
+	exitFP        uint32
+	region        [2]int
+	raisedAt   int
+	scratch    []value.Value
+	scratchTop int
+	// inherited: a concurrent branch forked while its parent ran in WASM,
+	// which runs there too.
+	inherited bool
+}
+
+func newWASMRun(ctx context.Context, m *machine, opts WASMOptions) *wasmRun {
+	return &wasmRun{m: m, opts: opts, ctx: ctx, from: -1}
+}
+
+// start instantiates the module, once: its constants pinned in the table
+// and the globals defined so far in their slots.
+func (w *wasmRun) start() *value.Error {
+	if w.eng != nil {
+		return nil
+	}
+	m := w.m
+	if w.opts.Module == nil {
+		mod, err := cw.Compile(m.module, 0)
+		if err != nil {
+			return value.Errorf(value.InternalError, "wasm: %v", err)
+		}
+		w.opts.Module = mod
+	}
+	consts := make([]value.Value, len(w.opts.Module.Consts))
+	for i, c := range w.opts.Module.Consts {
+		if c.Fn >= len(m.functions) || c.K >= len(m.functions[c.Fn].consts) {
+			return value.Errorf(value.InternalError, "wasm: the module names constant %d of function %d", c.K, c.Fn)
+		}
+		consts[i] = m.functions[c.Fn].consts[c.K]
+	}
+	eng, err := wasm.New(w.ctx, w.opts.Module.Binary, wasm.Config{CacheDir: w.opts.CacheDir, MemoryLimitPages: memoryPages(m.limits.memory.Max())}, w)
+	if err != nil {
+		return value.Errorf(value.InternalError, "%v", err)
+	}
+	w.eng, w.heap = eng, wasm.NewHeap(consts)
+	w.top = cw.StackBase(len(m.globals))
+	mem := eng.Memory()
+	binary32(mem, cw.AddrMaxDepth, uint32(m.maxDepth))
+	w.syncGlobals(mem)
+	return nil
+}
+
+// memoryPages is the linear memory a limit of max bytes allows (0: none).
+func memoryPages(max int64) uint32 {
+	if max <= 0 {
+		return 0
+	}
+	return uint32(min(max>>16+1, cw.MaxPages))
+}
+
+func binary32(mem []byte, addr, v uint32) { binary.LittleEndian.PutUint32(mem[addr:], v) }
+
+// syncGlobals writes the globals the program has defined into their
+// slots, the others as unbound.
+func (w *wasmRun) syncGlobals(mem []byte) {
+	for g := range w.m.globals {
+		addr := cw.AddrGlobals + uint32(g)*cw.SlotSize
+		if w.m.defined[g] {
+			w.store(mem, addr, w.m.globals[g])
+		} else {
+			binary.LittleEndian.PutUint64(mem[addr:], cw.TagUnbound)
+		}
+	}
+}
+
+func (w *wasmRun) close() {
+	if w.eng != nil {
+		w.eng.Close(context.Background())
+	}
+}
+
+// store writes v into the slot at addr, a closure that runs here as one
+// WASM can call.
+func (w *wasmRun) store(mem []byte, addr uint32, v value.Value) uint64 {
+	fn := -1
+	if v.Kind() == value.KFunc {
+		if cl, ok := v.Ref().(*Closure); ok && cl.fn.capability == "" {
+			fn = cl.fn.index
+		}
+	}
+	return w.heap.Store(mem, addr, v, fn)
+}
+
+// running reports whether code runs in WASM now, so that what it calls
+// runs there too.
+func (w *wasmRun) running() bool { return w.active > 0 || w.opts.All || w.inherited }
+
+// takesStep reports whether the VM hands step index over: a sandboxed
+// step, when WASM is not off.
+func (w *wasmRun) takesStep(index int) bool {
+	if w.opts.Off {
+		return false
+	}
+	p := w.m.profile(index)
+	return p != nil && p.IsolationLevel == host.Sandboxed
+}
+
+// runStep runs the step begun at pc begin of fn, in the VM frame of cl at
+// base, in WASM until its code is done: the frame's registers go to WASM
+// and come back. It returns the pc to go on from, or the error raised and
+// the pc it was raised at.
+func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *value.Error) {
+	end, ok := cw.StepRegions(fn.proto)[begin]
+	if !ok {
+		return begin, internalError("step at pc %d has no region", begin)
+	}
+	if err := w.start(); err != nil {
+		return begin, err
+	}
+	m := w.m
+	mem := w.eng.Memory()
+	w.syncGlobals(mem)
+	slot := w.top
+	fp := slot + cw.SlotSize
+	if err := w.reserve(fp + uint32(fn.numRegs)*cw.SlotSize); err != nil {
+		return begin, err
+	}
+	mem = w.eng.Memory()
+	closure := w.store(mem, slot, value.Func(cl))
+	regs := m.stack[base : base+fn.numRegs]
+	for i, v := range regs {
+		w.store(mem, fp+uint32(i)*cw.SlotSize, v)
+	}
+	outerFP, outerRegion := w.exitFP, w.region
+	w.exitFP, w.region = fp, [2]int{begin, end}
+	binary32(mem, cw.AddrExitFP, fp)
+	w.syncChecks(mem)
+	status, err := w.enter(fn.index, fp, closure, 0, begin, false)
+	w.exitFP, w.region = outerFP, outerRegion
+	mem = w.eng.Memory()
+	binary32(mem, cw.AddrExitFP, outerFP)
+	regs = m.stack[base : base+fn.numRegs]
+	for i := range regs {
+		regs[i] = w.heap.Load(mem, fp+uint32(i)*cw.SlotSize)
+	}
+	switch {
+	case err != nil:
+		return w.raisedAt, err
+	case status == cw.StatusExit:
+		return int(binary.LittleEndian.Uint32(mem[cw.AddrExitPC:])), nil
+	}
+	return begin, internalError("wasm step returned %d", status)
+}
+
+// apply calls cl in WASM from the host: a builtin's callback, a branch, or
+// the top level. counted: as a call of the depth (see apply in call.go).
+func (w *wasmRun) apply(cl *Closure, args []value.Value, counted bool) (value.Value, *value.Error) {
+	if err := w.start(); err != nil {
+		return value.Nil, err
+	}
+	m := w.m
+	depth := w.eng.Depth()
+	if w.active == 0 {
+		depth = m.depth
+	}
+	if counted && depth >= m.maxDepth {
+		return value.Nil, rt.StackOverflow(m.maxDepth)
+	}
+	if err := m.tick(); err != nil {
+		return value.Nil, err
+	}
+	if err := checkArity(cl.fn, len(args)); err != nil {
+		return value.Nil, err
+	}
+	slot := w.top
+	fp := slot + cw.SlotSize
+	if err := w.reserve(fp + uint32(len(args))*cw.SlotSize); err != nil {
+		return value.Nil, err
+	}
+	mem := w.eng.Memory()
+	closure := w.store(mem, slot, value.Func(cl))
+	for i, v := range args {
+		w.store(mem, fp+uint32(i)*cw.SlotSize, v)
+	}
+	if counted {
+		depth++
+	}
+	w.eng.SetDepth(depth)
+	w.syncChecks(mem)
+	_, err := w.enter(cl.fn.index, fp, closure, len(args), 0, true)
+	if counted {
+		w.eng.SetDepth(depth - 1)
+	}
+	if err != nil {
+		return value.Nil, err
+	}
+	mem = w.eng.Memory()
+	return w.heap.Load(w.eng.Memory(), slot), nil
+}
+
+// enter runs the call export and turns what comes back into an error.
+func (w *wasmRun) enter(fn int, fp uint32, closure uint64, nargs, pc int, returns bool) (uint32, *value.Error) {
+	saved := w.top
+	w.active++
+	status, err := w.eng.Call(w.ctx, fn, fp, closure, nargs, pc, uint32(len(w.m.returnChecks)))
+	w.active--
+	w.top = saved
+	switch {
+	case err != nil:
+		if w.ctx.Err() != nil {
+			return status, rt.TimeoutError(context.Cause(w.ctx))
+		}
+		return status, value.Errorf(value.InternalError, "wasm: %v", err)
+	case status == cw.StatusError:
+		e := w.err
+		w.err, w.from = nil, -1
+		if e == nil {
+			e = internalError("wasm: an error status without an error")
+		}
+		return status, e
+	case returns && status != cw.StatusOK:
+		return status, internalError("wasm call returned %d", status)
+	}
+	return status, nil
+}
+
+// reserve grows linear memory to hold end bytes and a frame's margin.
+func (w *wasmRun) reserve(end uint32) *value.Error {
+	if !w.eng.Reserve(end + cw.SlotSize) {
+		return rt.StackOverflow(w.m.maxDepth)
+	}
+	return nil
+}
+
+func (w *wasmRun) syncChecks(mem []byte) {
+	binary32(mem, cw.AddrChecks, uint32(len(w.m.returnChecks)))
+}
+
+// fail makes err the pending error, raised in the frame that raises next.
+func (w *wasmRun) fail(err *value.Error) {
+	w.err, w.from = err, -1
+}
+
+// frame decodes the n registers at fp into scratch; release gives them
+// back. Host functions nest (a builtin calling back into WASM), so the
+// scratch is a stack.
+func (w *wasmRun) frame(mem []byte, fp uint32, n int) (regs, before []value.Value) {
+	if need := w.scratchTop + 2*n; need > len(w.scratch) {
+		w.scratch = make([]value.Value, max(2*need, 256))
+	}
+	regs = w.scratch[w.scratchTop : w.scratchTop+n : w.scratchTop+n]
+	before = w.scratch[w.scratchTop+n : w.scratchTop+2*n]
+	w.scratchTop += 2 * n
+	for i := range regs {
+		regs[i] = w.heap.Load(mem, fp+uint32(i)*cw.SlotSize)
+	}
+	copy(before, regs)
+	return regs, before
+}
+
+// The host functions (wasm.Host).
+
+// Op implements wasm.Host.
+func (w *wasmRun) Op(fnIndex, pc int, fp uint32, closure uint64) uint32 {
+	m := w.m
+	fn := &m.functions[fnIndex]
+	ins := fn.code[pc]
+	mem := w.eng.Memory()
+	top := fp + uint32(fn.numRegs)*cw.SlotSize
+	if w.heap.Due() {
+		w.heap.Collect(mem, cw.AddrGlobals, top)
+	}
+	savedTop, savedScratch := w.top, w.scratchTop
+	w.top = top
+	m.depth = w.eng.Depth()
+	var cl *Closure
+	if closure != 0 {
+		cl, _ = w.heap.Get(uint32(closure)).Ref().(*Closure)
+	}
+	regs, before := w.frame(mem, fp, fn.numRegs)
+	jump, err := w.exec(ins, fn, cl, regs, fp)
+	mem = w.eng.Memory()
+	for i, v := range regs {
+		if v != before[i] {
+			w.store(mem, fp+uint32(i)*cw.SlotSize, v)
+		}
+	}
+	clear(w.scratch[savedScratch:w.scratchTop])
+	w.top, w.scratchTop = savedTop, savedScratch
+	switch {
+	case err != nil:
+		w.fail(err)
+		return cw.StatusError
+	case jump:
+		return cw.StatusJump
+	}
+	return cw.StatusOK
+}
+
+// exec runs the instructions WASM leaves to the host: the slow paths of
+// the fast ones, calls of what is not a closure, and the cold ones.
+func (w *wasmRun) exec(ins isa.Instr, fn *function, cl *Closure, regs []value.Value, fp uint32) (bool, *value.Error) {
+	m := w.m
+	consts := fn.consts
+	rkv := func(x int) value.Value {
+		if x < isa.RKConst {
+			return regs[x]
+		}
+		return consts[x-isa.RKConst]
+	}
+	var (
+		result value.Value
+		err    *value.Error
+	)
+	a := ins.A()
+	switch op := ins.Op(); op {
+	case isa.OpAdd, isa.OpSub, isa.OpMul, isa.OpDiv, isa.OpMod, isa.OpLt, isa.OpLe, isa.OpGt, isa.OpGe, isa.OpEq:
+		result, err = m.binary(op, rkv(ins.B()), rkv(ins.C()))
+	case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
+		b, c := rkv(a), rkv(ins.B())
+		if b.Kind() == value.KInt && c.Kind() == value.KInt {
+			return !intOrder(op, b.AsInt(), c.AsInt()), nil
+		}
+		if result, err = m.binary(op, b, c); err != nil {
+			return false, err
+		}
+		return !result.Truthy(), nil
+	case isa.OpInc, isa.OpDec, isa.OpZero, isa.OpCount:
+		result, err = m.unary(op, regs[ins.B()])
+	case isa.OpGet, isa.OpNth:
+		b, c := rkv(ins.B()), rkv(ins.C())
+		var ok bool
+		if result, ok = lookup(op, b, c); !ok {
+			result, err = m.binary(op, b, c)
+		}
+	case isa.OpTestX:
+		return !rt.StepTruthy(regs[a]), nil
+	case isa.OpIter:
+		seq, index := regs[a], regs[a+1]
+		if !seq.IsSeq() || index.Kind() != value.KInt {
+			return false, internalError("ITER over a %s with a %s index", seq.TypeName(), index.TypeName())
+		}
+		items := seq.AsVector()
+		i := index.AsInt()
+		if i < 0 || i >= int64(items.Len()) {
+			return true, nil
+		}
+		regs[a+2], regs[a+1] = items.Nth(int(i)), value.Int(i+1)
+		return false, nil
+	case isa.OpGetGlobal:
+		result, err = m.global(ins.Bx())
+	case isa.OpDefGlobal:
+		g := ins.Bx()
+		m.globals[g], m.defined[g] = regs[a], true
+		w.store(w.eng.Memory(), cw.AddrGlobals+uint32(g)*cw.SlotSize, regs[a])
+		return false, nil
+	case isa.OpGetUpval:
+		result = cl.upvals[ins.B()]
+	case isa.OpNewVec:
+		b, c := ins.B(), ins.C()
+		result = value.NewVector(slices.Clone(regs[b : b+c : b+c]))
+	case isa.OpClosure:
+		result = m.newClosure(ins.Bx(), regs, cl)
+	case isa.OpAppend:
+		acc := regs[a]
+		if !acc.IsSeq() {
+			return false, internalError("APPEND to a %s", acc.TypeName())
+		}
+		result = value.Conj(acc, regs[ins.B()])
+	case isa.OpCall, isa.OpTailCall:
+		n := ins.B()
+		if result, err = m.callOther(regs[a], regs[a+1:a+1+n]); err == nil && op == isa.OpTailCall {
+			w.store(w.eng.Memory(), fp-cw.SlotSize, result)
+			return false, nil
+		}
+	case isa.OpCallB:
+		result, err = m.callBuiltin(m.builtins[ins.C()], regs[a+1:a+1+ins.B()])
+	case isa.OpCallCap:
+		result, err = m.callCapability(regs[a], regs[a+1:a+1+ins.B()])
+	case isa.OpParallel:
+		b, c := ins.B(), ins.C()
+		result, err = m.parallel(regs[b : b+c])
+	default:
+		return m.cold(ins, fn, cl, regs)
+	}
+	if err != nil {
+		return false, err
+	}
+	regs[a] = result
+	return false, nil
+}
+
+// Raise implements wasm.Host: the pending error reached pc of a frame of
+// fn. It records the call chain on the way, positions the error, and
+// returns the target of the handler covering pc, with the error value in
+// its register, or -1 when the frame returns it to its caller.
+func (w *wasmRun) Raise(fnIndex, pc int, fp, mark uint32) int32 {
+	m := w.m
+	fn := &m.functions[fnIndex]
+	e := w.err
+	if e == nil {
+		e = internalError("wasm: raise without an error at pc %d", pc)
+	}
+	if w.from < 0 {
+		w.chain = e.Stack == nil && e.StackMore == 0
+	} else if w.chain {
+		e.AddFrame(m.functions[w.from].name, m.position(fn, pc))
+	}
+	if !e.Pos.IsValid() {
+		if p := m.position(fn, pc); p.IsValid() {
+			e = e.WithPos(p)
+		}
+	}
+	catchable := e.Catchable()
+	if !catchable && m.limit == nil {
+		m.limit = e
+	}
+	w.raisedAt = pc
+	for _, h := range fn.proto.Handlers {
+		if h.Start <= pc && pc < h.End && (catchable || h.Finally) && w.owns(fp, h.Target) {
+			mem := w.eng.Memory()
+			w.store(mem, fp+uint32(h.Reg)*cw.SlotSize, value.ErrorValue(e))
+			w.err, w.from = nil, -1
+			return int32(h.Target)
+		}
+	}
+	w.err, w.from = e, fnIndex
+	if fp != w.exitFP {
+		m.returnChecks = m.returnChecks[:min(int(mark), len(m.returnChecks))]
+		w.syncChecks(w.eng.Memory())
+	}
+	return -1
+}
+
+// owns reports whether WASM handles a catch at target in the frame at fp:
+// in the frame of a step the VM handed over, only inside the step.
+func (w *wasmRun) owns(fp uint32, target int) bool {
+	return fp != w.exitFP || (w.region[0] <= target && target < w.region[1])
+}
+
+// Enter implements wasm.Host.
+func (w *wasmRun) Enter(fnIndex int, fp uint32, nargs int) uint32 {
+	fn := &w.m.functions[fnIndex]
+	if err := checkArity(fn, nargs); err != nil {
+		w.fail(err)
+		return cw.StatusError
+	}
+	if fn.variadic {
+		mem := w.eng.Memory()
+		rest := make([]value.Value, nargs-fn.numParams)
+		for i := range rest {
+			rest[i] = w.heap.Load(mem, fp+uint32(fn.numParams+i)*cw.SlotSize)
+		}
+		w.store(mem, fp+uint32(fn.numParams)*cw.SlotSize, value.NewList(rest))
+	}
+	return cw.StatusOK
+}
+
+// Remember implements wasm.Host: RETURNTYPE (see rememberReturnCheck).
+func (w *wasmRun) Remember(fnIndex, pc int, mark uint32) uint32 {
+	m := w.m
+	fn := &m.functions[fnIndex]
+	for _, c := range m.returnChecks[mark:] {
+		if c.fn == fn {
+			return cw.StatusOK
+		}
+	}
+	m.returnChecks = append(m.returnChecks, returnCheck{typ: m.module.Types[fn.code[pc].Bx()], fn: fn, pc: pc})
+	w.syncChecks(w.eng.Memory())
+	return cw.StatusOK
+}
+
+// Ret implements wasm.Host: the return checks of the frame at fp, whose
+// result is in its callee slot (see checkReturns).
+func (w *wasmRun) Ret(_ int, fp, mark uint32) uint32 {
+	m := w.m
+	checks := m.returnChecks[mark:]
+	m.returnChecks = m.returnChecks[:mark]
+	mem := w.eng.Memory()
+	w.syncChecks(mem)
+	v := w.heap.Load(mem, fp-cw.SlotSize)
+	for i := len(checks) - 1; i >= 0; i-- {
+		if c := checks[i]; !value.Check(c.typ, v) {
+			err := rt.ValidationError(c.typ, v, rt.ReturnWhat(c.fn.name))
+			if p := m.position(c.fn, c.pc); p.IsValid() {
+				err = err.WithPos(p)
+			}
+			w.fail(err)
+			return cw.StatusError
+		}
+	}
+	return cw.StatusOK
+}
+
+// Poll implements wasm.Host.
+func (w *wasmRun) Poll(code uint32) uint32 {
+	var err *value.Error
+	if code == cw.PollStackOverflow {
+		err = rt.StackOverflow(w.m.maxDepth)
+	} else {
+		err = w.m.poll()
+	}
+	if err != nil {
+		w.fail(err)
+		return cw.StatusError
+	}
+	return cw.StatusOK
+}
+
+// fork is the WASM engine of a machine forked for a concurrent branch: an
+// instance of its own, which runs the branch in WASM when its parent was
+// running there.
+func (w *wasmRun) fork(ctx context.Context, m *machine) *wasmRun {
+	f := newWASMRun(ctx, m, w.opts)
+	f.inherited = w.running()
+	return f
+}
