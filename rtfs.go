@@ -70,7 +70,7 @@ type Program struct {
 	name   string
 	prog   *ast.Program // nil for a loaded module: the interpreter needs source
 	module *isa.Module
-	wasm   *cw.Module // the module's WASM, as rtfsc stored it; nil: compiled when needed
+	wasm   *cw.Module   // the module's WASM, as rtfsc stored it; nil: compiled when needed
 	steps  []host.Reach // what each step reaches, by step index
 	top    host.Reach   // what the code outside steps reaches
 	// warnings are the compiler's (see Warnings); none for bytecode.

@@ -13,7 +13,7 @@ import (
 // loop reads on every call, one indirection away from a closure.
 type function struct {
 	proto     *isa.Proto
-	index     int // in Module.Protos
+	index     int    // in Module.Protos
 	name      string // for arity errors
 	code      []isa.Instr
 	consts    []value.Value

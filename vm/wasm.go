@@ -50,8 +50,8 @@ type wasmRun struct {
 	// exitFP and region are the frame and the pcs of the step the VM
 	// handed over: its frame returns to the VM on leaving the region, and
 	// its handlers outside the region are the VM's.
-	exitFP        uint32
-	region        [2]int
+	exitFP     uint32
+	region     [2]int
 	raisedAt   int
 	scratch    []value.Value
 	scratchTop int
@@ -181,11 +181,13 @@ func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *val
 	outerFP, outerRegion := w.exitFP, w.region
 	w.exitFP, w.region = fp, [2]int{begin, end}
 	binary32(mem, cw.AddrExitFP, fp)
+	binary32(mem, cw.AddrExitPC, uint32(end))
 	w.syncChecks(mem)
 	status, err := w.enter(fn.index, fp, closure, 0, begin, false)
 	w.exitFP, w.region = outerFP, outerRegion
 	mem = w.eng.Memory()
 	binary32(mem, cw.AddrExitFP, outerFP)
+	binary32(mem, cw.AddrExitPC, uint32(outerRegion[1]))
 	regs = m.stack[base : base+fn.numRegs]
 	for i := range regs {
 		regs[i] = w.heap.Load(mem, fp+uint32(i)*cw.SlotSize)
@@ -194,7 +196,7 @@ func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *val
 	case err != nil:
 		return w.raisedAt, err
 	case status == cw.StatusExit:
-		return int(binary.LittleEndian.Uint32(mem[cw.AddrExitPC:])), nil
+		return end, nil
 	}
 	return begin, internalError("wasm step returned %d", status)
 }

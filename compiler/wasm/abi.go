@@ -53,7 +53,7 @@ const (
 	AddrChecks   = 0  // i32: return checks remembered by the host (RETURNTYPE)
 	AddrMaxDepth = 4  // i32: the call depth limit
 	AddrExitFP   = 8  // i32: the frame whose step region the host runs (0: none)
-	AddrExitPC   = 12 // i32: where that frame left the region
+	AddrExitPC   = 12 // i32: the pc where that frame returns to the host (StatusExit)
 	AddrGlobals  = 64 // the global slots, then the stack
 )
 
@@ -66,7 +66,7 @@ const (
 	StatusOK    = 0
 	StatusError = 1
 	StatusJump  = 2 // op: the branch is taken (or MATCH matched)
-	StatusExit  = 3 // a function left the step region the host runs (AddrExitPC)
+	StatusExit  = 3 // the frame of the step region the host runs reached its end (AddrExitPC)
 )
 
 // Poll codes of the import poll.

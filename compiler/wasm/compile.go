@@ -33,12 +33,12 @@ const (
 
 // Type indices.
 const (
-	typeProto    = iota // (fp i32, closure i64, nargs i32, pc i32, mark i32) i32
-	typeOp              // (fn i32, pc i32, fp i32, closure i64) i32
-	typeRaise           // (fn, pc, fp, mark i32) i32
-	typeThree           // (i32, i32, i32) i32: enter, remember, ret
-	typePoll            // (i32) i32
-	typeCallExport      // (fn i32, fp i32, closure i64, nargs, pc, mark i32) i32
+	typeProto      = iota // (fp i32, closure i64, nargs i32, pc i32, mark i32) i32
+	typeOp                // (fn i32, pc i32, fp i32, closure i64) i32
+	typeRaise             // (fn, pc, fp, mark i32) i32
+	typeThree             // (i32, i32, i32) i32: enter, remember, ret
+	typePoll              // (i32) i32
+	typeCallExport        // (fn i32, fp i32, closure i64, nargs, pc, mark i32) i32
 )
 
 // Globals of the module.
@@ -449,17 +449,19 @@ func (g *fgen) enterCall() {
 }
 
 // stepExit leaves a step region when this frame is the one the host
-// handed over.
+// handed over and pc is where the host takes it back.
 func (g *fgen) stepExit(pc int) {
 	c := &g.c
 	c.i32Const(0)
 	c.i32Load(AddrExitFP)
 	c.localGet(localFP)
 	c.byte(opI32Eq)
-	c.byte(opIf, tEmpty)
 	c.i32Const(0)
+	c.i32Load(AddrExitPC)
 	c.i32Const(int32(pc))
-	c.i32Store(AddrExitPC)
+	c.byte(opI32Eq)
+	c.byte(opI32And)
+	c.byte(opIf, tEmpty)
 	c.i32Const(StatusExit)
 	c.byte(opReturn)
 	c.byte(opEnd)

@@ -66,7 +66,7 @@ func TestStepFail(t *testing.T) {
 	timeout := TimeoutError(context.DeadlineExceeded)
 	limited := &host.StepProfile{ResourceLimits: host.ResourceLimits{MaxExecutionTimeMS: 1}}
 	overrun := func(ctx context.Context, p *host.StepProfile) *Step {
-		s := BeginStep(ctx, host.NewRecorder(), "s", p)
+		s := BeginStep(ctx, host.NewRecorder(), "s", p, "vm")
 		<-s.Ctx.Done()
 		time.Sleep(time.Until(s.deadline))
 		return s
@@ -82,7 +82,7 @@ func TestStepFail(t *testing.T) {
 		{"own limit", overrun(context.Background(), limited), timeout,
 			`SecurityViolation: Security violation: step "s" exceeded its time limit of 1 ms (max_execution_time_ms)`},
 		{"other errors stay", overrun(context.Background(), limited), value.Errorf(value.Generic, "x"), "Generic: x"},
-		{"no limit of its own", BeginStep(context.Background(), host.NewRecorder(), "s", nil), timeout, "Timeout: Execution timed out"},
+		{"no limit of its own", BeginStep(context.Background(), host.NewRecorder(), "s", nil, "vm"), timeout, "Timeout: Execution timed out"},
 		{"the run was cancelled", overrun(cancelled, limited), TimeoutError(context.Canceled), "Timeout: Execution cancelled"},
 	} {
 		rec := host.NewRecorder()
