@@ -422,13 +422,20 @@ func (g *fgen) prologue() {
 		g.enterCall()
 		c.byte(opEnd)
 	}
-	if n := p.NumRegs - first; n > 0 {
+	// A slot is nil when its tag is: clearing the tags is enough, one
+	// store each, which beats memory.fill (a call out of the compiled
+	// code) for the few registers of most functions.
+	if n := p.NumRegs - first; n > inlineSlots {
 		c.localGet(localFP)
 		c.i32Const(int32(first * SlotSize))
 		c.byte(opI32Add)
 		c.i32Const(0)
 		c.i32Const(int32(n * SlotSize))
 		c.byte(opPrefixFC, fcMemoryFill, 0)
+	} else {
+		for r := first; r < p.NumRegs; r++ {
+			g.set64(r, 0, g.constant(TagNil))
+		}
 	}
 	c.byte(opEnd)
 }
@@ -545,6 +552,17 @@ func (g *fgen) tag(r int) {
 func (g *fgen) payload(r int) {
 	g.c.localGet(localFP)
 	g.c.i64Load(uint32(r*SlotSize + 8))
+}
+
+// inlineSlots is the most slots the code clears or moves with a store
+// each rather than with a bulk memory instruction.
+const inlineSlots = 16
+
+// set64 stores the i64 that push pushes at offset off of R[r].
+func (g *fgen) set64(r int, off uint32, push func()) {
+	g.c.localGet(localFP)
+	push()
+	g.c.i64Store(uint32(r*SlotSize) + off)
 }
 
 // set stores into R[r] the tag and the payload the two functions push.
@@ -952,13 +970,19 @@ func (g *fgen) tailCall(pc, a, n int) {
 	g.copySlot(g.resultSlot, 0, g.fp, uint32(a*SlotSize))
 	g.payload(a)
 	c.localSet(localX)
-	if n > 0 {
+	if n > inlineSlots {
 		c.localGet(localFP)
 		c.localGet(localFP)
 		c.i32Const(int32((a + 1) * SlotSize))
 		c.byte(opI32Add)
 		c.i32Const(int32(n * SlotSize))
 		c.byte(opPrefixFC, fcMemoryCopy, 0, 0)
+	} else {
+		// Upwards, one slot at a time: each source slot is above its
+		// destination.
+		for i := range n {
+			g.copySlot(g.fp, uint32(i*SlotSize), g.fp, uint32((a+1+i)*SlotSize))
+		}
 	}
 	c.localGet(localFP)
 	c.localGet(localX)
