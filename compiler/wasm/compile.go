@@ -422,21 +422,7 @@ func (g *fgen) prologue() {
 		g.enterCall()
 		c.byte(opEnd)
 	}
-	// A slot is nil when its tag is: clearing the tags is enough, one
-	// store each, which beats memory.fill (a call out of the compiled
-	// code) for the few registers of most functions.
-	if n := p.NumRegs - first; n > inlineSlots {
-		c.localGet(localFP)
-		c.i32Const(int32(first * SlotSize))
-		c.byte(opI32Add)
-		c.i32Const(0)
-		c.i32Const(int32(n * SlotSize))
-		c.byte(opPrefixFC, fcMemoryFill, 0)
-	} else {
-		for r := first; r < p.NumRegs; r++ {
-			g.set64(r, 0, g.constant(TagNil))
-		}
-	}
+	g.clearRegs(first)
 	c.byte(opEnd)
 }
 
@@ -965,25 +951,15 @@ func (g *fgen) tailCall(pc, a, n int) {
 	g.ret()
 	g.close()
 	g.tick(pc)
+	if !g.proto.Variadic {
+		g.selfTailCall(a, n)
+	}
 	// The callee takes the callee slot, where the host's collector sees
 	// its handle while it runs.
 	g.copySlot(g.resultSlot, 0, g.fp, uint32(a*SlotSize))
 	g.payload(a)
 	c.localSet(localX)
-	if n > inlineSlots {
-		c.localGet(localFP)
-		c.localGet(localFP)
-		c.i32Const(int32((a + 1) * SlotSize))
-		c.byte(opI32Add)
-		c.i32Const(int32(n * SlotSize))
-		c.byte(opPrefixFC, fcMemoryCopy, 0, 0)
-	} else {
-		// Upwards, one slot at a time: each source slot is above its
-		// destination.
-		for i := range n {
-			g.copySlot(g.fp, uint32(i*SlotSize), g.fp, uint32((a+1+i)*SlotSize))
-		}
-	}
+	g.moveArgs(a, n)
 	c.localGet(localFP)
 	c.localGet(localX)
 	c.i32Const(int32(n))
@@ -996,6 +972,69 @@ func (g *fgen) tailCall(pc, a, n int) {
 	c.byte(opReturnCallIndirect)
 	c.u32(typeProto)
 	c.u32(0)
+}
+
+// moveArgs moves the n arguments of a call at R[a] down to R[0...].
+func (g *fgen) moveArgs(a, n int) {
+	c := &g.c
+	if n > inlineSlots {
+		c.localGet(localFP)
+		c.localGet(localFP)
+		c.i32Const(int32((a + 1) * SlotSize))
+		c.byte(opI32Add)
+		c.i32Const(int32(n * SlotSize))
+		c.byte(opPrefixFC, fcMemoryCopy, 0, 0)
+		return
+	}
+	// Upwards, one slot at a time: each source slot is above its
+	// destination.
+	for i := range n {
+		g.copySlot(g.fp, uint32(i*SlotSize), g.fp, uint32((a+1+i)*SlotSize))
+	}
+}
+
+// selfTailCall is the tail call of a function by itself with its own
+// arity, as the VM runs it: a loop in the same frame, from pc 0 with the
+// registers past the arguments cleared. The callee slot keeps the frame's
+// closure.
+func (g *fgen) selfTailCall(a, n int) {
+	c := &g.c
+	if n != g.proto.NumParams {
+		return
+	}
+	g.payload(a)
+	c.i64Const(32)
+	c.byte(opI64ShrU)
+	c.i64Const(int64(g.fn))
+	c.byte(opI64Eq)
+	g.open(opIf)
+	g.moveArgs(a, n)
+	g.clearRegs(n)
+	c.i32Const(0)
+	c.localSet(localPC)
+	g.br(len(g.leaders) - g.cur)
+	g.close()
+}
+
+// clearRegs makes the registers from first on nil. A slot is nil when its
+// tag is: clearing the tags is enough, one store each, which beats
+// memory.fill (a call out of the compiled code) for the few registers of
+// most functions.
+func (g *fgen) clearRegs(first int) {
+	c := &g.c
+	n := g.proto.NumRegs - first
+	if n > inlineSlots {
+		c.localGet(localFP)
+		c.i32Const(int32(first * SlotSize))
+		c.byte(opI32Add)
+		c.i32Const(0)
+		c.i32Const(int32(n * SlotSize))
+		c.byte(opPrefixFC, fcMemoryFill, 0)
+		return
+	}
+	for r := first; r < g.proto.NumRegs; r++ {
+		g.set64(r, 0, g.constant(TagNil))
+	}
 }
 
 // Leaders returns the basic blocks' first pcs of p, for tests and the
