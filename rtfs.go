@@ -28,6 +28,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 
 	"github.com/rtfs-go/rtfs/compiler"
@@ -130,7 +131,14 @@ func Load(rtfsb []byte) (*Program, error) {
 		steps[i] = host.Reach{Step: s.Name, Capabilities: s.Reach.Capabilities, Unresolved: s.Reach.Unresolved}
 	}
 	top := host.Reach{Capabilities: m.TopLevel.Capabilities, Unresolved: m.TopLevel.Unresolved}
-	return &Program{name: m.File, module: m, steps: steps, top: top}, nil
+	wasmModule, err := cw.FromSection(m)
+	if err != nil {
+		return nil, &BadBytecode{Reason: err}
+	}
+	// The program is its bytecode: with or without its WASM, it has one
+	// digest.
+	delete(m.Sections, cw.SectionName)
+	return &Program{name: m.File, module: m, wasm: wasmModule, steps: steps, top: top}, nil
 }
 
 // BadBytecode is the error of Load on a file that is not a valid module.
@@ -150,8 +158,33 @@ func (p *Program) Name() string { return p.name }
 // Module is the program's bytecode.
 func (p *Program) Module() *isa.Module { return p.module }
 
-// Bytecode encodes the program as a .rtfsb container.
-func (p *Program) Bytecode() ([]byte, error) { return isa.Encode(p.module) }
+// Bytecode encodes the program as a .rtfsb container, with its WASM
+// module in a section of its own (compiler/wasm.SectionName).
+func (p *Program) Bytecode() ([]byte, error) {
+	mod, err := p.WASM()
+	if err != nil {
+		return nil, err
+	}
+	m := *p.module
+	m.Sections = maps.Clone(m.Sections)
+	if m.Sections == nil {
+		m.Sections = map[string][]byte{}
+	}
+	m.Sections[cw.SectionName] = mod.Marshal()
+	return isa.Encode(&m)
+}
+
+// WASM is the program compiled to WebAssembly (compiler/wasm).
+func (p *Program) WASM() (*cw.Module, error) {
+	if p.wasm == nil {
+		mod, err := cw.Compile(p.module, 0)
+		if err != nil {
+			return nil, err
+		}
+		p.wasm = mod
+	}
+	return p.wasm, nil
+}
 
 // Warnings are the calls of a program compiled from source that fail
 // whenever they run: a builtin given a wrong number of arguments, a

@@ -24,6 +24,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/internal/driver"
+	"github.com/rtfs-go/rtfs/compiler/wasm"
 	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/urfave/cli/v2"
@@ -116,10 +117,11 @@ Examples:
 			},
 			{
 				Name:      "disasm",
-				Usage:     "print the bytecode of a plan (source or .rtfsb)",
+				Usage:     "print the bytecode of a plan (source or .rtfsb), or with --wasm its WebAssembly module",
 				ArgsUsage: "FILE",
-				Flags:     driver.SourceFlags(),
-				Action:    disasmAction,
+				Flags: append(driver.SourceFlags(),
+					&cli.BoolFlag{Name: "wasm", Usage: "print the plan's WebAssembly module in the text format"}),
+				Action: disasmAction,
 			},
 		}...),
 	}
@@ -282,6 +284,13 @@ func disasmAction(c *cli.Context) error {
 	p, err := program(c)
 	if err != nil {
 		return err
+	}
+	if c.Bool("wasm") {
+		mod, err := p.WASM()
+		if err != nil {
+			return failure(c, err)
+		}
+		return wasm.WriteText(c.App.Writer, mod.Binary)
 	}
 	return isa.Disassemble(c.App.Writer, p.Module())
 }
