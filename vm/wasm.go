@@ -24,8 +24,6 @@ type WASMOptions struct {
 	// CacheDir keeps compiled WASM code between runs ("": in this process
 	// only).
 	CacheDir string
-	// Off runs sandboxed steps here instead, as a user who opted out asked.
-	Off bool
 }
 
 // A program runs in WASM on the machine that would run it here: the WASM
@@ -43,10 +41,12 @@ type wasmRun struct {
 	// step runs there, every closure it calls runs there too.
 	active int
 
-	err   *value.Error
-	from  int  // the function the pending error came out of, -1 when raised where it is raised next
-	chain bool // the pending error's call chain is being recorded frame by frame
-	top   uint32
+	err  *value.Error
+	from int // the function the pending error came out of, -1 when raised where it is raised next
+	// fromSite is the tail call that entered the frame of from (0: none).
+	fromSite int
+	chain    bool // the pending error's call chain is being recorded frame by frame
+	top      uint32
 	// exitFP and region are the frame and the pcs of the step the VM
 	// handed over: its frame returns to the VM on leaving the region, and
 	// its handlers outside the region are the VM's.
@@ -143,11 +143,8 @@ func (w *wasmRun) store(mem []byte, addr uint32, v value.Value) uint64 {
 func (w *wasmRun) running() bool { return w.active > 0 || w.opts.All || w.inherited }
 
 // takesStep reports whether the VM hands step index over: a sandboxed
-// step, when WASM is not off.
+// step.
 func (w *wasmRun) takesStep(index int) bool {
-	if w.opts.Off {
-		return false
-	}
 	p := w.m.profile(index)
 	return p != nil && p.IsolationLevel == host.Sandboxed
 }
@@ -287,7 +284,7 @@ func (w *wasmRun) syncChecks(mem []byte) {
 
 // fail makes err the pending error, raised in the frame that raises next.
 func (w *wasmRun) fail(err *value.Error) {
-	w.err, w.from = err, -1
+	w.err, w.from, w.fromSite = err, -1, 0
 }
 
 // frame decodes the n registers at fp into scratch; release gives them
@@ -443,7 +440,7 @@ func (w *wasmRun) exec(ins isa.Instr, fn *function, cl *Closure, regs []value.Va
 // fn. It records the call chain on the way, positions the error, and
 // returns the target of the handler covering pc, with the error value in
 // its register, or -1 when the frame returns it to its caller.
-func (w *wasmRun) Raise(fnIndex, pc int, fp, mark uint32) int32 {
+func (w *wasmRun) Raise(fnIndex, pc int, fp, mark uint32, site int) int32 {
 	m := w.m
 	fn := &m.functions[fnIndex]
 	e := w.err
@@ -453,10 +450,18 @@ func (w *wasmRun) Raise(fnIndex, pc int, fp, mark uint32) int32 {
 	if w.from < 0 {
 		w.chain = e.Stack == nil && e.StackMore == 0
 	} else if w.chain {
-		e.AddFrame(m.functions[w.from].name, m.position(fn, pc))
+		at := m.position(fn, pc)
+		if w.fromSite != 0 {
+			at = w.sitePosition(w.fromSite)
+		}
+		e.AddFrame(m.functions[w.from].name, at)
 	}
 	if !e.Pos.IsValid() {
-		if p := m.position(fn, pc); p.IsValid() {
+		p := m.position(fn, pc)
+		if !p.IsValid() && site != 0 {
+			p = w.sitePosition(site)
+		}
+		if p.IsValid() {
 			e = e.WithPos(p)
 		}
 	}
@@ -473,7 +478,7 @@ func (w *wasmRun) Raise(fnIndex, pc int, fp, mark uint32) int32 {
 			return int32(h.Target)
 		}
 	}
-	w.err, w.from = e, fnIndex
+	w.err, w.from, w.fromSite = e, fnIndex, site
 	if fp != w.exitFP {
 		m.returnChecks = m.returnChecks[:min(int(mark), len(m.returnChecks))]
 		w.syncChecks(w.eng.Memory())
@@ -487,10 +492,24 @@ func (w *wasmRun) owns(fp uint32, target int) bool {
 	return fp != w.exitFP || (w.region[0] <= target && target < w.region[1])
 }
 
-// Enter implements wasm.Host.
-func (w *wasmRun) Enter(fnIndex int, fp uint32, nargs int) uint32 {
+// sitePosition is the source position of a tail call site.
+func (w *wasmRun) sitePosition(site int) value.Pos {
+	if site <= 0 || site > len(w.opts.Module.Sites) {
+		return value.Pos{}
+	}
+	s := w.opts.Module.Sites[site-1]
+	return w.m.position(&w.m.functions[s.Fn], s.PC)
+}
+
+// Enter implements wasm.Host. An arity error of a tail call is raised at
+// the tail call, as the VM raises it there; that of a call, by the caller
+// at its call.
+func (w *wasmRun) Enter(fnIndex int, fp uint32, nargs, site int) uint32 {
 	fn := &w.m.functions[fnIndex]
 	if err := checkArity(fn, nargs); err != nil {
+		if p := w.sitePosition(site); p.IsValid() {
+			err = err.WithPos(p)
+		}
 		w.fail(err)
 		return cw.StatusError
 	}

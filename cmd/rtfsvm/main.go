@@ -110,6 +110,7 @@ Examples:
 					&cli.BoolFlag{Name: "seccomp-strict", Usage: "kill a worker that makes a system call outside its allow-list, instead of failing the call with EPERM"},
 					&cli.BoolFlag{Name: "audit", Usage: "record in the chain what every step's workers do to the kernel (eBPF syscall audit), not only sandboxed steps'"},
 					&cli.BoolFlag{Name: "no-audit", Usage: "run audited steps without the syscall audit (recorded in the chain)"},
+					&cli.StringFlag{Name: "wasm-cache", Usage: "directory keeping compiled WASM code between runs, or off (default: the user cache directory's rtfs/wasm)"},
 					&cli.StringFlag{Name: "syscall-profile", Usage: "a syscall profile written by rtfsvm advise --json: the steps it names may make only those system calls"},
 				}, runFlags()...),
 				Action: execAction,
@@ -288,6 +289,7 @@ func execAction(c *cli.Context) error {
 	opts.NoPreflight = c.Bool("no-preflight")
 	opts.SeccompStrict = c.Bool("seccomp-strict")
 	opts.Audit, opts.NoAudit = c.Bool("audit"), c.Bool("no-audit")
+	opts.WASMCache = c.String("wasm-cache")
 	if path := c.String("syscall-profile"); path != "" {
 		if opts.SyscallProfile, err = sandbox.LoadSyscallProfile(path); err != nil {
 			return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)

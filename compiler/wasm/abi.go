@@ -82,8 +82,8 @@ const PollInterval = 1024
 // "rtfs", in the order of their function indices, with their signatures:
 //
 //	op(fn, pc i32, fp i32, closure i64) i32       run instruction pc of Protos[fn]
-//	raise(fn, pc i32, fp i32, mark i32) i32       handle the pending error at pc: the handler's target, or -1
-//	enter(fn, fp, nargs i32) i32                  check the arity and lay out a variadic call
+//	raise(fn, pc, fp, mark, site i32) i32         handle the pending error at pc: the handler's target, or -1
+//	enter(fn, fp, nargs, site i32) i32            check the arity and lay out a variadic call
 //	remember(fn, pc, mark i32) i32                RETURNTYPE at pc, for the frame whose checks start at mark
 //	ret(fn, fp, mark i32) i32                     apply the frame's return checks to its result
 //	poll(code i32) i32                            a PollTick or PollStackOverflow

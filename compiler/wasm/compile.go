@@ -15,7 +15,13 @@ type Module struct {
 	// their handles 1, 2, ...: the host fills its table with them before
 	// the first call.
 	Consts []ConstRef
+	// Sites are the tail calls, numbered from 1 as the functions' site
+	// parameter names them.
+	Sites []Site
 }
+
+// Site is instruction PC of Protos[Fn].
+type Site struct{ Fn, PC int }
 
 // ConstRef names constant K of Protos[Fn].
 type ConstRef struct{ Fn, K int }
@@ -33,12 +39,13 @@ const (
 
 // Type indices.
 const (
-	typeProto      = iota // (fp i32, closure i64, nargs i32, pc i32, mark i32) i32
+	typeProto      = iota // (fp i32, closure i64, nargs i32, pc i32, mark i32, site i32) i32
 	typeOp                // (fn i32, pc i32, fp i32, closure i64) i32
-	typeRaise             // (fn, pc, fp, mark i32) i32
+	typeRaise             // (fn, pc, fp, mark, site i32) i32
 	typeThree             // (i32, i32, i32) i32: enter, remember, ret
 	typePoll              // (i32) i32
 	typeCallExport        // (fn i32, fp i32, closure i64, nargs, pc, mark i32) i32
+	typeEnter             // (fn, fp, nargs, site i32) i32
 )
 
 // Globals of the module.
@@ -54,8 +61,9 @@ const (
 	localNArgs   = 2
 	localPC      = 3
 	localMark    = 4
-	localStatus  = 5
-	localX       = 6 // i64
+	localSite    = 5 // the tail call that entered the frame (Module.Sites), 0 for a call
+	localStatus  = 6
+	localX       = 7 // i64
 )
 
 // MaxPages bounds linear memory (2 GiB): addresses stay positive i32s.
@@ -102,16 +110,17 @@ func assemble(bodies [][]byte, minPages, maxPages uint32) []byte {
 		s.byte(1, result)
 	}
 	section(1, func(s *code) { // types
-		s.u32(6)
-		signature(s, []byte{tI32, tI64, tI32, tI32, tI32}, tI32)
+		s.u32(7)
+		signature(s, []byte{tI32, tI64, tI32, tI32, tI32, tI32}, tI32)
 		signature(s, []byte{tI32, tI32, tI32, tI64}, tI32)
-		signature(s, []byte{tI32, tI32, tI32, tI32}, tI32)
+		signature(s, []byte{tI32, tI32, tI32, tI32, tI32}, tI32)
 		signature(s, []byte{tI32, tI32, tI32}, tI32)
 		signature(s, []byte{tI32}, tI32)
 		signature(s, []byte{tI32, tI32, tI64, tI32, tI32, tI32}, tI32)
+		signature(s, []byte{tI32, tI32, tI32, tI32}, tI32)
 	})
 	section(2, func(s *code) { // imports
-		types := []uint32{typeOp, typeRaise, typeThree, typeThree, typeThree, typePoll}
+		types := []uint32{typeOp, typeRaise, typeEnter, typeThree, typeThree, typePoll}
 		s.u32(uint32(len(Imports)))
 		for i, name := range Imports {
 			s.name(ImportModule)
@@ -189,6 +198,7 @@ func callExport() []byte {
 	for i := uint32(1); i <= 5; i++ {
 		c.localGet(i)
 	}
+	c.i32Const(0) // no call site: the host called
 	c.localGet(0)
 	c.byte(opCallIndirect)
 	c.u32(typeProto)
@@ -275,6 +285,7 @@ func (g *fgen) function() ([]byte, error) {
 	g.c.localGet(localPC)
 	g.c.localGet(localFP)
 	g.c.localGet(localMark)
+	g.c.localGet(localSite)
 	g.c.call(fnRaise)
 	g.c.byte(opLocalTee)
 	g.c.u32(localPC)
@@ -432,6 +443,7 @@ func (g *fgen) enterCall() {
 	c.i32Const(int32(g.fn))
 	c.localGet(localFP)
 	c.localGet(localNArgs)
+	c.localGet(localSite)
 	c.call(fnEnter)
 	c.byte(opLocalTee)
 	c.u32(localStatus)
@@ -603,12 +615,14 @@ func (g *fgen) rk(x int) operand {
 // intTest pushes whether every register operand holds an integer; ok is
 // false when a constant operand is not one (no fast path then).
 func (g *fgen) intTest(ops ...operand) (ok bool) {
+	for _, o := range ops {
+		if o.reg < 0 && !o.isInt {
+			return false
+		}
+	}
 	tests := 0
 	for _, o := range ops {
 		if o.reg < 0 {
-			if !o.isInt {
-				return false
-			}
 			continue
 		}
 		g.tag(o.reg)
@@ -920,6 +934,7 @@ func (g *fgen) call(pc, a, n int) {
 	c.i32Const(0)
 	c.i32Const(0)
 	c.i32Load(AddrChecks)
+	c.i32Const(0) // a call: this frame positions what the callee's entry raises
 	g.payload(a)
 	c.i64Const(32)
 	c.byte(opI64ShrU)
@@ -951,8 +966,9 @@ func (g *fgen) tailCall(pc, a, n int) {
 	g.ret()
 	g.close()
 	g.tick(pc)
+	site := g.site(pc)
 	if !g.proto.Variadic {
-		g.selfTailCall(a, n)
+		g.selfTailCall(a, n, site)
 	}
 	// The callee takes the callee slot, where the host's collector sees
 	// its handle while it runs.
@@ -965,6 +981,7 @@ func (g *fgen) tailCall(pc, a, n int) {
 	c.i32Const(int32(n))
 	c.i32Const(0)
 	c.localGet(localMark)
+	c.i32Const(site)
 	c.localGet(localX)
 	c.i64Const(32)
 	c.byte(opI64ShrU)
@@ -972,6 +989,14 @@ func (g *fgen) tailCall(pc, a, n int) {
 	c.byte(opReturnCallIndirect)
 	c.u32(typeProto)
 	c.u32(0)
+}
+
+// site numbers the tail call at pc in Module.Sites: a frame it enters
+// positions there what raises without a position of its own (its entry's
+// checks), as the VM does.
+func (g *fgen) site(pc int) int32 {
+	g.out.Sites = append(g.out.Sites, Site{Fn: g.fn, PC: pc})
+	return int32(len(g.out.Sites))
 }
 
 // moveArgs moves the n arguments of a call at R[a] down to R[0...].
@@ -997,7 +1022,7 @@ func (g *fgen) moveArgs(a, n int) {
 // arity, as the VM runs it: a loop in the same frame, from pc 0 with the
 // registers past the arguments cleared. The callee slot keeps the frame's
 // closure.
-func (g *fgen) selfTailCall(a, n int) {
+func (g *fgen) selfTailCall(a, n int, site int32) {
 	c := &g.c
 	if n != g.proto.NumParams {
 		return
@@ -1010,6 +1035,8 @@ func (g *fgen) selfTailCall(a, n int) {
 	g.open(opIf)
 	g.moveArgs(a, n)
 	g.clearRegs(n)
+	c.i32Const(site)
+	c.localSet(localSite)
 	c.i32Const(0)
 	c.localSet(localPC)
 	g.br(len(g.leaders) - g.cur)

@@ -13,14 +13,19 @@ import (
 // program's WASM module.
 const SectionName = "wasm"
 
-// Marshal encodes mod for its section: the constant references as
-// uvarints, then the binary.
+// Marshal encodes mod for its section: the constant references and the
+// tail call sites as uvarints, then the binary.
 func (mod *Module) Marshal() []byte {
 	var out []byte
 	out = binary.AppendUvarint(out, uint64(len(mod.Consts)))
 	for _, c := range mod.Consts {
 		out = binary.AppendUvarint(out, uint64(c.Fn))
 		out = binary.AppendUvarint(out, uint64(c.K))
+	}
+	out = binary.AppendUvarint(out, uint64(len(mod.Sites)))
+	for _, s := range mod.Sites {
+		out = binary.AppendUvarint(out, uint64(s.Fn))
+		out = binary.AppendUvarint(out, uint64(s.PC))
 	}
 	return append(out, mod.Binary...)
 }

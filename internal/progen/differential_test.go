@@ -20,8 +20,8 @@ const (
 	runTimeout           = 2 * time.Second
 )
 
-// TestDifferential runs generated programs through both engines; they
-// must agree on everything a program shows.
+// TestDifferential runs generated programs through the three engines
+// (interpreter, VM, WASM); they must agree on everything a program shows.
 func TestDifferential(t *testing.T) {
 	n := differentialPrograms
 	if testing.Short() {
@@ -63,22 +63,22 @@ func checkSeed(t *testing.T, seed uint64) {
 // way.
 func checkProgram(t *testing.T, name, src string, depth int) {
 	t.Helper()
-	in, out, err := compare(src, runTimeout, depth)
+	runs, err := compare(src, runTimeout, depth)
 	switch {
 	case err != nil:
 		t.Errorf("%s: the generated program does not parse: %v\n%s", name, err, src)
-	case timedOut(in) || timedOut(out):
+	case runs.timedOut():
 		// Not a divergence: the machine is too slow for this program.
-		t.Logf("%s: timed out (interp: %s; vm: %s)", name, in, out)
-	case in.String() != out.String():
-		sig := signature(in, out)
+		t.Logf("%s: timed out (%s)", name, runs)
+	case runs.differ():
+		sig := runs.signature()
 		reduced := reduce(src, func(s string) bool {
-			in, out, err := compare(s, runTimeout, depth)
-			return err == nil && !timedOut(in) && !timedOut(out) && signature(in, out) == sig
+			runs, err := compare(s, runTimeout, depth)
+			return err == nil && !runs.timedOut() && runs.signature() == sig
 		})
-		in, out, _ = compare(reduced, runTimeout, depth)
-		t.Errorf("%s (MaxDepth %d): the engines differ\nreduced program:\n%s\ninterp: %s\nvm:     %s\nfull program:\n%s",
-			name, depth, reduced, in, out, src)
+		runs, _ = compare(reduced, runTimeout, depth)
+		t.Errorf("%s (MaxDepth %d): the engines differ\nreduced program:\n%s\n%s\nfull program:\n%s",
+			name, depth, reduced, runs, src)
 	}
 }
 
@@ -93,36 +93,83 @@ func maxDepthOf(seed uint64) int {
 	return 3 + int(seed/2%30)
 }
 
-// timedOut says whether a run ran out of time, which says nothing about
-// the engines: the machine is too slow for the program.
-func timedOut(o enginetest.Outcome) bool { return o.HasKind(value.Timeout) }
-
-// signature sums up how two outcomes differ, so that reducing a program
-// keeps the divergence it started with rather than drifting to another.
-func signature(in, out enginetest.Outcome) string {
-	return fmt.Sprintf("%s/%s result:%v stdout:%v events:%v",
-		in.Kind(), out.Kind(), in.Result() != out.Result(), in.Stdout != out.Stdout, fmt.Sprint(in.Events) != fmt.Sprint(out.Events))
+// outcomes are a program's runs on the engines, the interpreter's first.
+type outcomes []struct {
+	engine string
+	enginetest.Outcome
 }
 
-// compare runs src on both engines, each under a deadline of timeout; a
-// panic is an outcome too. The error is the front end's.
-func compare(src string, timeout time.Duration, maxDepth int) (in, out enginetest.Outcome, err error) {
+// timedOut says whether a run ran out of time, which says nothing about
+// the engines: the machine is too slow for the program.
+func (o outcomes) timedOut() bool {
+	for _, run := range o {
+		if run.HasKind(value.Timeout) {
+			return true
+		}
+	}
+	return false
+}
+
+// differ says whether an engine disagrees with the interpreter.
+func (o outcomes) differ() bool {
+	for _, run := range o[1:] {
+		if run.String() != o[0].String() {
+			return true
+		}
+	}
+	return false
+}
+
+// signature sums up how the outcomes differ from the interpreter's, so
+// that reducing a program keeps the divergence it started with rather
+// than drifting to another.
+func (o outcomes) signature() string {
+	var sig strings.Builder
+	in := o[0]
+	for _, out := range o[1:] {
+		fmt.Fprintf(&sig, "%s:%s/%s result:%v stdout:%v events:%v ", out.engine,
+			in.Kind(), out.Kind(), in.Result() != out.Result(), in.Stdout != out.Stdout, fmt.Sprint(in.Events) != fmt.Sprint(out.Events))
+	}
+	return sig.String()
+}
+
+func (o outcomes) String() string {
+	var b strings.Builder
+	for _, run := range o {
+		fmt.Fprintf(&b, "%-7s %s\n", run.engine+":", run.Outcome)
+	}
+	return strings.TrimSuffix(b.String(), "\n")
+}
+
+// compare runs src on the interpreter, the VM and WASM, each under a
+// deadline of timeout; a panic is an outcome too. The error is the front
+// end's.
+func compare(src string, timeout time.Duration, maxDepth int) (outcomes, error) {
 	prog, err := enginetest.Parse("gen.rtfs", src)
 	if err != nil {
-		return in, out, err
+		return nil, err
 	}
 	opts := enginetest.RunOptions{MaxDepth: maxDepth, Recover: true}
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
-	in = enginetest.RunInterp(ctx, prog, opts)
+	runs := outcomes{{"interp", enginetest.RunInterp(ctx, prog, opts)}}
 	cancel()
-	ctx, cancel = context.WithTimeout(context.Background(), timeout)
-	defer cancel()
-	if out, err = enginetest.RunVM(ctx, prog, opts); err != nil {
-		// A program the compiler refuses and the interpreter runs is a
-		// divergence like any other.
-		out = enginetest.Outcome{Err: err}
+	for _, wasm := range []bool{false, true} {
+		opts.WASM = wasm
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		out, err := enginetest.RunVM(ctx, prog, opts)
+		cancel()
+		if err != nil {
+			// A program the compiler refuses and the interpreter runs is
+			// a divergence like any other.
+			out = enginetest.Outcome{Err: err}
+		}
+		engine := "vm"
+		if wasm {
+			engine = "wasm"
+		}
+		runs = append(runs, outcomes{{engine, out}}...)
 	}
-	return in, out, nil
+	return runs, nil
 }
 
 // TestGeneratedPrograms checks the generator itself: programs are
@@ -138,11 +185,11 @@ func TestGeneratedPrograms(t *testing.T) {
 	for seed := range uint64(n) {
 		src := generate(1000 + seed)
 		all.WriteString(src)
-		in, _, err := compare(src, runTimeout, 0)
+		runs, err := compare(src, runTimeout, 0)
 		if err != nil {
 			t.Fatalf("seed %d does not parse: %v\n%s", 1000+seed, err, src)
 		}
-		if in.Err != nil {
+		if runs[0].Err != nil {
 			failed++
 		}
 	}

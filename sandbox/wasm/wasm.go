@@ -36,8 +36,8 @@ import (
 // Host runs what the module imports (see compiler/wasm.Imports).
 type Host interface {
 	Op(fn, pc int, fp uint32, closure uint64) uint32
-	Raise(fn, pc int, fp, mark uint32) int32
-	Enter(fn int, fp uint32, nargs int) uint32
+	Raise(fn, pc int, fp, mark uint32, site int) int32
+	Enter(fn int, fp uint32, nargs, site int) uint32
 	Remember(fn, pc int, mark uint32) uint32
 	Ret(fn int, fp, mark uint32) uint32
 	Poll(code uint32) uint32
@@ -141,11 +141,11 @@ func (e *Engine) instantiate(ctx context.Context, binary []byte, h Host) error {
 	export("op", []api.ValueType{i32, i32, i32, i64}, func(_ context.Context, _ api.Module, s []uint64) {
 		s[0] = uint64(h.Op(int(int32(s[0])), int(int32(s[1])), uint32(s[2]), s[3]))
 	})
-	export("raise", []api.ValueType{i32, i32, i32, i32}, func(_ context.Context, _ api.Module, s []uint64) {
-		s[0] = uint64(uint32(h.Raise(int(int32(s[0])), int(int32(s[1])), uint32(s[2]), uint32(s[3]))))
+	export("raise", []api.ValueType{i32, i32, i32, i32, i32}, func(_ context.Context, _ api.Module, s []uint64) {
+		s[0] = uint64(uint32(h.Raise(int(int32(s[0])), int(int32(s[1])), uint32(s[2]), uint32(s[3]), int(int32(s[4])))))
 	})
-	export("enter", []api.ValueType{i32, i32, i32}, func(_ context.Context, _ api.Module, s []uint64) {
-		s[0] = uint64(h.Enter(int(int32(s[0])), uint32(s[1]), int(int32(s[2]))))
+	export("enter", []api.ValueType{i32, i32, i32, i32}, func(_ context.Context, _ api.Module, s []uint64) {
+		s[0] = uint64(h.Enter(int(int32(s[0])), uint32(s[1]), int(int32(s[2])), int(int32(s[3]))))
 	})
 	export("remember", []api.ValueType{i32, i32, i32}, func(_ context.Context, _ api.Module, s []uint64) {
 		s[0] = uint64(h.Remember(int(int32(s[0])), int(int32(s[1])), uint32(s[2])))
