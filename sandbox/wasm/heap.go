@@ -52,6 +52,9 @@ func (h *Heap) Get(i uint32) value.Value {
 	return h.values[i]
 }
 
+// Size is the number of handles the table has room for now, free or not.
+func (h *Heap) Size() int { return len(h.values) - 1 }
+
 // Live is the number of handles in use.
 func (h *Heap) Live() int { return len(h.values) - 1 - len(h.free) }
 
