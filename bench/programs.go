@@ -1,5 +1,6 @@
-// Package bench measures the two RTFS engines, the tree-walking interpreter
-// (package interp) and the bytecode VM (package vm), on the programs of
+// Package bench measures the RTFS engines, the tree-walking interpreter
+// (package interp), the bytecode VM (package vm) and WebAssembly (the VM's
+// module compiled by compiler/wasm, run under wazero), on the programs of
 // bench/programs, and the front end on a generated program (Generate).
 //
 // The Go benchmarks of this package (BenchmarkInterp, BenchmarkVM,
@@ -23,6 +24,7 @@ import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/compiler/parse"
+	"github.com/rtfs-go/rtfs/compiler/wasm"
 	"github.com/rtfs-go/rtfs/interp"
 	"github.com/rtfs-go/rtfs/value"
 	"github.com/rtfs-go/rtfs/vm"
@@ -138,6 +140,26 @@ var VM = Engine{
 		}
 		return func() (value.Value, error) {
 			return vm.Run(context.Background(), m, vm.Options{})
+		}, nil
+	},
+}
+
+// WASM is the whole program compiled to WebAssembly (compiler/wasm) and
+// run under wazero: the module is compiled once, and a run instantiates
+// it (from wazero's in-process cache) and runs it.
+var WASM = Engine{
+	Name: "wasm",
+	Prepare: func(prog *ast.Program) (Run, error) {
+		m, err := codegen.Compile(prog)
+		if err != nil {
+			return nil, err
+		}
+		mod, err := wasm.Compile(m, 0)
+		if err != nil {
+			return nil, err
+		}
+		return func() (value.Value, error) {
+			return vm.Run(context.Background(), m, vm.Options{WASM: vm.WASMOptions{All: true, Module: mod}})
 		}, nil
 	},
 }

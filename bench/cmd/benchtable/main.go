@@ -30,17 +30,20 @@ import (
 type target struct {
 	program string
 	goal    string
-	met     func(interp, vm time.Duration) bool
+	met     func(interp, vm, wasm time.Duration) bool
 }
 
-// targets are the goals the VM was built to reach: an order of magnitude
-// over the interpreter on calls and on tail-recursive loops, and fib(30) in
-// well under a fifth of a second.
+// targets are the goals the engines were built to reach: the VM an order
+// of magnitude over the interpreter on calls and on tail-recursive loops,
+// and fib(30) in well under a fifth of a second; WASM three times the VM
+// on the same two.
 var targets = []target{
 	{"fib25", "interp/vm >= 10x", tenTimesFaster},
 	{"fib30", "interp/vm >= 10x", tenTimesFaster},
-	{"fib30", "vm < 150ms", func(_, vm time.Duration) bool { return vm < 150*time.Millisecond }},
+	{"fib30", "vm < 150ms", func(_, vm, _ time.Duration) bool { return vm < 150*time.Millisecond }},
+	{"fib30", "vm/wasm >= 3x", threeTimesTheVM},
 	{"tailsum", "interp/vm >= 10x", tenTimesFaster},
+	{"tailsum", "vm/wasm >= 3x", threeTimesTheVM},
 }
 
 // compileRow, sandboxRow, startupRow and memoryRow are the names by which
@@ -53,7 +56,9 @@ const (
 	memoryRow  = "memory"
 )
 
-func tenTimesFaster(interp, vm time.Duration) bool { return interp >= 10*vm }
+func tenTimesFaster(interp, vm, _ time.Duration) bool { return interp >= 10*vm }
+
+func threeTimesTheVM(_, vm, wasm time.Duration) bool { return vm >= 3*wasm }
 
 func main() {
 	budget := flag.Duration("budget", 15*time.Second,
@@ -102,16 +107,17 @@ func engineTable(out *tabwriter.Writer, budget time.Duration, filter *regexp.Reg
 	if len(programs) == 0 {
 		return nil
 	}
-	fmt.Fprintf(out, "Interpreter vs VM (%s)\n", bench.Machine())
-	fmt.Fprintln(out, "Each row: the median of its rounds, a round running the interpreter then the VM once each;")
+	fmt.Fprintf(out, "Interpreter vs VM vs WASM (%s)\n", bench.Machine())
+	fmt.Fprintln(out, "Each row: the median of its rounds, a round running the interpreter, the VM and WASM once each;")
+	fmt.Fprintln(out, "a WASM run instantiates the program's module (compiled once, cached by wazero) and runs it;")
 	fmt.Fprintln(out, "allocations are heap allocations per run. Every run's value is checked.")
 	fmt.Fprintln(out)
-	fmt.Fprintln(out, "program\trounds\tinterp\tvm\tinterp/vm\tinterp allocs\tvm allocs\ttargets")
+	fmt.Fprintln(out, "program\trounds\tinterp\tvm\twasm\tinterp/vm\tvm/wasm\tinterp allocs\tvm allocs\twasm allocs\ttargets")
 	var worstVerifyShare float64
 	for _, p := range programs {
 		fmt.Fprintf(os.Stderr, "measuring %s...\n", p.Name)
-		runs := make([]func() error, 0, 2)
-		for _, e := range []bench.Engine{bench.Interp, bench.VM} {
+		runs := make([]func() error, 0, 3)
+		for _, e := range []bench.Engine{bench.Interp, bench.VM, bench.WASM} {
 			run, err := p.Prepare(e)
 			if err != nil {
 				return err
@@ -122,12 +128,12 @@ func engineTable(out *tabwriter.Writer, budget time.Duration, filter *regexp.Reg
 		if err != nil {
 			return err
 		}
-		interp, vm := medians[0], medians[1]
-		fmt.Fprintf(out, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, rounds,
-			bench.FormatDuration(interp.Elapsed), bench.FormatDuration(vm.Elapsed),
-			bench.FormatRatio(interp.Elapsed, vm.Elapsed),
-			bench.FormatCount(float64(interp.Allocs)), bench.FormatCount(float64(vm.Allocs)),
-			targetsOf(p.Name, interp.Elapsed, vm.Elapsed))
+		interp, vm, wasm := medians[0], medians[1], medians[2]
+		fmt.Fprintf(out, "%s\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Name, rounds,
+			bench.FormatDuration(interp.Elapsed), bench.FormatDuration(vm.Elapsed), bench.FormatDuration(wasm.Elapsed),
+			bench.FormatRatio(interp.Elapsed, vm.Elapsed), bench.FormatRatio(vm.Elapsed, wasm.Elapsed),
+			bench.FormatCount(float64(interp.Allocs)), bench.FormatCount(float64(vm.Allocs)), bench.FormatCount(float64(wasm.Allocs)),
+			targetsOf(p.Name, interp.Elapsed, vm.Elapsed, wasm.Elapsed))
 		verify, err := verifyCost(p)
 		if err != nil {
 			return err
@@ -140,14 +146,14 @@ func engineTable(out *tabwriter.Writer, budget time.Duration, filter *regexp.Reg
 }
 
 // targetsOf prints the targets of program's row, each met or MISSED.
-func targetsOf(program string, interp, vm time.Duration) string {
+func targetsOf(program string, interp, vm, wasm time.Duration) string {
 	var marks []string
 	for _, t := range targets {
 		if t.program != program {
 			continue
 		}
 		mark := "MISSED"
-		if t.met(interp, vm) {
+		if t.met(interp, vm, wasm) {
 			mark = "met"
 		}
 		marks = append(marks, t.goal+": "+mark)
