@@ -94,6 +94,9 @@ func (m *machine) stackTop() int {
 func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (value.Value, *value.Error) {
 	cl, runsHere := callee.Ref().(*Closure)
 	runsHere = runsHere && cl.fn.capability == ""
+	if runsHere && m.wasm.running() {
+		return m.wasm.apply(cl, args, counted)
+	}
 	if runsHere && counted && m.depth >= m.maxDepth {
 		return value.Nil, rt.StackOverflow(m.maxDepth)
 	}
@@ -102,9 +105,6 @@ func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (v
 	}
 	if !runsHere {
 		return m.callOther(callee, args)
-	}
-	if m.wasm.running() {
-		return m.wasm.apply(cl, args, counted)
 	}
 	fn := cl.fn
 	if err := checkArity(fn, len(args)); err != nil {

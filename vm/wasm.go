@@ -287,21 +287,71 @@ func (w *wasmRun) fail(err *value.Error) {
 	w.err, w.from, w.fromSite = err, -1, 0
 }
 
-// frame decodes the n registers at fp into scratch; release gives them
-// back. Host functions nest (a builtin calling back into WASM), so the
-// scratch is a stack.
-func (w *wasmRun) frame(mem []byte, fp uint32, n int) (regs, before []value.Value) {
-	if need := w.scratchTop + 2*n; need > len(w.scratch) {
+// frame decodes the registers lo..hi-1 of the n at fp into scratch, and
+// keeps a copy of them in before; the others read as nil. Op gives the
+// scratch back. Host functions nest (a builtin calling back into WASM), so
+// the scratch is a stack.
+func (w *wasmRun) frame(mem []byte, fp uint32, n, lo, hi int) (regs, before []value.Value) {
+	if need := w.scratchTop + n + hi - lo; need > len(w.scratch) {
 		w.scratch = make([]value.Value, max(2*need, 256))
 	}
 	regs = w.scratch[w.scratchTop : w.scratchTop+n : w.scratchTop+n]
-	before = w.scratch[w.scratchTop+n : w.scratchTop+2*n]
-	w.scratchTop += 2 * n
-	for i := range regs {
+	before = w.scratch[w.scratchTop+n : w.scratchTop+n+hi-lo]
+	w.scratchTop += n + hi - lo
+	for i := lo; i < hi; i++ {
 		regs[i] = w.heap.Load(mem, fp+uint32(i)*cw.SlotSize)
 	}
-	copy(before, regs)
+	copy(before, regs[lo:hi])
 	return regs, before
+}
+
+// opWindow is the range of registers instruction ins of fn reads or writes,
+// the only ones Op decodes and writes back; the whole frame for those
+// that bind or capture registers the instruction does not name.
+func opWindow(ins isa.Instr, fn *function) (lo, hi int) {
+	n := fn.numRegs
+	a, b, c := ins.A(), ins.B(), ins.C()
+	span := func(regs ...int) (int, int) {
+		lo, hi := n, 0
+		for _, r := range regs {
+			if r < isa.RKConst && r < n {
+				lo, hi = min(lo, r), max(hi, r+1)
+			}
+		}
+		return min(lo, hi), hi
+	}
+	widen := func(lo, hi, from, to int) (int, int) {
+		if from >= to {
+			return lo, hi
+		}
+		return min(lo, from), max(hi, min(to, n))
+	}
+	switch ins.Op() {
+	case isa.OpAdd, isa.OpSub, isa.OpMul, isa.OpDiv, isa.OpMod, isa.OpLt, isa.OpLe, isa.OpGt, isa.OpGe, isa.OpEq,
+		isa.OpGet, isa.OpNth:
+		return span(a, b, c)
+	case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq,
+		isa.OpInc, isa.OpDec, isa.OpZero, isa.OpCount, isa.OpGetCell, isa.OpSetCell, isa.OpAppend,
+		isa.OpStepEnd, isa.OpStepFail:
+		return span(a, b)
+	case isa.OpTestX, isa.OpGetGlobal, isa.OpDefGlobal, isa.OpGetUpval, isa.OpGetUpCell, isa.OpNewCell,
+		isa.OpGetVar, isa.OpCtxRef, isa.OpStruct, isa.OpCheckTypeFor, isa.OpCheckKind, isa.OpIfKind,
+		isa.OpThrow, isa.OpLoopCheck, isa.OpStepBegin:
+		return span(a)
+	case isa.OpIter:
+		return a, min(a+3, n)
+	case isa.OpCall, isa.OpTailCall, isa.OpCallB, isa.OpCallCap:
+		return a, min(a+b+1, n)
+	case isa.OpNewVec, isa.OpParallel:
+		lo, hi := span(a)
+		return widen(lo, hi, b, b+c)
+	case isa.OpNewMap:
+		lo, hi := span(a)
+		return widen(lo, hi, b, b+fn.consts[c].AsVector().Len())
+	case isa.OpRaise, isa.OpStepCheck:
+		return 0, 0
+	}
+	return 0, n
 }
 
 // The host functions (wasm.Host).
@@ -312,22 +362,19 @@ func (w *wasmRun) Op(fnIndex, pc int, fp uint32, closure uint64) uint32 {
 	fn := &m.functions[fnIndex]
 	ins := fn.code[pc]
 	mem := w.eng.Memory()
-	top := fp + uint32(fn.numRegs)*cw.SlotSize
-	if w.heap.Due() {
-		w.heap.Collect(mem, cw.AddrGlobals, top)
-	}
+	top := w.collect(mem, fnIndex, fp)
 	savedTop, savedScratch := w.top, w.scratchTop
 	w.top = top
-	m.depth = w.eng.Depth()
 	var cl *Closure
 	if closure != 0 {
 		cl, _ = w.heap.Get(uint32(closure)).Ref().(*Closure)
 	}
-	regs, before := w.frame(mem, fp, fn.numRegs)
+	lo, hi := opWindow(ins, fn)
+	regs, before := w.frame(mem, fp, fn.numRegs, lo, hi)
 	jump, err := w.exec(ins, fn, cl, regs, fp)
 	mem = w.eng.Memory()
-	for i, v := range regs {
-		if v != before[i] {
+	for i := lo; i < hi; i++ {
+		if v := regs[i]; v != before[i-lo] {
 			w.store(mem, fp+uint32(i)*cw.SlotSize, v)
 		}
 	}
@@ -400,8 +447,6 @@ func (w *wasmRun) exec(ins isa.Instr, fn *function, cl *Closure, regs []value.Va
 		m.globals[g], m.defined[g] = regs[a], true
 		w.store(w.eng.Memory(), cw.AddrGlobals+uint32(g)*cw.SlotSize, regs[a])
 		return false, nil
-	case isa.OpGetUpval:
-		result = cl.upvals[ins.B()]
 	case isa.OpNewVec:
 		b, c := ins.B(), ins.C()
 		result = value.NewVector(slices.Clone(regs[b : b+c : b+c]))
@@ -425,6 +470,7 @@ func (w *wasmRun) exec(ins isa.Instr, fn *function, cl *Closure, regs []value.Va
 		result, err = m.callCapability(regs[a], regs[a+1:a+1+ins.B()])
 	case isa.OpParallel:
 		b, c := ins.B(), ins.C()
+		m.depth = w.eng.Depth() // the branches start at the depth of the step
 		result, err = m.parallel(regs[b : b+c])
 	default:
 		return m.cold(ins, fn, cl, regs)
@@ -573,6 +619,26 @@ func (w *wasmRun) Poll(code uint32) uint32 {
 		return cw.StatusError
 	}
 	return cw.StatusOK
+}
+
+// Upval implements wasm.Host: GETUPVAL, without the rest of the frame.
+func (w *wasmRun) Upval(closure uint64, index, fnIndex int, fp uint32, a int) uint32 {
+	mem := w.eng.Memory()
+	w.collect(mem, fnIndex, fp)
+	cl, _ := w.heap.Get(uint32(closure)).Ref().(*Closure)
+	w.store(mem, fp+uint32(a)*cw.SlotSize, cl.upvals[index])
+	return cw.StatusOK
+}
+
+// collect collects the handle table when it is due, from a host function
+// called by the frame of Protos[fn] at fp, the deepest: the slots up to
+// its last register are all that may hold a live handle.
+func (w *wasmRun) collect(mem []byte, fn int, fp uint32) uint32 {
+	top := fp + uint32(w.m.functions[fn].numRegs)*cw.SlotSize
+	if w.heap.Due() {
+		w.heap.Collect(mem, cw.AddrGlobals, top)
+	}
+	return top
 }
 
 // fork is the WASM engine of a machine forked for a concurrent branch: an

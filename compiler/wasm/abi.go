@@ -87,7 +87,8 @@ const PollInterval = 1024
 //	remember(fn, pc, mark i32) i32                RETURNTYPE at pc, for the frame whose checks start at mark
 //	ret(fn, fp, mark i32) i32                     apply the frame's return checks to its result
 //	poll(code i32) i32                            a PollTick or PollStackOverflow
-var Imports = []string{"op", "raise", "enter", "remember", "ret", "poll"}
+//	upval(closure i64, index, fn, fp, a i32) i32  R[a] = the closure's upvalue index (GETUPVAL in Protos[fn])
+var Imports = []string{"op", "raise", "enter", "remember", "ret", "poll", "upval"}
 
 // ImportModule is the module name of the imports.
 const ImportModule = "rtfs"

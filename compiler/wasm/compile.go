@@ -34,6 +34,7 @@ const (
 	fnRemember
 	fnRet
 	fnPoll
+	fnUpval
 	fnFirstProto
 )
 
@@ -46,6 +47,7 @@ const (
 	typePoll              // (i32) i32
 	typeCallExport        // (fn i32, fp i32, closure i64, nargs, pc, mark i32) i32
 	typeEnter             // (fn, fp, nargs, site i32) i32
+	typeUpval             // (closure i64, index, fn, fp, a i32) i32
 )
 
 // Globals of the module.
@@ -110,7 +112,7 @@ func assemble(bodies [][]byte, minPages, maxPages uint32) []byte {
 		s.byte(1, result)
 	}
 	section(1, func(s *code) { // types
-		s.u32(7)
+		s.u32(8)
 		signature(s, []byte{tI32, tI64, tI32, tI32, tI32, tI32}, tI32)
 		signature(s, []byte{tI32, tI32, tI32, tI64}, tI32)
 		signature(s, []byte{tI32, tI32, tI32, tI32, tI32}, tI32)
@@ -118,9 +120,10 @@ func assemble(bodies [][]byte, minPages, maxPages uint32) []byte {
 		signature(s, []byte{tI32}, tI32)
 		signature(s, []byte{tI32, tI32, tI64, tI32, tI32, tI32}, tI32)
 		signature(s, []byte{tI32, tI32, tI32, tI32}, tI32)
+		signature(s, []byte{tI64, tI32, tI32, tI32, tI32}, tI32)
 	})
 	section(2, func(s *code) { // imports
-		types := []uint32{typeOp, typeRaise, typeEnter, typeThree, typeThree, typePoll}
+		types := []uint32{typeOp, typeRaise, typeEnter, typeThree, typeThree, typePoll, typeUpval}
 		s.u32(uint32(len(Imports)))
 		for i, name := range Imports {
 			s.name(ImportModule)
@@ -710,7 +713,7 @@ func (g *fgen) constSlot(k int) (tag, payload int64) {
 	return TagHandle, h
 }
 
-var intOps = map[isa.Op]byte{isa.OpAdd: opI64Add, isa.OpSub: opI64Sub, isa.OpMul: opI64Mul}
+var intOps = map[isa.Op]byte{isa.OpAdd: opI64Add, isa.OpSub: opI64Sub, isa.OpMul: opI64Mul, isa.OpMod: opI64RemS}
 
 // orderOps compare two integers; the If forms jump when it does not hold.
 var orderOps = map[isa.Op]byte{
@@ -736,6 +739,14 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 	case isa.OpLoadInt:
 		g.set(a, g.constant(TagInt), g.constant(int64(in.SBx())))
 
+	case isa.OpGetUpval:
+		c.localGet(localClosure)
+		c.i32Const(int32(in.B()))
+		c.i32Const(int32(g.fn))
+		c.localGet(localFP)
+		c.i32Const(int32(a))
+		c.call(fnUpval)
+		c.byte(opDrop)
 	case isa.OpGetGlobal:
 		addr := AddrGlobals + uint32(in.Bx())*SlotSize
 		c.i32Const(0)
@@ -749,8 +760,14 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		g.copySlot(g.fp, uint32(a*SlotSize), g.zero, addr)
 		g.close()
 
-	case isa.OpAdd, isa.OpSub, isa.OpMul:
+	case isa.OpAdd, isa.OpSub, isa.OpMul, isa.OpMod:
 		b, cc := g.rk(in.B()), g.rk(in.C())
+		if op == isa.OpMod && cc.reg < 0 && cc.k == 0 {
+			// The builtin's DivisionByZero.
+			g.slow(pc)
+			g.failIf(pc)
+			break
+		}
 		g.fast(pc, func() {
 			g.set(a, g.constant(TagInt), func() {
 				g.value(b)
@@ -863,12 +880,21 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 }
 
 // fast emits the integer fast path of an instruction, with the host's
-// slow path for anything else.
+// slow path for anything else. MOD's divisor must not be zero besides:
+// its error is the builtin's.
 func (g *fgen) fast(pc int, body func(), ops ...operand) {
 	if !g.intTest(ops...) {
 		g.slow(pc)
 		g.failIf(pc)
 		return
+	}
+	if in := g.proto.Code[pc]; in.Op() == isa.OpMod {
+		if d := ops[1]; d.reg >= 0 {
+			g.payload(d.reg)
+			g.c.byte(0x50) // i64.eqz
+			g.c.byte(opI32Eqz)
+			g.c.byte(opI32And)
+		}
 	}
 	g.open(opIf)
 	body()

@@ -98,6 +98,7 @@ const (
 	opI64Add             = 0x7c
 	opI64Sub             = 0x7d
 	opI64Mul             = 0x7e
+	opI64RemS            = 0x81
 	opI64ShrU            = 0x88
 	opI32WrapI64         = 0xa7
 	opI64ExtendI32U      = 0xad

@@ -214,7 +214,7 @@ var instrs = map[byte]struct {
 	0x50: {"i64.eqz", ""}, opI64Eq: {"i64.eq", ""}, opI64Ne: {"i64.ne", ""}, opI64LtS: {"i64.lt_s", ""},
 	opI64GtS: {"i64.gt_s", ""}, opI64LeS: {"i64.le_s", ""}, opI64GeS: {"i64.ge_s", ""},
 	opI32Add: {"i32.add", ""}, opI32Sub: {"i32.sub", ""}, opI32And: {"i32.and", ""}, opI32Or: {"i32.or", ""},
-	opI32Shl: {"i32.shl", ""}, opI64Add: {"i64.add", ""}, opI64Sub: {"i64.sub", ""}, opI64Mul: {"i64.mul", ""},
+	opI32Shl: {"i32.shl", ""}, opI64Add: {"i64.add", ""}, opI64Sub: {"i64.sub", ""}, opI64Mul: {"i64.mul", ""}, opI64RemS: {"i64.rem_s", ""},
 	opI64ShrU: {"i64.shr_u", ""}, opI32WrapI64: {"i32.wrap_i64", ""}, opI64ExtendI32U: {"i64.extend_i32_u", ""},
 }
 

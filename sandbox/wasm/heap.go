@@ -3,6 +3,7 @@ package wasm
 import (
 	"encoding/binary"
 	"math"
+	"slices"
 
 	cw "github.com/rtfs-go/rtfs/compiler/wasm"
 	"github.com/rtfs-go/rtfs/value"
@@ -65,7 +66,8 @@ func (h *Heap) Due() bool { return len(h.values)-len(h.free) >= h.next }
 // Collect frees every handle no slot of mem[from:to] names, but the pinned
 // ones, and sets the size of the next collection to twice what survived.
 func (h *Heap) Collect(mem []byte, from, to uint32) {
-	h.mark = append(h.mark[:0], make([]bool, len(h.values))...)
+	h.mark = slices.Grow(h.mark[:0], len(h.values))[:len(h.values)]
+	clear(h.mark)
 	for addr := from; addr+cw.SlotSize <= to; addr += cw.SlotSize {
 		tag := binary.LittleEndian.Uint64(mem[addr:])
 		if tag < cw.TagHandle || tag > cw.TagCell {

@@ -41,6 +41,7 @@ type Host interface {
 	Remember(fn, pc int, mark uint32) uint32
 	Ret(fn int, fp, mark uint32) uint32
 	Poll(code uint32) uint32
+	Upval(closure uint64, index, fn int, fp uint32, a int) uint32
 }
 
 // Config says how modules are compiled and run.
@@ -155,6 +156,9 @@ func (e *Engine) instantiate(ctx context.Context, binary []byte, h Host) error {
 	})
 	export("poll", []api.ValueType{i32}, func(_ context.Context, _ api.Module, s []uint64) {
 		s[0] = uint64(h.Poll(uint32(s[0])))
+	})
+	export("upval", []api.ValueType{i64, i32, i32, i32, i32}, func(_ context.Context, _ api.Module, s []uint64) {
+		s[0] = uint64(h.Upval(s[0], int(int32(s[1])), int(int32(s[2])), uint32(s[3]), int(int32(s[4]))))
 	})
 	if _, err := b.Instantiate(ctx); err != nil {
 		return fmt.Errorf("wasm host module: %w", err)
