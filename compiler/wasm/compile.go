@@ -602,24 +602,29 @@ func (g *fgen) resultSlot() {
 
 // operand is an RK operand as the fast paths see it.
 type operand struct {
-	reg   int // -1 for a constant
-	isInt bool
-	k     int64
+	reg int   // -1 for a constant
+	tag int64 // a constant's tag (TagHandle for one no fast path takes)
+	k   int64 // a constant's payload
 }
 
 func (g *fgen) rk(x int) operand {
 	if x < isa.RKConst {
 		return operand{reg: x}
 	}
-	v := g.proto.Consts[x-isa.RKConst]
-	return operand{reg: -1, isInt: v.Kind() == value.KInt, k: v.AsInt()}
+	switch v := g.proto.Consts[x-isa.RKConst]; v.Kind() {
+	case value.KInt:
+		return operand{reg: -1, tag: TagInt, k: v.AsInt()}
+	case value.KFloat:
+		return operand{reg: -1, tag: TagFloat, k: f64Bits(v.AsFloat())}
+	}
+	return operand{reg: -1, tag: TagHandle}
 }
 
-// intTest pushes whether every register operand holds an integer; ok is
-// false when a constant operand is not one (no fast path then).
-func (g *fgen) intTest(ops ...operand) (ok bool) {
+// kindTest pushes whether every register operand holds a value of tag;
+// ok is false when a constant operand does not (no such fast path then).
+func (g *fgen) kindTest(tag int64, ops ...operand) (ok bool) {
 	for _, o := range ops {
-		if o.reg < 0 && !o.isInt {
+		if o.reg < 0 && o.tag != tag {
 			return false
 		}
 	}
@@ -629,7 +634,7 @@ func (g *fgen) intTest(ops ...operand) (ok bool) {
 			continue
 		}
 		g.tag(o.reg)
-		g.c.i64Const(TagInt)
+		g.c.i64Const(tag)
 		g.c.byte(opI64Eq)
 		if tests++; tests > 1 {
 			g.c.byte(opI32And)
@@ -647,6 +652,12 @@ func (g *fgen) value(o operand) {
 		return
 	}
 	g.payload(o.reg)
+}
+
+// float pushes a float operand as an f64.
+func (g *fgen) float(o operand) {
+	g.value(o)
+	g.c.byte(opF64ReinterpretI64)
 }
 
 // slow runs instruction pc on the host and leaves the status on the stack.
@@ -715,6 +726,17 @@ func (g *fgen) constSlot(k int) (tag, payload int64) {
 
 var intOps = map[isa.Op]byte{isa.OpAdd: opI64Add, isa.OpSub: opI64Sub, isa.OpMul: opI64Mul, isa.OpMod: opI64RemS}
 
+// floatOps are the float arithmetic with the VM's fast path (binary);
+// floatOrderOps the float comparisons, which like the VM's leave = to the
+// builtin.
+var (
+	floatOps      = map[isa.Op]byte{isa.OpAdd: opF64Add, isa.OpSub: opF64Sub, isa.OpMul: opF64Mul}
+	floatOrderOps = map[isa.Op]byte{
+		isa.OpLt: opF64Lt, isa.OpLe: opF64Le, isa.OpGt: opF64Gt, isa.OpGe: opF64Ge,
+		isa.OpIfLt: opF64Lt, isa.OpIfLe: opF64Le, isa.OpIfGt: opF64Gt, isa.OpIfGe: opF64Ge,
+	}
+)
+
 // orderOps compare two integers; the If forms jump when it does not hold.
 var orderOps = map[isa.Op]byte{
 	isa.OpLt: opI64LtS, isa.OpLe: opI64LeS, isa.OpGt: opI64GtS, isa.OpGe: opI64GeS, isa.OpEq: opI64Eq,
@@ -768,45 +790,64 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 			g.failIf(pc)
 			break
 		}
-		g.fast(pc, func() {
+		ints := path{TagInt, func() {
 			g.set(a, g.constant(TagInt), func() {
 				g.value(b)
 				g.value(cc)
 				c.byte(intOps[op])
 			})
-		}, b, cc)
+		}}
+		floats := path{TagFloat, nil}
+		if f, ok := floatOps[op]; ok {
+			floats.body = func() {
+				g.set(a, g.constant(TagFloat), func() {
+					g.float(b)
+					g.float(cc)
+					c.byte(f)
+					c.byte(opI64ReinterpretF64)
+				})
+			}
+		}
+		g.fast(pc, []operand{b, cc}, ints, floats)
 	case isa.OpLt, isa.OpLe, isa.OpGt, isa.OpGe, isa.OpEq:
 		b, cc := g.rk(in.B()), g.rk(in.C())
-		g.fast(pc, func() {
-			g.set(a, g.constant(TagBool), func() {
-				g.value(b)
-				g.value(cc)
-				c.byte(orderOps[op])
-				c.byte(opI64ExtendI32U)
-			})
-		}, b, cc)
+		compare := func(tag int64, push func(operand), ops map[isa.Op]byte) path {
+			cmp, ok := ops[op]
+			if !ok {
+				return path{tag, nil}
+			}
+			return path{tag, func() {
+				g.set(a, g.constant(TagBool), func() {
+					push(b)
+					push(cc)
+					c.byte(cmp)
+					c.byte(opI64ExtendI32U)
+				})
+			}}
+		}
+		g.fast(pc, []operand{b, cc}, compare(TagInt, g.value, orderOps), compare(TagFloat, g.float, floatOrderOps))
 	case isa.OpInc, isa.OpDec:
 		b := operand{reg: in.B()}
 		delta := int64(1)
 		if op == isa.OpDec {
 			delta = -1
 		}
-		g.fast(pc, func() {
+		g.fast(pc, []operand{b}, path{TagInt, func() {
 			g.set(a, g.constant(TagInt), func() {
 				g.payload(b.reg)
 				c.i64Const(delta)
 				c.byte(opI64Add)
 			})
-		}, b)
+		}})
 	case isa.OpZero:
 		b := operand{reg: in.B()}
-		g.fast(pc, func() {
+		g.fast(pc, []operand{b}, path{TagInt, func() {
 			g.set(a, g.constant(TagBool), func() {
 				g.payload(b.reg)
 				c.byte(0x50)
 				c.byte(opI64ExtendI32U)
 			})
-		}, b)
+		}})
 	case isa.OpNot:
 		g.set(a, g.constant(TagBool), func() {
 			g.falsy(in.B())
@@ -835,21 +876,22 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 	case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
 		b, cc := g.rk(a), g.rk(in.B())
 		target := pc + 1 + in.SJ()
-		if !g.intTest(b, cc) {
-			g.slowBranch(pc, target)
-			break
+		branch := func(tag int64, push func(operand), ops map[isa.Op]byte) path {
+			cmp, ok := ops[op]
+			if !ok {
+				return path{tag, nil}
+			}
+			return path{tag, func() {
+				push(b)
+				push(cc)
+				c.byte(cmp)
+				c.byte(opI32Eqz)
+				g.open(opIf)
+				g.jump(pc, target)
+				g.close()
+			}}
 		}
-		g.open(opIf)
-		g.value(b)
-		g.value(cc)
-		c.byte(orderOps[op])
-		c.byte(opI32Eqz)
-		g.open(opIf)
-		g.jump(pc, target)
-		g.close()
-		c.byte(opElse)
-		g.slowBranch(pc, target)
-		g.close()
+		g.fast(pc, []operand{b, cc}, branch(TagInt, g.value, orderOps), branch(TagFloat, g.float, floatOrderOps))
 	case isa.OpIfKind:
 		g.slowBranch(pc, pc+1+in.SJ())
 	case isa.OpMatch:
@@ -879,29 +921,51 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 	return nil
 }
 
-// fast emits the integer fast path of an instruction, with the host's
-// slow path for anything else. MOD's divisor must not be zero besides:
-// its error is the builtin's.
-func (g *fgen) fast(pc int, body func(), ops ...operand) {
-	if !g.intTest(ops...) {
+// path is a fast path: the tag its operands must all have, and the code
+// that runs then.
+type path struct {
+	tag  int64
+	body func()
+}
+
+// fast emits the fast paths of the instruction at pc, each guarded by a
+// test of its operands' tags, and the host's slow path for anything else.
+// MOD's divisor must not be zero besides: its error is the builtin's.
+func (g *fgen) fast(pc int, ops []operand, paths ...path) {
+	opened := 0
+	for _, p := range paths {
+		if p.body == nil || !g.kindTest(p.tag, ops...) {
+			continue
+		}
+		if in := g.proto.Code[pc]; in.Op() == isa.OpMod {
+			if d := ops[1]; d.reg >= 0 {
+				g.payload(d.reg)
+				g.c.byte(0x50) // i64.eqz
+				g.c.byte(opI32Eqz)
+				g.c.byte(opI32And)
+			}
+		}
+		g.open(opIf)
+		p.body()
+		g.c.byte(opElse)
+		opened++
+	}
+	g.slowOrBranch(pc)
+	for range opened {
+		g.close()
+	}
+}
+
+// slowOrBranch is the slow path of the instruction at pc: for the
+// compare-and-branch forms, with the branch.
+func (g *fgen) slowOrBranch(pc int) {
+	switch in := g.proto.Code[pc]; in.Op() {
+	case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
+		g.slowBranch(pc, pc+1+in.SJ())
+	default:
 		g.slow(pc)
 		g.failIf(pc)
-		return
 	}
-	if in := g.proto.Code[pc]; in.Op() == isa.OpMod {
-		if d := ops[1]; d.reg >= 0 {
-			g.payload(d.reg)
-			g.c.byte(0x50) // i64.eqz
-			g.c.byte(opI32Eqz)
-			g.c.byte(opI32And)
-		}
-	}
-	g.open(opIf)
-	body()
-	g.c.byte(opElse)
-	g.slow(pc)
-	g.failIf(pc)
-	g.close()
 }
 
 // ret returns from the frame, whose result is in its callee slot, after

@@ -99,6 +99,15 @@ const (
 	opI64Sub             = 0x7d
 	opI64Mul             = 0x7e
 	opI64RemS            = 0x81
+	opF64Lt              = 0x63
+	opF64Gt              = 0x64
+	opF64Le              = 0x65
+	opF64Ge              = 0x66
+	opF64Add             = 0xa0
+	opF64Sub             = 0xa1
+	opF64Mul             = 0xa2
+	opI64ReinterpretF64  = 0xbd
+	opF64ReinterpretI64  = 0xbf
 	opI64ShrU            = 0x88
 	opI32WrapI64         = 0xa7
 	opI64ExtendI32U      = 0xad

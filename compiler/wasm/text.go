@@ -215,6 +215,9 @@ var instrs = map[byte]struct {
 	opI64GtS: {"i64.gt_s", ""}, opI64LeS: {"i64.le_s", ""}, opI64GeS: {"i64.ge_s", ""},
 	opI32Add: {"i32.add", ""}, opI32Sub: {"i32.sub", ""}, opI32And: {"i32.and", ""}, opI32Or: {"i32.or", ""},
 	opI32Shl: {"i32.shl", ""}, opI64Add: {"i64.add", ""}, opI64Sub: {"i64.sub", ""}, opI64Mul: {"i64.mul", ""}, opI64RemS: {"i64.rem_s", ""},
+	opF64Lt: {"f64.lt", ""}, opF64Gt: {"f64.gt", ""}, opF64Le: {"f64.le", ""}, opF64Ge: {"f64.ge", ""},
+	opF64Add: {"f64.add", ""}, opF64Sub: {"f64.sub", ""}, opF64Mul: {"f64.mul", ""},
+	opI64ReinterpretF64: {"i64.reinterpret_f64", ""}, opF64ReinterpretI64: {"f64.reinterpret_i64", ""},
 	opI64ShrU: {"i64.shr_u", ""}, opI32WrapI64: {"i32.wrap_i64", ""}, opI64ExtendI32U: {"i64.extend_i32_u", ""},
 }
 
