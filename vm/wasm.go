@@ -240,7 +240,6 @@ func (w *wasmRun) apply(cl *Closure, args []value.Value, counted bool) (value.Va
 	if err != nil {
 		return value.Nil, err
 	}
-	mem = w.eng.Memory()
 	return w.heap.Load(w.eng.Memory(), slot), nil
 }
 

@@ -57,7 +57,6 @@ const (
 	opElse               = 0x05
 	opEnd                = 0x0b
 	opBr                 = 0x0c
-	opBrIf               = 0x0d
 	opBrTable            = 0x0e
 	opReturn             = 0x0f
 	opCall               = 0x10
@@ -71,7 +70,6 @@ const (
 	opGlobalSet          = 0x24
 	opI32Load            = 0x28
 	opI64Load            = 0x29
-	opI32Store           = 0x36
 	opI64Store           = 0x37
 	opMemorySize         = 0x3f
 	opMemoryGrow         = 0x40
@@ -129,7 +127,6 @@ func (c *code) call(f uint32)      { c.byte(opCall); c.u32(f) }
 func (c *code) i64Load(offset uint32)  { c.byte(opI64Load, 3); c.u32(offset) }
 func (c *code) i64Store(offset uint32) { c.byte(opI64Store, 3); c.u32(offset) }
 func (c *code) i32Load(offset uint32)  { c.byte(opI32Load, 2); c.u32(offset) }
-func (c *code) i32Store(offset uint32) { c.byte(opI32Store, 2); c.u32(offset) }
 
 // f64Bits is the i64 payload of a float: the host reads it back bit for bit.
 func f64Bits(f float64) int64 { return int64(math.Float64bits(f)) }

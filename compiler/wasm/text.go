@@ -201,12 +201,12 @@ var instrs = map[byte]struct {
 	imm  string // "": none; u: a u32; s: a signed LEB; m: align and offset; b: a block type; t: a br_table; c: type and table
 }{
 	opUnreachable: {"unreachable", ""}, opBlock: {"block", "b"}, opLoop: {"loop", "b"}, opIf: {"if", "b"},
-	opElse: {"else", ""}, opEnd: {"end", ""}, opBr: {"br", "u"}, opBrIf: {"br_if", "u"}, opBrTable: {"br_table", "t"},
+	opElse: {"else", ""}, opEnd: {"end", ""}, opBr: {"br", "u"}, opBrTable: {"br_table", "t"},
 	opReturn: {"return", ""}, opCall: {"call", "u"}, opCallIndirect: {"call_indirect", "c"},
 	opReturnCallIndirect: {"return_call_indirect", "c"}, opDrop: {"drop", ""},
 	opLocalGet: {"local.get", "u"}, opLocalSet: {"local.set", "u"}, opLocalTee: {"local.tee", "u"},
 	opGlobalGet: {"global.get", "u"}, opGlobalSet: {"global.set", "u"},
-	opI32Load: {"i32.load", "m"}, opI64Load: {"i64.load", "m"}, opI32Store: {"i32.store", "m"}, opI64Store: {"i64.store", "m"},
+	opI32Load: {"i32.load", "m"}, opI64Load: {"i64.load", "m"}, opI64Store: {"i64.store", "m"},
 	opMemorySize: {"memory.size", "u"}, opMemoryGrow: {"memory.grow", "u"},
 	opI32Const: {"i32.const", "s"}, opI64Const: {"i64.const", "s"},
 	opI32Eqz: {"i32.eqz", ""}, opI32Eq: {"i32.eq", ""}, opI32Ne: {"i32.ne", ""}, opI32LtS: {"i32.lt_s", ""},
