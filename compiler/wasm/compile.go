@@ -66,7 +66,13 @@ const (
 	localSite    = 5 // the tail call that entered the frame (Module.Sites), 0 for a call
 	localStatus  = 6
 	localX       = 7 // i64
+	// localRegs is the first of the locals that cache the registers, a
+	// tag and a payload each (see "The register cache").
+	localRegs = 8
 )
+
+// maxCachedRegs is the most registers a function caches in locals.
+const maxCachedRegs = 128
 
 // MaxPages bounds linear memory (2 GiB): addresses stay positive i32s.
 const MaxPages = 32768
@@ -219,7 +225,8 @@ type fgen struct {
 	out    *Module
 
 	c       code
-	leaders []int // the first pc of each basic block, ascending
+	cache   []regState // per register, when the function caches them
+	leaders []int      // the first pc of each basic block, ascending
 	blockOf []int // the block each leader pc starts, -1 for other pcs
 	exits   map[int]bool
 	cur     int // the block being emitted
@@ -232,10 +239,15 @@ func (g *fgen) function() ([]byte, error) {
 	if p.NumRegs*SlotSize > 1<<30 {
 		return nil, fmt.Errorf("%d registers do not fit a frame", p.NumRegs)
 	}
+	i64s := 1
+	if p.NumRegs <= maxCachedRegs && p.DelegateTarget == "" {
+		g.cache = make([]regState, p.NumRegs)
+		i64s += 2 * p.NumRegs
+	}
 	g.c.u32(2)
 	g.c.u32(1)
 	g.c.byte(tI32)
-	g.c.u32(1)
+	g.c.u32(uint32(i64s))
 	g.c.byte(tI64)
 	if p.DelegateTarget != "" {
 		// Calls of a delegated function go to the host (its closures are
@@ -271,6 +283,7 @@ func (g *fgen) function() ([]byte, error) {
 		if b+1 < n {
 			end = g.leaders[b+1]
 		}
+		clear(g.cache) // memory holds every register at a block's start
 		if g.exits[start] {
 			g.stepExit(start)
 		}
@@ -278,6 +291,9 @@ func (g *fgen) function() ([]byte, error) {
 			if err := g.instr(pc, p.Code[pc]); err != nil {
 				return nil, fmt.Errorf("pc %d: %w", pc, err)
 			}
+		}
+		if !endsFlow(p.Code[end-1].Op()) {
+			g.flush() // falling through into the next block
 		}
 	}
 	// Code falls off its last instruction only in a module the verifier
@@ -544,54 +560,165 @@ func (g *fgen) tick(pc int) {
 }
 
 // Registers.
+//
+// # The register cache
+//
+// Within a basic block, a function with at most maxCachedRegs registers
+// keeps the registers it works on in locals, a tag and a payload each:
+// use loads a register once, set writes only the locals and marks the
+// register dirty. Memory holds every register again (flush) before
+// whatever may look at the frame: a host function (which reads the frame,
+// and whose collector must see every handle), a call (the callee finds its
+// arguments there), and the end of the block, so that every block starts
+// with nothing cached. After a host function or a call, the registers it
+// may have written are read from memory again (forget). Code inside an if
+// never changes what is cached, but for the register an instruction
+// writes, which every branch leaves in its locals.
+
+// regState says whether a register's locals hold its value, and whether
+// memory lacks it.
+type regState struct{ cached, dirty bool }
+
+func tagLocal(r int) uint32     { return localRegs + 2*uint32(r) }
+func payloadLocal(r int) uint32 { return localRegs + 2*uint32(r) + 1 }
+
+func (g *fgen) cached(r int) bool { return g.cache != nil && g.cache[r].cached }
 
 func (g *fgen) tag(r int) {
+	if g.cached(r) {
+		g.c.localGet(tagLocal(r))
+		return
+	}
 	g.c.localGet(localFP)
 	g.c.i64Load(uint32(r * SlotSize))
 }
 
 func (g *fgen) payload(r int) {
+	if g.cached(r) {
+		g.c.localGet(payloadLocal(r))
+		return
+	}
 	g.c.localGet(localFP)
 	g.c.i64Load(uint32(r*SlotSize + 8))
+}
+
+// use caches the registers an instruction reads (a negative one is a
+// constant operand), before any branch of its code.
+func (g *fgen) use(regs ...int) {
+	if g.cache == nil || g.nest > 0 {
+		return
+	}
+	for _, r := range regs {
+		if r >= 0 && !g.cache[r].cached {
+			g.load(r)
+			g.cache[r].cached = true
+		}
+	}
+}
+
+// load reads R[r] from memory into its locals.
+func (g *fgen) load(r int) {
+	g.c.localGet(localFP)
+	g.c.i64Load(uint32(r * SlotSize))
+	g.c.localSet(tagLocal(r))
+	g.c.localGet(localFP)
+	g.c.i64Load(uint32(r*SlotSize + 8))
+	g.c.localSet(payloadLocal(r))
+}
+
+// flush writes the dirty registers to memory. Inside an if it only emits
+// the stores: the other branch did not make them.
+func (g *fgen) flush() {
+	for r := range g.cache {
+		if !g.cache[r].dirty {
+			continue
+		}
+		g.c.localGet(localFP)
+		g.c.localGet(tagLocal(r))
+		g.c.i64Store(uint32(r * SlotSize))
+		g.c.localGet(localFP)
+		g.c.localGet(payloadLocal(r))
+		g.c.i64Store(uint32(r*SlotSize + 8))
+		if g.nest == 0 {
+			g.cache[r].dirty = false
+		}
+	}
+}
+
+// forget drops the registers from r on from the cache, after something
+// that may have written them in memory (flush came first).
+func (g *fgen) forget(from int) {
+	for r := from; r < len(g.cache); r++ {
+		g.cache[r] = regState{}
+	}
+}
+
+// drop forgets R[r], which the host wrote in memory (flush came first).
+func (g *fgen) drop(r int) {
+	if g.cache != nil {
+		g.cache[r] = regState{}
+	}
+}
+
+// snapshot and restore keep what is cached across the branches of an if.
+func (g *fgen) snapshot() []regState { return slices.Clone(g.cache) }
+
+func (g *fgen) restore(s []regState) { copy(g.cache, s) }
+
+// wrote records that every branch just closed left R[r] in its locals.
+func (g *fgen) wrote(r int) {
+	if g.cache != nil {
+		g.cache[r] = regState{cached: true, dirty: true}
+	}
 }
 
 // inlineSlots is the most slots the code clears or moves with a store
 // each rather than with a bulk memory instruction.
 const inlineSlots = 16
 
-// set64 stores the i64 that push pushes at offset off of R[r].
+// set64 stores the i64 that push pushes at offset off of R[r] in memory.
 func (g *fgen) set64(r int, off uint32, push func()) {
 	g.c.localGet(localFP)
 	push()
 	g.c.i64Store(uint32(r*SlotSize) + off)
 }
 
-// set stores into R[r] the tag and the payload the two functions push.
+// set makes the tag and the payload the two functions push R[r].
 func (g *fgen) set(r int, tag, payload func()) {
-	g.c.localGet(localFP)
+	if g.cache == nil {
+		g.set64(r, 0, tag)
+		g.set64(r, 8, payload)
+		return
+	}
 	tag()
-	g.c.i64Store(uint32(r * SlotSize))
-	g.c.localGet(localFP)
+	g.c.localSet(tagLocal(r))
 	payload()
-	g.c.i64Store(uint32(r*SlotSize + 8))
+	g.c.localSet(payloadLocal(r))
+	g.cache[r] = regState{cached: true, dirty: true}
+}
+
+// store writes R[r] into the slot at the address addr pushes, plus offset.
+func (g *fgen) store(addr func(), offset uint32, r int) {
+	addr()
+	g.tag(r)
+	g.c.i64Store(offset)
+	addr()
+	g.payload(r)
+	g.c.i64Store(offset + 8)
+}
+
+// endsFlow reports whether control never falls through op.
+func endsFlow(op isa.Op) bool {
+	switch op {
+	case isa.OpJmp, isa.OpReturn, isa.OpTailCall, isa.OpThrow, isa.OpRaise:
+		return true
+	}
+	return false
 }
 
 func (g *fgen) constant(v int64) func() { return func() { g.c.i64Const(v) } }
 
-// move copies the slot at (from, fromOffset) to (to, toOffset), each an
-// address pushed by the function.
-func (g *fgen) copySlot(to func(), toOffset uint32, from func(), fromOffset uint32) {
-	for half := uint32(0); half < SlotSize; half += 8 {
-		to()
-		from()
-		g.c.i64Load(fromOffset + half)
-		g.c.i64Store(toOffset + half)
-	}
-}
-
 func (g *fgen) fp() { g.c.localGet(localFP) }
-
-func (g *fgen) zero() { g.c.i32Const(0) }
 
 // resultSlot pushes fp-16, the callee slot of the frame.
 func (g *fgen) resultSlot() {
@@ -750,7 +877,8 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 	switch op := in.Op(); op {
 	case isa.OpMove:
 		b := in.B()
-		g.copySlot(g.fp, uint32(a*SlotSize), g.fp, uint32(b*SlotSize))
+		g.use(b)
+		g.set(a, func() { g.tag(b) }, func() { g.payload(b) })
 	case isa.OpLoadK:
 		tag, payload := g.constSlot(in.Bx())
 		g.set(a, g.constant(tag), g.constant(payload))
@@ -762,6 +890,7 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		g.set(a, g.constant(TagInt), g.constant(int64(in.SBx())))
 
 	case isa.OpGetUpval:
+		g.flush()
 		c.localGet(localClosure)
 		c.i32Const(int32(in.B()))
 		c.i32Const(int32(g.fn))
@@ -769,27 +898,37 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		c.i32Const(int32(a))
 		c.call(fnUpval)
 		c.byte(opDrop)
+		g.drop(a)
 	case isa.OpGetGlobal:
 		addr := AddrGlobals + uint32(in.Bx())*SlotSize
 		c.i32Const(0)
 		c.i64Load(addr)
 		c.i64Const(TagUnbound)
 		c.byte(opI64Eq)
+		before := g.snapshot()
 		g.open(opIf)
-		g.slow(pc)
-		g.failIf(pc)
+		g.slowInto(pc, a)
 		c.byte(opElse)
-		g.copySlot(g.fp, uint32(a*SlotSize), g.zero, addr)
+		g.restore(before)
+		global := func(off uint32) func() {
+			return func() {
+				c.i32Const(0)
+				c.i64Load(addr + off)
+			}
+		}
+		g.set(a, global(0), global(8))
 		g.close()
+		g.restore(before)
+		g.wrote(a)
 
 	case isa.OpAdd, isa.OpSub, isa.OpMul, isa.OpMod:
 		b, cc := g.rk(in.B()), g.rk(in.C())
 		if op == isa.OpMod && cc.reg < 0 && cc.k == 0 {
 			// The builtin's DivisionByZero.
-			g.slow(pc)
-			g.failIf(pc)
+			g.slowTop(pc)
 			break
 		}
+		g.use(b.reg, cc.reg)
 		ints := path{TagInt, func() {
 			g.set(a, g.constant(TagInt), func() {
 				g.value(b)
@@ -811,6 +950,7 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		g.fast(pc, []operand{b, cc}, ints, floats)
 	case isa.OpLt, isa.OpLe, isa.OpGt, isa.OpGe, isa.OpEq:
 		b, cc := g.rk(in.B()), g.rk(in.C())
+		g.use(b.reg, cc.reg)
 		compare := func(tag int64, push func(operand), ops map[isa.Op]byte) path {
 			cmp, ok := ops[op]
 			if !ok {
@@ -832,6 +972,7 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		if op == isa.OpDec {
 			delta = -1
 		}
+		g.use(b.reg)
 		g.fast(pc, []operand{b}, path{TagInt, func() {
 			g.set(a, g.constant(TagInt), func() {
 				g.payload(b.reg)
@@ -841,6 +982,7 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		}})
 	case isa.OpZero:
 		b := operand{reg: in.B()}
+		g.use(b.reg)
 		g.fast(pc, []operand{b}, path{TagInt, func() {
 			g.set(a, g.constant(TagBool), func() {
 				g.payload(b.reg)
@@ -849,14 +991,17 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 			})
 		}})
 	case isa.OpNot:
+		g.use(in.B())
 		g.set(a, g.constant(TagBool), func() {
 			g.falsy(in.B())
 			c.byte(opI64ExtendI32U)
 		})
 
 	case isa.OpJmp:
+		g.flush()
 		g.jump(pc, pc+1+in.SJ())
 	case isa.OpTest, isa.OpTestT:
+		g.flush()
 		g.falsy(a)
 		if op == isa.OpTestT {
 			c.byte(opI32Eqz)
@@ -865,6 +1010,7 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		g.jump(pc, pc+1+in.SBx())
 		g.close()
 	case isa.OpTestBound:
+		g.flush()
 		g.tag(a)
 		c.i64Const(TagCell)
 		c.byte(opI64Ne)
@@ -872,10 +1018,13 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		g.jump(pc, pc+1+in.SBx())
 		g.close()
 	case isa.OpTestX, isa.OpIter:
+		g.flush()
 		g.slowBranch(pc, pc+1+in.SBx())
 	case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
 		b, cc := g.rk(a), g.rk(in.B())
 		target := pc + 1 + in.SJ()
+		g.use(b.reg, cc.reg)
+		g.flush()
 		branch := func(tag int64, push func(operand), ops map[isa.Op]byte) path {
 			cmp, ok := ops[op]
 			if !ok {
@@ -893,8 +1042,10 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		}
 		g.fast(pc, []operand{b, cc}, branch(TagInt, g.value, orderOps), branch(TagFloat, g.float, floatOrderOps))
 	case isa.OpIfKind:
+		g.flush()
 		g.slowBranch(pc, pc+1+in.SJ())
 	case isa.OpMatch:
+		g.flush()
 		g.slowBranch(pc, pc+2)
 
 	case isa.OpCall:
@@ -902,9 +1053,10 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 	case isa.OpTailCall:
 		g.tailCall(pc, a, in.B())
 	case isa.OpReturn:
-		g.copySlot(g.resultSlot, 0, g.fp, uint32(a*SlotSize))
+		g.store(g.resultSlot, 0, a)
 		g.ret()
 	case isa.OpReturnType:
+		g.flush()
 		c.i32Const(int32(g.fn))
 		c.i32Const(int32(pc))
 		c.localGet(localMark)
@@ -915,10 +1067,29 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 		if !op.Valid() {
 			return fmt.Errorf("unknown opcode %d", op)
 		}
-		g.slow(pc)
-		g.failIf(pc)
+		g.slowTop(pc)
 	}
 	return nil
+}
+
+// slowTop runs the instruction at pc on the host, at the top level of
+// its code: the host may write any register of the frame.
+func (g *fgen) slowTop(pc int) {
+	g.flush()
+	g.slow(pc)
+	g.failIf(pc)
+	g.forget(0)
+}
+
+// slowInto runs the instruction at pc, which writes R[a], on the host, in
+// a branch whose others leave R[a] in its locals: so does this one.
+func (g *fgen) slowInto(pc, a int) {
+	g.flush()
+	g.slow(pc)
+	g.failIf(pc)
+	if g.cache != nil {
+		g.load(a)
+	}
 }
 
 // path is a fast path: the tag its operands must all have, and the code
@@ -932,6 +1103,7 @@ type path struct {
 // test of its operands' tags, and the host's slow path for anything else.
 // MOD's divisor must not be zero besides: its error is the builtin's.
 func (g *fgen) fast(pc int, ops []operand, paths ...path) {
+	before := g.snapshot()
 	opened := 0
 	for _, p := range paths {
 		if p.body == nil || !g.kindTest(p.tag, ops...) {
@@ -948,12 +1120,27 @@ func (g *fgen) fast(pc int, ops []operand, paths ...path) {
 		g.open(opIf)
 		p.body()
 		g.c.byte(opElse)
+		g.restore(before)
 		opened++
 	}
 	g.slowOrBranch(pc)
 	for range opened {
 		g.close()
 	}
+	g.restore(before)
+	if in := g.proto.Code[pc]; writesA(in.Op()) {
+		g.wrote(in.A())
+	}
+}
+
+// writesA reports whether a fast-path instruction writes R[A] (the
+// compare-and-branch ones write nothing).
+func writesA(op isa.Op) bool {
+	switch op {
+	case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
+		return false
+	}
+	return true
 }
 
 // slowOrBranch is the slow path of the instruction at pc: for the
@@ -963,8 +1150,7 @@ func (g *fgen) slowOrBranch(pc int) {
 	case isa.OpIfLt, isa.OpIfLe, isa.OpIfGt, isa.OpIfGe, isa.OpIfEq:
 		g.slowBranch(pc, pc+1+in.SJ())
 	default:
-		g.slow(pc)
-		g.failIf(pc)
+		g.slowInto(pc, in.A())
 	}
 }
 
@@ -994,6 +1180,7 @@ func (g *fgen) ret() {
 // the caller's depth plus one; anything else goes through the host.
 func (g *fgen) call(pc, a, n int) {
 	c := &g.c
+	g.flush()
 	g.tag(a)
 	c.i64Const(TagClosure)
 	c.byte(opI64Ne)
@@ -1040,6 +1227,8 @@ func (g *fgen) call(pc, a, n int) {
 	c.localGet(localStatus)
 	g.failIf(pc)
 	g.close()
+	// The result is in R[A]; the callee's frame began at R[A+1].
+	g.forget(a)
 }
 
 // tailCall is TAILCALL A B: the arguments move down over the frame's
@@ -1051,7 +1240,11 @@ func (g *fgen) tailCall(pc, a, n int) {
 	c.i64Const(TagClosure)
 	c.byte(opI64Ne)
 	g.open(opIf)
-	g.slow(pc) // the host stores the result in the callee slot
+	// The host reads the arguments from memory and stores the result in
+	// the callee slot. A closure takes them from the cache: this frame's
+	// registers are dead once it is entered.
+	g.flush()
+	g.slow(pc)
 	g.failIf(pc)
 	g.ret()
 	g.close()
@@ -1062,7 +1255,7 @@ func (g *fgen) tailCall(pc, a, n int) {
 	}
 	// The callee takes the callee slot, where the host's collector sees
 	// its handle while it runs.
-	g.copySlot(g.resultSlot, 0, g.fp, uint32(a*SlotSize))
+	g.store(g.resultSlot, 0, a)
 	g.payload(a)
 	c.localSet(localX)
 	g.moveArgs(a, n)
@@ -1104,7 +1297,7 @@ func (g *fgen) moveArgs(a, n int) {
 	// Upwards, one slot at a time: each source slot is above its
 	// destination.
 	for i := range n {
-		g.copySlot(g.fp, uint32(i*SlotSize), g.fp, uint32((a+1+i)*SlotSize))
+		g.store(g.fp, uint32(i*SlotSize), a+1+i)
 	}
 }
 
