@@ -227,7 +227,7 @@ type fgen struct {
 	c       code
 	cache   []regState // per register, when the function caches them
 	leaders []int      // the first pc of each basic block, ascending
-	blockOf []int // the block each leader pc starts, -1 for other pcs
+	blockOf []int      // the block each leader pc starts, -1 for other pcs
 	exits   map[int]bool
 	cur     int // the block being emitted
 	nest    int // structured blocks opened inside the current instruction
