@@ -12,13 +12,17 @@ import (
 
 func TestWarnings(t *testing.T) {
 	for src, want := range map[string][]string{
-		`(defn f [x] (inc x 2))`:             {"f.rtfs:1:13: error[ArityMismatch]: Arity mismatch in inc: expected 1, got 2"},
-		`(if false ("not a function" 1) 0)`:  {"f.rtfs:1:11: error[TypeError]: Type error in function call: expected function, got string"},
-		`(let [inc (fn [a b] a)] (inc 1 2))`: nil, // a local named like a builtin
-		`(defn str [a b c] a) (str 1 2 3)`:   nil, // a global named like a builtin
-		`(:a {:a 1})`:                        nil, // keywords are callable
-		`(map inc [1 2]) (get {:a 1} :a :d)`: nil,
-		"(first)\n(rest 1 2)":                {"f.rtfs:1:1: error[ArityMismatch]: Arity mismatch in first: expected 1, got 0", "f.rtfs:2:1: error[ArityMismatch]: Arity mismatch in rest: expected 1, got 2"},
+		`(defn f [x] (inc x 2))`:                          {"f.rtfs:1:13: error[ArityMismatch]: Arity mismatch in inc: expected 1, got 2"},
+		`(if false ("not a function" 1) 0)`:               {"f.rtfs:1:11: error[TypeError]: Type error in function call: expected function, got string"},
+		`(let [inc (fn [a b] a)] (inc 1 2))`:              nil, // a local named like a builtin
+		`(defn str [a b c] a) (str 1 2 3)`:                nil, // a global named like a builtin
+		`(:a {:a 1})`:                                     nil, // keywords are callable
+		`(map inc [1 2]) (get {:a 1} :a :d)`:              nil,
+		"(first)\n(rest 1 2)":                             {"f.rtfs:1:1: error[ArityMismatch]: Arity mismatch in first: expected 1, got 0", "f.rtfs:2:1: error[ArityMismatch]: Arity mismatch in rest: expected 1, got 2"},
+		`(mathc 1 1 1)`:                                   {"f.rtfs:1:2: error[UndefinedSymbol]: Undefined symbol: mathc"},
+		`(defn total [xs] (reduce + xs)) (totl [1])`:      {"f.rtfs:1:34: error[UndefinedSymbol]: Undefined symbol: totl"},
+		`(str user-name)`:                                 nil, // a value of the host context or a parameter, maybe
+		`(def later (fn [] (helper))) (defn helper [] 1)`: nil, // defined further down
 	} {
 		out, err := Compile("f.rtfs", []byte(src))
 		if err != nil {

@@ -1,6 +1,8 @@
 package codegen
 
 import (
+	"maps"
+
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/resolve"
 	"github.com/rtfs-go/rtfs/internal/rt"
@@ -81,6 +83,21 @@ func (m *moduleGen) lint(n *ast.Call) {
 	}
 	if c, ok := n.Fn.(*ast.Const); ok && c.Val.Kind() != value.KKeyword && c.Val.Kind() != value.KFunc {
 		m.opts.Warn(rt.NotCallable(c.Val).WithPos(n.Pos()))
+	}
+}
+
+// lintSymbol reports, through Options.Warn, the read of a global the
+// program never defines and no builtin names, when the name is a typo
+// away from one it could mean (a special form, a builtin, a global of the
+// program). A name with no such neighbour is not reported: it may be a
+// value of the host context or a cross-plan parameter (§3.8), which only
+// the run knows.
+func (m *moduleGen) lintSymbol(n *ast.Symbol) {
+	if m.opts.Warn == nil || len(m.res.Refs[n]) > 0 || m.res.GlobalDefs[n.Name] > 0 || stdlib.Lookup(n.Name) != nil {
+		return // a local (read before it is bound, it falls back on the global), a global, a builtin
+	}
+	if err := rt.Undefined(n.Name, maps.Keys(m.res.GlobalDefs)); err.Hint != "" {
+		m.opts.Warn(err.WithPos(n.Pos()))
 	}
 }
 

@@ -64,7 +64,10 @@ func (g *funcGen) value(n ast.Node, d dest) {
 			g.emit(isa.ABC(isa.OpReturn, r, 0, 0))
 			return
 		}
-		g.read(n, d.reg, func() { g.emit(isa.ABx(isa.OpGetGlobal, d.reg, g.m.global(n.Name))) })
+		g.read(n, d.reg, func() {
+			g.m.lintSymbol(n)
+			g.emit(isa.ABx(isa.OpGetGlobal, d.reg, g.m.global(n.Name)))
+		})
 	case *ast.GetVar:
 		g.read(n, d.reg, func() { g.emit(isa.ABx(isa.OpGetVar, d.reg, g.constant(value.String(n.Name)))) })
 	case *ast.ContextRef:
