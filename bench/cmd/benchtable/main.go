@@ -46,12 +46,13 @@ var targets = []target{
 	{"tailsum", "vm/wasm >= 3x", threeTimesTheVM},
 }
 
-// compileRow, sandboxRow, startupRow and memoryRow are the names by which
-// -run selects the compile-time table, the sandbox's costs, start-up and
-// what collections take.
+// compileRow, sandboxRow, wasmRow, startupRow and memoryRow are the names
+// by which -run selects the compile-time table, the sandbox's and
+// WebAssembly's costs, start-up and what collections take.
 const (
 	compileRow = "compile"
 	sandboxRow = "sandbox"
+	wasmRow    = "wasm"
 	startupRow = "startup"
 	memoryRow  = "memory"
 )
@@ -77,6 +78,9 @@ func main() {
 	}
 	if err == nil && filter.MatchString(sandboxRow) {
 		err = sandboxTable(out)
+	}
+	if err == nil && filter.MatchString(wasmRow) {
+		err = wasmTable(out)
 	}
 	if err == nil && filter.MatchString(startupRow) {
 		err = startupTable(out)
@@ -218,6 +222,30 @@ func compileTable(out *tabwriter.Writer, budget time.Duration, lines int) error 
 			bench.FormatCount(float64(lines)/medians[i].Elapsed.Seconds()),
 			bench.FormatCount(float64(medians[i].Allocs)), target)
 	}
+	return out.Flush()
+}
+
+// wasmTable prints what running steps in WebAssembly costs, against its
+// targets.
+func wasmTable(out *tabwriter.Writer) error {
+	c, err := bench.MeasureWASM("testdata/plans/gather-report.rtfs", 11)
+	if err != nil {
+		return fmt.Errorf("wasm: %w", err)
+	}
+	met := func(ok bool) string {
+		if ok {
+			return "met"
+		}
+		return "missed"
+	}
+	fmt.Fprintf(out, "\nWebAssembly (medians; the gather plan's module, %d bytes):\n", c.ModuleBytes)
+	fmt.Fprintln(out, "measure\ttime\ttarget")
+	fmt.Fprintf(out, "compiler/wasm: bytecode to WASM\t%s\t-\n", c.CodegenTime.Round(time.Microsecond))
+	fmt.Fprintf(out, "wazero compile, cold\t%s\t<= 20ms: %s\n", c.ColdCompile.Round(10*time.Microsecond), met(c.ColdCompile <= 20*time.Millisecond))
+	fmt.Fprintf(out, "cached compile + instantiate\t%s\t<= 1ms: %s\n", c.Start.Round(time.Microsecond), met(c.Start <= time.Millisecond))
+	fmt.Fprintf(out, "capability call (ccos.echo) from the VM\t%s\t-\n", c.CallFromVM.Round(10*time.Nanosecond))
+	fmt.Fprintf(out, "capability call (ccos.echo) from WASM\t%s\tWASM/VM %.2fx\n", c.CallFromWASM.Round(10*time.Nanosecond),
+		float64(c.CallFromWASM)/float64(c.CallFromVM))
 	return out.Flush()
 }
 
