@@ -68,6 +68,19 @@
 // has its own stacks; a branch that finds no free slot runs in its turn on
 // the machine that reached PARALLEL, above its frame.
 //
+// # WebAssembly
+//
+// A step whose profile is sandboxed runs in WebAssembly: at its STEPBEGIN
+// the machine hands the frame's registers to an instance of the module's
+// WASM (compiler/wasm, run by sandbox/wasm), which runs the step's code
+// and every closure it calls until the end of the step's code, and hands
+// the registers back (wasm.go). With WASMOptions.All the whole program
+// runs so. The WASM code does the fast paths; the instructions it leaves
+// to the host run here, on this machine, with the code the dispatch loop
+// uses (cold.go, the builtins), so steps, limits, errors and return checks
+// behave as on the VM. Values cross as handles into a table the host
+// collects by reading the registers in linear memory.
+//
 // # Limits
 //
 // Every call and backward jump counts down a budget; when it runs out the

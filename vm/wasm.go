@@ -46,13 +46,19 @@ type wasmRun struct {
 	// fromSite is the tail call that entered the frame of from (0: none).
 	fromSite int
 	chain    bool // the pending error's call chain is being recorded frame by frame
-	top      uint32
+	// top is the first slot above the deepest frame, where a call from the
+	// host puts its callee.
+	top uint32
 	// exitFP and region are the frame and the pcs of the step the VM
 	// handed over: its frame returns to the VM on leaving the region, and
 	// its handlers outside the region are the VM's.
 	exitFP     uint32
-	region     [2]int
-	raisedAt   int
+	region [2]int
+	// raisedAt is the pc at which the pending error left the handed-over
+	// frame, where the VM raises it.
+	raisedAt int
+	// scratch holds the registers the host functions in progress work on,
+	// a stack: they nest.
 	scratch    []value.Value
 	scratchTop int
 	// inherited: a concurrent branch forked while its parent ran in WASM,
@@ -65,8 +71,11 @@ func newWASMRun(ctx context.Context, m *machine, opts WASMOptions) *wasmRun {
 }
 
 // start instantiates the module, once: its constants pinned in the table
-// and the globals defined so far in their slots.
-func (w *wasmRun) start() *value.Error {
+// and the globals defined so far in their slots. Its linear memory may
+// grow to maxMemory bytes (0: the module's maximum), the limit of the step
+// or run that first needs it: the host's own allocations are bounded by
+// the machine's memory limit, per step.
+func (w *wasmRun) start(maxMemory int64) *value.Error {
 	if w.eng != nil {
 		return nil
 	}
@@ -85,7 +94,7 @@ func (w *wasmRun) start() *value.Error {
 		}
 		consts[i] = m.functions[c.Fn].consts[c.K]
 	}
-	eng, err := wasm.New(w.ctx, w.opts.Module.Binary, wasm.Config{CacheDir: w.opts.CacheDir, MemoryLimitPages: memoryPages(m.limits.memory.Max())}, w)
+	eng, err := wasm.New(w.ctx, w.opts.Module.Binary, wasm.Config{CacheDir: w.opts.CacheDir, MemoryLimitPages: memoryPages(maxMemory)}, w)
 	if err != nil {
 		return value.Errorf(value.InternalError, "%v", err)
 	}
@@ -158,7 +167,7 @@ func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *val
 	if !ok {
 		return begin, internalError("step at pc %d has no region", begin)
 	}
-	if err := w.start(); err != nil {
+	if err := w.start(stepMemory(w.m.profile(fn.code[begin].Bx()))); err != nil {
 		return begin, err
 	}
 	m := w.m
@@ -201,7 +210,7 @@ func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *val
 // apply calls cl in WASM from the host: a builtin's callback, a branch, or
 // the top level. counted: as a call of the depth (see apply in call.go).
 func (w *wasmRun) apply(cl *Closure, args []value.Value, counted bool) (value.Value, *value.Error) {
-	if err := w.start(); err != nil {
+	if err := w.start(w.m.limits.memory.Max()); err != nil {
 		return value.Nil, err
 	}
 	m := w.m

@@ -118,7 +118,7 @@ func itoa(n int) string { return value.Int(int64(n)).String() }
 func TestTheModuleImportsOnlyTheHostFunctions(t *testing.T) {
 	m := compileSource(t, `(defn f [& xs] (map inc xs)) (step "s" (call :ccos.io.log "x")) (f 1 2)`)
 	w := newWASMRun(context.Background(), newMachine(context.Background(), m, Options{}), WASMOptions{})
-	if err := w.start(); err != nil { // start checks the imports
+	if err := w.start(0); err != nil { // start checks the imports
 		t.Fatal(err)
 	}
 	w.close()
