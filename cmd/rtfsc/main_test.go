@@ -93,6 +93,29 @@ func TestDisasm(t *testing.T) {
 	}
 }
 
+// TestDisasmWASM prints the WebAssembly a .rtfsb carries: the same module
+// the source compiles to.
+func TestDisasmWASM(t *testing.T) {
+	dir := t.TempDir()
+	src := writeSource(t, dir, "f.rtfs", "(defn sq [x] (* x x))\n(sq 7)\n")
+	code, fromSource, stderr := runCLI(t, "disasm", "--wasm", src)
+	if code != 0 {
+		t.Fatalf("disasm --wasm: exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{"(module", `(import "rtfs" "op"`, "call_indirect", "i64.mul", `(export "call"`} {
+		if !strings.Contains(fromSource, want) {
+			t.Errorf("disasm --wasm output lacks %q:\n%s", want, fromSource)
+		}
+	}
+	if code, _, stderr := runCLI(t, "build", src); code != 0 {
+		t.Fatalf("build: %s", stderr)
+	}
+	code, fromBytecode, _ := runCLI(t, "disasm", "--wasm", filepath.Join(dir, "f.rtfsb"))
+	if code != 0 || fromBytecode != fromSource {
+		t.Errorf("disasm --wasm of the .rtfsb differs from that of the source")
+	}
+}
+
 func TestBadBytecode(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.rtfsb")
 	if err := os.WriteFile(path, []byte(isa.Magic+"\x01\x00"), 0o644); err != nil {

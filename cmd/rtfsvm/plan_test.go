@@ -192,3 +192,24 @@ func TestPurePlans(t *testing.T) {
 		}
 	}
 }
+
+// TestWASMCache keeps compiled code in the directory --wasm-cache names,
+// and none with off.
+func TestWASMCache(t *testing.T) {
+	for _, dir := range []string{t.TempDir(), "off"} {
+		got := runCLI(t, "", "exec", "--engine", "wasm", "--wasm-cache", dir, "-e", "(defn sq [x] (* x x)) (sq 12)")
+		if got.code != 0 || got.stdout != "144\n" {
+			t.Fatalf("--wasm-cache %s: %+v", dir, got)
+		}
+		if dir == "off" {
+			if _, err := os.Stat("off"); err == nil {
+				t.Error("--wasm-cache off made a directory called off")
+			}
+			continue
+		}
+		entries, err := os.ReadDir(dir)
+		if err != nil || len(entries) == 0 {
+			t.Errorf("--wasm-cache %s holds nothing: %v", dir, err)
+		}
+	}
+}
