@@ -3,23 +3,30 @@ package rtfs
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/rtfs-go/rtfs/compiler"
+	"github.com/rtfs-go/rtfs/compiler/ast"
+	"github.com/rtfs-go/rtfs/compiler/codegen"
 	"github.com/rtfs-go/rtfs/compiler/effects"
 	"github.com/rtfs-go/rtfs/compiler/parse"
 	"github.com/rtfs-go/rtfs/compiler/syntax"
 	"github.com/rtfs-go/rtfs/host"
 	"github.com/rtfs-go/rtfs/host/caps"
 	"github.com/rtfs-go/rtfs/interp"
+	"github.com/rtfs-go/rtfs/isa"
 	"github.com/rtfs-go/rtfs/value"
+	"github.com/rtfs-go/rtfs/vm"
 )
 
-// Session runs inputs one after another as one plan, on the interpreter:
-// what an input defines (def, defn, defstruct, defmacro), the inputs after
-// it see, and the host, its workers and the chain are the session's. It is
-// what rtfsvm repl runs. Each input gets the pre-flight check, the step
-// profiles and the limits a program run gets; an error ends the input,
-// not the session.
+// Session runs inputs one after another as one plan, on the interpreter,
+// the VM or WASM: what an input defines (def, defn, defstruct, defmacro),
+// the inputs after it see, and the host, its workers and the chain are the
+// session's. It is what rtfsvm repl runs. Each input gets the pre-flight
+// check, the step profiles and the limits a program run gets; an error
+// ends the input, not the session. On the VM, each input compiles to a
+// module that continues the one before (codegen.Options.Base), so the
+// functions defined earlier run on with their globals.
 type Session struct {
 	opts    Options
 	reg     *host.Registry
@@ -27,14 +34,34 @@ type Session struct {
 	rc      *host.RuntimeContext
 	host    *caps.PlanHost
 	close   func()
-	engine  *interp.Session
+	engine  Engine
+	interp  *interp.Session
+	vm      vmSession
 	macros  []*syntax.Form // the defmacro forms entered so far, for the inputs after them
 	started context.Context
 }
 
-// NewSession starts a session with opts (Engine, Resume and the
-// replay options do not apply: a session runs on the interpreter, live).
+// vmSession is what a session on the VM keeps from one input to the next:
+// the module the last one compiled to, its globals, and the profiles of
+// its steps (by step index).
+type vmSession struct {
+	module   *isa.Module
+	globals  vm.Globals
+	profiles []*StepProfile
+}
+
+// NewSession starts a session with opts, on opts.Engine (the interpreter
+// when unset; Resume and the replay options do not apply: a session runs
+// live).
 func NewSession(opts Options) (*Session, error) {
+	engine := opts.Engine
+	switch engine {
+	case "":
+		engine = Interp
+	case Interp, VM, WASM:
+	default:
+		return nil, fmt.Errorf("unknown engine %q (available: vm, wasm, interp)", engine)
+	}
 	reg, err := opts.registry()
 	if err != nil {
 		return nil, err
@@ -51,8 +78,8 @@ func NewSession(opts Options) (*Session, error) {
 		return nil, err
 	}
 	s := &Session{opts: opts, reg: reg, grants: grants, rc: opts.Context.runtime(), host: h, close: closeHost,
-		started: context.Background()}
-	s.engine = interp.NewSession(interp.Options{Host: h, Context: s.rc, MaxDepth: opts.Limits.MaxDepth,
+		engine: engine, started: context.Background()}
+	s.interp = interp.NewSession(interp.Options{Host: h, Context: s.rc, MaxDepth: opts.Limits.MaxDepth,
 		MaxMemory: opts.Limits.MaxMemory, Stdout: opts.stdout()})
 	h.StartPlan(s.started, "<session>")
 	return s, nil
@@ -89,7 +116,15 @@ func (s *Session) Eval(ctx context.Context, name string, src []byte) (Value, err
 		ctx, cancel = context.WithTimeout(ctx, s.opts.Limits.Timeout)
 		defer cancel()
 	}
-	v, err := s.engine.Eval(ctx, prog, profiles)
+	var (
+		v   Value
+		err error
+	)
+	if s.engine == Interp {
+		v, err = s.interp.Eval(ctx, prog, profiles)
+	} else {
+		v, err = s.evalVM(ctx, prog, reach.StepTable(), profiles)
+	}
 	if err == nil {
 		for _, f := range forms {
 			if f.Kind == syntax.FList && len(f.Elems) > 0 && f.Elems[0].IsSymbol("defmacro") {
@@ -101,6 +136,43 @@ func (s *Session) Eval(ctx context.Context, name string, src []byte) (Value, err
 		return value.Nil, fmt.Errorf("causal chain: %w", herr)
 	}
 	return v, err
+}
+
+// evalVM compiles prog as the continuation of the session's module and
+// runs it on the VM (or WASM) with the session's globals.
+func (s *Session) evalVM(ctx context.Context, prog *ast.Program, reach []isa.Reach, profiles []*StepProfile) (Value, error) {
+	m, err := codegen.CompileWith(prog, codegen.Options{Reach: reach, Base: s.vm.module})
+	if err != nil {
+		return value.Nil, err
+	}
+	s.vm.module = m
+	s.vm.profiles = append(s.vm.profiles, profiles...)
+	return vm.Run(ctx, m, vm.Options{Host: s.host, Context: s.rc, MaxDepth: s.opts.Limits.MaxDepth,
+		MaxMemory: s.opts.Limits.MaxMemory, Stdout: s.opts.stdout(), Profiles: s.vm.profiles, Globals: &s.vm.globals,
+		WASM: vm.WASMOptions{All: s.engine == WASM, CacheDir: s.opts.wasmCacheDir()}})
+}
+
+// Engine is what the session runs on.
+func (s *Session) Engine() Engine { return s.engine }
+
+// Defined reports whether an input has defined anything yet.
+func (s *Session) Defined() bool {
+	return len(s.macros) > 0 || s.interp.Defined() || slices.Contains(s.vm.globals.Defined, true)
+}
+
+// SetEngine makes the inputs that follow run on e. Definitions do not
+// cross engines, so only a session that has defined nothing may switch.
+func (s *Session) SetEngine(e Engine) error {
+	switch {
+	case e != Interp && e != VM && e != WASM:
+		return fmt.Errorf("unknown engine %q (available: vm, wasm, interp)", e)
+	case e == s.engine:
+		return nil
+	case (e == Interp) != (s.engine == Interp) && s.Defined():
+		return fmt.Errorf("the session has definitions on %s, which %s does not see: start a new session with --engine %s", s.engine, e, e)
+	}
+	s.engine = e
+	return nil
 }
 
 // Close ends the session's plan and its workers.

@@ -11,8 +11,14 @@ import (
 // What an input defines, functions, values and macros, the inputs after it
 // see; an error ends its input, not the session.
 func TestSessionKeepsDefinitions(t *testing.T) {
+	for _, engine := range []rtfs.Engine{rtfs.Interp, rtfs.VM, rtfs.WASM} {
+		t.Run(string(engine), func(t *testing.T) { sessionKeepsDefinitions(t, engine) })
+	}
+}
+
+func sessionKeepsDefinitions(t *testing.T, engine rtfs.Engine) {
 	var out strings.Builder
-	s, err := rtfs.NewSession(rtfs.Options{Stdout: &out, Context: rtfs.Context{Level: rtfs.Full}})
+	s, err := rtfs.NewSession(rtfs.Options{Engine: engine, Stdout: &out, Context: rtfs.Context{Level: rtfs.Full}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -26,6 +32,11 @@ func TestSessionKeepsDefinitions(t *testing.T) {
 		{`(step "s" (call :ccos.echo (sq n)))`, "2401", ""},
 		{`(undefined-thing)`, "", "Undefined symbol: undefined-thing"},
 		{`[n (sq 3)]`, "[49 9]", ""},
+		// What later inputs reach through earlier ones: a step inside a
+		// function, a struct, a closure over a local, a pattern.
+		{`(defn tagged [x] (step "t" {:x x})) (defstruct P :x :int) (defn adder [k] (fn [[a b]] (+ a b k)))`, "#<function>", ""},
+		{`(step "outer" [(tagged 1) (P {:x 2}) ((adder 10) [1 2])])`, "[{:x 1} {:x 2} 13]", ""},
+		{`(P {:x "no"})`, "", "Type validation failed for P"},
 	} {
 		v, err := s.Eval(context.Background(), "<input>", []byte(c.src))
 		switch {

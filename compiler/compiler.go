@@ -116,10 +116,6 @@ func CompileForms(data []byte) (*Output, error) {
 // program came from source, lets errors show their line.
 func compileProgram(prog *ast.Program, src []byte) (*Output, error) {
 	reach := effects.Analyze(prog)
-	stored := make([]isa.Reach, len(reach.Steps))
-	for i, r := range reach.Steps {
-		stored[i] = isa.Reach{Capabilities: r.Capabilities, Unresolved: r.Unresolved}
-	}
 	warnings := slices.Clone(prog.Warnings)
 	seen := map[string]bool{}
 	warn := func(w *value.Error) {
@@ -128,7 +124,7 @@ func compileProgram(prog *ast.Program, src []byte) (*Output, error) {
 			warnings = append(warnings, w)
 		}
 	}
-	m, err := codegen.CompileWith(prog, codegen.Options{Reach: stored, Warn: warn})
+	m, err := codegen.CompileWith(prog, codegen.Options{Reach: reach.StepTable(), Warn: warn})
 	if err == nil {
 		m.TopLevel = isa.Reach{Capabilities: reach.TopLevel.Capabilities, Unresolved: reach.TopLevel.Unresolved}
 	}

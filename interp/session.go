@@ -24,6 +24,10 @@ func NewSession(opts Options) *Session {
 	return &Session{m: newMachine(context.Background(), opts), globals: newEnv(builtinFrame()), maxMemory: opts.MaxMemory}
 }
 
+// Defined reports whether the programs evaluated so far have defined
+// anything.
+func (s *Session) Defined() bool { return len(s.globals.vars) > 0 }
+
 // Eval evaluates the top-level forms of prog in order, under ctx, and
 // returns the value of the last one; profiles are its steps' (see
 // Options.Profiles). After an error the session goes on, with what the

@@ -18,6 +18,13 @@ type Module struct {
 	// Sections are opaque named blobs carried for later stages (WebAssembly
 	// modules); the VM ignores those it does not know.
 	Sections map[string][]byte
+	// Continued says that Protos[1:Continued] come from a module already
+	// verified and run, which this one continues (a session's earlier
+	// input, see codegen.Options.Base): the closures of that run make
+	// them, not this module's code; CarriedFiles are the source files they
+	// were compiled from, by proto index. Neither is stored in a container.
+	Continued    int
+	CarriedFiles []string
 }
 
 // Proto is a function prototype.

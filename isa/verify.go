@@ -532,8 +532,9 @@ func (v *verifier) closure(parent, child int) error {
 func (v *verifier) enclosures() error {
 	protos := v.m.Protos
 	children := make([][]int, len(protos))
+	carried := func(i int) bool { return i > 0 && i < v.m.Continued }
 	for child, parent := range v.parent {
-		if child == 0 {
+		if child == 0 || carried(child) {
 			continue
 		}
 		if parent == -1 {
@@ -543,6 +544,9 @@ func (v *verifier) enclosures() error {
 	}
 	reached := make([]bool, len(protos))
 	reached[0] = true
+	for i := 1; carried(i); i++ {
+		reached[i] = true
+	}
 	for queue := []int{0}; len(queue) > 0; queue = queue[1:] {
 		for _, child := range children[queue[0]] {
 			reached[child] = true
@@ -552,6 +556,9 @@ func (v *verifier) enclosures() error {
 	for i, p := range protos {
 		if !reached[i] {
 			return fmt.Errorf("proto %d (%q) cannot be reached from the top-level function", i, p.Name)
+		}
+		if carried(i) {
+			continue // its upvalues were checked in the module it came from
 		}
 		for j, u := range p.Upvals {
 			if err := checkUpval(u, protos[v.parent[i]]); err != nil {

@@ -14,6 +14,7 @@ import (
 type function struct {
 	proto     *isa.Proto
 	index     int    // in Module.Protos
+	file      string // of its source, for error positions
 	name      string // for arity errors
 	code      []isa.Instr
 	consts    []value.Value
@@ -48,6 +49,7 @@ func (m *machine) link() {
 		m.functions[i] = function{
 			proto:      p,
 			index:      i,
+			file:       mod.File,
 			name:       rt.FuncName(p.Name),
 			code:       p.Code,
 			consts:     p.Consts,
@@ -55,6 +57,9 @@ func (m *machine) link() {
 			numRegs:    p.NumRegs,
 			variadic:   p.Variadic,
 			capability: capability,
+		}
+		if i > 0 && i < mod.Continued {
+			m.functions[i].file = mod.CarriedFiles[i]
 		}
 		if first := p.Code[0]; capability != "" && first.Op() == isa.OpReturnType {
 			m.functions[i].answerType = mod.Types[first.Bx()]

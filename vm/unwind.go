@@ -40,7 +40,7 @@ func (m *machine) position(fn *function, pc int) value.Pos {
 	if pc < 0 || pc >= len(table) || table[pc].Line <= 0 {
 		return value.Pos{}
 	}
-	return value.Pos{File: m.file, Line: int(table[pc].Line), Col: int(table[pc].Col)}
+	return value.Pos{File: fn.file, Line: int(table[pc].Line), Col: int(table[pc].Col)}
 }
 
 // unwind hands e, raised at pc of the top frame, to the innermost handler

@@ -123,6 +123,17 @@ type Options struct {
 	// WASM configures the WASM engine, which runs the sandboxed steps (or
 	// everything, with All).
 	WASM WASMOptions
+	// Globals, when set, are the globals of earlier runs of modules this
+	// one continues (codegen.Options.Base): the run starts with them and
+	// leaves its own there, as the inputs of a session do.
+	Globals *Globals
+}
+
+// Globals are the global slots of a module, by slot, and which of them the
+// program has defined.
+type Globals struct {
+	Values  []value.Value
+	Defined []bool
 }
 
 // Run verifies m, runs its top-level function Protos[0] and returns its
@@ -144,6 +155,11 @@ func Run(ctx context.Context, m *isa.Module, opts Options) (result value.Value, 
 		}
 	}()
 	defer mc.wasm.close()
+	if g := opts.Globals; g != nil {
+		copy(mc.globals, g.Values)
+		copy(mc.defined, g.Defined)
+		defer func() { g.Values, g.Defined = mc.globals, mc.defined }()
+	}
 	v, rerr := mc.runMain()
 	if mc.limit != nil {
 		return value.Nil, mc.limit
@@ -160,7 +176,6 @@ type machine struct {
 	rc       *host.RuntimeContext
 	stdout   io.Writer
 	module   *isa.Module
-	file     string
 	profiles []*host.StepProfile // Options.Profiles
 	branches *rt.Parallel        // runs the branches of step-parallel; one per run
 
@@ -230,7 +245,6 @@ func newMachine(ctx context.Context, m *isa.Module, opts Options) *machine {
 		rc:       opts.Context,
 		stdout:   opts.Stdout,
 		module:   m,
-		file:     m.File,
 		profiles: opts.Profiles,
 		branches: rt.NewParallel(),
 		maxDepth: opts.MaxDepth,

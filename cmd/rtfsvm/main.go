@@ -77,11 +77,14 @@ func newApp(stdin io.Reader, stdout, stderr io.Writer) *cli.App {
 			driver.Completion(), {
 				Name:  "repl",
 				Usage: "read, run and print RTFS forms interactively (also rtfsvm with no arguments on a terminal)",
-				Description: `Runs each input in one session on the interpreter: definitions persist, an
-error ends its input and not the session, and Ctrl-C stops the input being
-run. On a terminal it edits lines and keeps a history (~/.rtfs_history, or
-RTFS_HISTORY); piped, it prints no prompts. :help lists its commands.`,
-				Flags:  runFlags(),
+				Description: `Runs each input in one session on the VM (or --engine wasm, interp):
+definitions persist, an error ends its input and not the session, and
+Ctrl-C stops the input being run. On a terminal it edits lines and keeps a
+history (~/.rtfs_history, or RTFS_HISTORY); piped, it prints no prompts.
+:help lists its commands.`,
+				Flags: append([]cli.Flag{
+					&cli.StringFlag{Name: "engine", Value: "vm", Usage: "execution engine: vm, wasm or interp"},
+				}, runFlags()...),
 				Action: replAction,
 			}, {
 				Name:      "exec",

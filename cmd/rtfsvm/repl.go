@@ -27,7 +27,8 @@ Definitions persist from one input to the next. Commands:
   :load FILE       run FILE in the session
   :disasm FORM     the bytecode FORM compiles to
   :profile FORM    the step profiles FORM gets under the session's flags
-  :engine          which engine runs the session
+  :engine [NAME]   which engine runs the session, or run the inputs that
+                   follow on vm, wasm or interp (before any definition)
   :quit            leave (also Ctrl-D)
 Ctrl-C stops the input being run.`
 
@@ -45,6 +46,7 @@ func replAction(c *cli.Context) error {
 	}
 	defer restore()
 	opts.Stdout, opts.Stderr = out, errOut
+	opts.Engine = rtfs.Engine(c.String("engine"))
 	s, err := rtfs.NewSession(opts)
 	if err != nil {
 		return cli.Exit(fmt.Sprintf("error: %v", err), exitUsage)
@@ -150,7 +152,13 @@ func (r *repl) command(line string) (quit bool) {
 		}
 		r.eval(arg, src)
 	case ":engine":
-		fmt.Fprintln(r.out, "the session runs on the interpreter, which keeps definitions from one input to the next; rtfsvm exec --engine vm runs a whole program on the VM")
+		if arg != "" {
+			if err := r.s.SetEngine(rtfs.Engine(arg)); err != nil {
+				fmt.Fprintf(r.errOut, "error: %v\n", err)
+				return false
+			}
+		}
+		fmt.Fprintf(r.out, "the session runs on %s\n", r.s.Engine())
 	case ":disasm", ":profile":
 		p, err := rtfs.Compile("<"+name[1:]+">", []byte(arg))
 		if err != nil {

@@ -18,19 +18,40 @@ import (
 // Piped, the REPL prints values and errors without prompts: definitions
 // persist, a form may span lines, an error ends its input only.
 func TestREPLPiped(t *testing.T) {
-	script := "(defn sq [x] (* x x))\n(sq\n  7)\n(+ 1 \"a\")\n(defmacro twice [e] `(do ~e ~e))\n(twice (println :hi))\n:engine\n:nope\n(sq 3)\n:quit\n(never)\n"
-	got := runCLI(t, script, "repl")
-	wantOut := "#<function>\n49\nnil\n:hi\n:hi\nnil\nthe session runs on the interpreter"
-	if got.code != 0 || !strings.HasPrefix(got.stdout, wantOut) || !strings.HasSuffix(got.stdout, "\n9\n") {
-		t.Errorf("stdout %q", got.stdout)
-	}
-	for _, want := range []string{"<repl:3>:1:1: error[TypeError]: Type error in +: expected number, got string", `  1 | (+ 1 "a")`, "unknown command :nope"} {
-		if !strings.Contains(got.stderr, want) {
-			t.Errorf("stderr %q lacks %q", got.stderr, want)
+	script := "(defn sq [x] (* x x))\n(sq\n  7)\n(+ 1 \"a\")\n(defmacro twice [e] `(do ~e ~e))\n(twice (println :hi))\n:engine\n:nope\n" +
+		"(defn later [] (helper)) (defn helper [] (sq 3))\n(later)\n(sq \"b\")\n:quit\n(never)\n"
+	for _, engine := range []string{"vm", "wasm", "interp"} {
+		got := runCLI(t, script, "repl", "--engine", engine)
+		wantOut := "#<function>\n49\nnil\n:hi\n:hi\nnil\nthe session runs on " + engine + "\n#<function>\n9\n"
+		if got.code != 0 || got.stdout != wantOut {
+			t.Errorf("%s: stdout %q, want %q", engine, got.stdout, wantOut)
+		}
+		for _, want := range []string{
+			"<repl:3>:1:1: error[TypeError]: Type error in +: expected number, got string", `  1 | (+ 1 "a")`, "unknown command :nope",
+			// An error in a function an earlier input defined is positioned in that input.
+			"<repl:1>:1:14: error[TypeError]: Type error in *: expected number, got string",
+		} {
+			if !strings.Contains(got.stderr, want) {
+				t.Errorf("%s: stderr %q lacks %q", engine, got.stderr, want)
+			}
+		}
+		if strings.Contains(got.stdout+got.stderr, "never") || strings.Contains(got.stdout, "rtfs>") {
+			t.Errorf("%s: ran past :quit or prompted: %+v", engine, got)
 		}
 	}
-	if strings.Contains(got.stdout+got.stderr, "never") || strings.Contains(got.stdout, "rtfs>") {
-		t.Errorf("ran past :quit or prompted: %+v", got)
+}
+
+// A session switches engines only before it defines anything: definitions
+// do not cross from the interpreter to the VM.
+func TestREPLEngineSwitch(t *testing.T) {
+	got := runCLI(t, ":engine interp\n(def x 1)\n:engine vm\n:engine wasm\nx\n", "repl")
+	if got.stdout != "the session runs on interp\n1\n1\n" ||
+		!strings.Contains(got.stderr, "error: the session has definitions on interp, which vm does not see") {
+		t.Errorf("%+v", got)
+	}
+	got = runCLI(t, "(def x 2)\n:engine wasm\n(* x 10)\n", "repl")
+	if got.stdout != "2\nthe session runs on wasm\n20\n" || got.stderr != "" {
+		t.Errorf("vm to wasm, which share definitions: %+v", got)
 	}
 }
 

@@ -81,6 +81,7 @@ package codegen
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/compiler/resolve"
@@ -102,6 +103,13 @@ type Options struct {
 	// Warn, when set, receives the calls that fail whenever they run
 	// (see lint), each positioned at its call.
 	Warn func(*value.Error)
+	// Base is a module this program continues, as the inputs of a session
+	// do: the new module keeps Base's functions, globals, builtins, types,
+	// patterns, structs and steps at their indices (its closures run on
+	// in the new one) and adds the program's after them; only Protos[0],
+	// the top level, is the program's own. Reach then names the program's
+	// steps only.
+	Base *isa.Module
 }
 
 // Compile compiles prog with the default options.
@@ -130,8 +138,11 @@ func CompileWith(prog *ast.Program, opts Options) (*isa.Module, error) {
 			}
 		}
 	}
-	m.mod.Steps = m.stepTable(m.res.Steps, opts.Reach)
 	m.mod.Protos = []*isa.Proto{nil} // Protos[0], the top level, is filled last
+	if b := opts.Base; b != nil {
+		m.continueFrom(b)
+	}
+	m.mod.Steps = append(m.mod.Steps, m.stepTable(m.res.Steps, opts.Reach)...)
 	g := m.newFunc(m.res.Main, "main")
 	result := g.alloc()
 	if len(prog.Forms) == 0 {
@@ -165,7 +176,37 @@ type moduleGen struct {
 	// defns are the functions top-level defn forms bind, by name (see
 	// namedDefn).
 	defns map[string]*ast.Fn
-	err   error // the first error
+	// stepBase is the index in the step table of the program's first
+	// step: the steps of Options.Base come first.
+	stepBase int
+	err      error // the first error
+}
+
+// continueFrom starts the module's tables with those of base (see
+// Options.Base).
+func (m *moduleGen) continueFrom(base *isa.Module) {
+	m.mod.Protos = append(m.mod.Protos, base.Protos[1:]...)
+	m.mod.Continued = len(base.Protos)
+	m.mod.CarriedFiles = make([]string, len(base.Protos))
+	for i := 1; i < len(base.Protos); i++ {
+		m.mod.CarriedFiles[i] = base.File
+		if i < base.Continued {
+			m.mod.CarriedFiles[i] = base.CarriedFiles[i]
+		}
+	}
+	m.mod.Steps = slices.Clone(base.Steps)
+	m.mod.Patterns = slices.Clone(base.Patterns)
+	m.mod.Structs = slices.Clone(base.Structs)
+	m.stepBase = len(base.Steps)
+	for _, name := range base.Globals {
+		m.global(name)
+	}
+	for _, name := range base.Builtins {
+		m.builtin(name)
+	}
+	for _, t := range base.Types {
+		m.typeIndex(t)
+	}
 }
 
 func (m *moduleGen) global(name string) int {

@@ -19,7 +19,7 @@ func (g *funcGen) step(n *ast.Step, dst int) {
 		g.raise(value.InvalidArguments, fmt.Sprintf("Malformed %s form", n.Name))
 		return
 	}
-	index := n.Index
+	index := g.m.stepBase + n.Index
 	top := g.top
 	defer g.release(top)
 	if n.ParamKeys != nil {

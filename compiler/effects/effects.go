@@ -71,6 +71,7 @@ package effects
 import (
 	"github.com/rtfs-go/rtfs/compiler/ast"
 	"github.com/rtfs-go/rtfs/host"
+	"github.com/rtfs-go/rtfs/isa"
 )
 
 // Analysis is what a plan can reach.
@@ -83,6 +84,16 @@ type Analysis struct {
 	Steps []host.Reach
 	// TopLevel is the reach of the code outside every step.
 	TopLevel host.Reach
+}
+
+// StepTable is what the steps reach as the step table of a module stores
+// it (isa.Step.Reach), by step index.
+func (a Analysis) StepTable() []isa.Reach {
+	stored := make([]isa.Reach, len(a.Steps))
+	for i, r := range a.Steps {
+		stored[i] = isa.Reach{Capabilities: r.Capabilities, Unresolved: r.Unresolved}
+	}
+	return stored
 }
 
 // Analyze finds what each step of prog and its top level reach: the
