@@ -52,7 +52,7 @@ type wasmRun struct {
 	// exitFP and region are the frame and the pcs of the step the VM
 	// handed over: its frame returns to the VM on leaving the region, and
 	// its handlers outside the region are the VM's.
-	exitFP     uint32
+	exitFP uint32
 	region [2]int
 	// raisedAt is the pc at which the pending error left the handed-over
 	// frame, where the VM raises it.
