@@ -1346,13 +1346,3 @@ func (g *fgen) clearRegs(first int) {
 		g.set64(r, 0, g.constant(TagNil))
 	}
 }
-
-// Leaders returns the basic blocks' first pcs of p, for tests and the
-// disassembler.
-func Leaders(m *isa.Module, fn int) []int {
-	g := &fgen{mod: m, fn: fn, proto: m.Protos[fn]}
-	if g.findBlocks() != nil {
-		return nil
-	}
-	return slices.Clone(g.leaders)
-}
