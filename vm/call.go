@@ -95,7 +95,7 @@ func (m *machine) apply(callee value.Value, args []value.Value, counted bool) (v
 	cl, runsHere := callee.Ref().(*Closure)
 	runsHere = runsHere && cl.fn.capability == ""
 	if runsHere && m.wasm.running() {
-		return m.wasm.apply(cl, args, counted)
+		return m.wasm.apply(callee, cl, args, counted)
 	}
 	if runsHere && counted && m.depth >= m.maxDepth {
 		return value.Nil, rt.StackOverflow(m.maxDepth)

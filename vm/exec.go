@@ -12,7 +12,7 @@ import (
 func (m *machine) runMain() (value.Value, *value.Error) {
 	main := &Closure{fn: &m.functions[0]}
 	if m.wasm.opts.All {
-		return m.wasm.apply(main, nil, false)
+		return m.wasm.apply(value.Func(main), main, nil, false)
 	}
 	return m.runFrom(main)
 }

@@ -215,7 +215,7 @@ func (m *machine) runBranch(branch value.Value) (value.Value, *value.Error) {
 	)
 	if m.wasm.running() {
 		defer m.wasm.close()
-		v, err = m.wasm.apply(cl, nil, false)
+		v, err = m.wasm.apply(branch, cl, nil, false)
 	} else {
 		v, err = m.runFrom(cl)
 	}

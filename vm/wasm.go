@@ -207,9 +207,10 @@ func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *val
 	return begin, internalError("wasm step returned %d", status)
 }
 
-// apply calls cl in WASM from the host: a builtin's callback, a branch, or
-// the top level. counted: as a call of the depth (see apply in call.go).
-func (w *wasmRun) apply(cl *Closure, args []value.Value, counted bool) (value.Value, *value.Error) {
+// apply calls cl, which callee holds, in WASM from the host: a builtin's
+// callback, a branch, or the top level. counted: as a call of the depth
+// (see apply in call.go).
+func (w *wasmRun) apply(callee value.Value, cl *Closure, args []value.Value, counted bool) (value.Value, *value.Error) {
 	if err := w.start(w.m.limits.memory.Max()); err != nil {
 		return value.Nil, err
 	}
@@ -233,7 +234,7 @@ func (w *wasmRun) apply(cl *Closure, args []value.Value, counted bool) (value.Va
 		return value.Nil, err
 	}
 	mem := w.eng.Memory()
-	closure := w.store(mem, slot, value.Func(cl))
+	closure := w.store(mem, slot, callee)
 	for i, v := range args {
 		w.store(mem, fp+uint32(i)*cw.SlotSize, v)
 	}

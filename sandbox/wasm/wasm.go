@@ -100,7 +100,7 @@ type Engine struct {
 	runtime wazero.Runtime
 	module  api.Module
 	memory  api.Memory
-	depth   api.Global
+	depth   api.MutableGlobal
 	levels  []level
 	calls   int // calls in progress
 }
@@ -175,7 +175,8 @@ func (e *Engine) instantiate(ctx context.Context, binary []byte, h Host) error {
 		return fmt.Errorf("wasm instantiate: %w", err)
 	}
 	e.module, e.memory = mod, mod.Memory()
-	e.depth = mod.ExportedGlobal(cw.ExportDepth)
+	depth, _ := mod.ExportedGlobal(cw.ExportDepth).(api.MutableGlobal)
+	e.depth = depth
 	if mod.ExportedFunction(cw.ExportCall) == nil || e.memory == nil || e.depth == nil {
 		return errors.New("wasm module: missing exports")
 	}
@@ -231,7 +232,7 @@ func (e *Engine) Memory() []byte {
 func (e *Engine) Depth() int { return int(int32(e.depth.Get())) }
 
 // SetDepth sets the call depth counter.
-func (e *Engine) SetDepth(d int) { e.depth.(api.MutableGlobal).Set(uint64(uint32(d))) }
+func (e *Engine) SetDepth(d int) { e.depth.Set(uint64(uint32(d))) }
 
 // Close releases the runtime.
 func (e *Engine) Close(ctx context.Context) error { return e.runtime.Close(ctx) }
