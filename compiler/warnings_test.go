@@ -21,6 +21,7 @@ func TestWarnings(t *testing.T) {
 		"(first)\n(rest 1 2)":                             {"f.rtfs:1:1: error[ArityMismatch]: Arity mismatch in first: expected 1, got 0", "f.rtfs:2:1: error[ArityMismatch]: Arity mismatch in rest: expected 1, got 2"},
 		`(mathc 1 1 1)`:                                   {"f.rtfs:1:2: error[UndefinedSymbol]: Undefined symbol: mathc"},
 		`(defn total [xs] (reduce + xs)) (totl [1])`:      {"f.rtfs:1:34: error[UndefinedSymbol]: Undefined symbol: totl"},
+		`(let [item-count 3] (+ item-cuont 1))`:           {"f.rtfs:1:24: error[UndefinedSymbol]: Undefined symbol: item-cuont"},
 		`(str user-name)`:                                 nil, // a value of the host context or a parameter, maybe
 		`(def later (fn [] (helper))) (defn helper [] 1)`: nil, // defined further down
 	} {

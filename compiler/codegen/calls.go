@@ -1,6 +1,7 @@
 package codegen
 
 import (
+	"iter"
 	"maps"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
@@ -89,15 +90,35 @@ func (m *moduleGen) lint(n *ast.Call) {
 // lintSymbol reports, through Options.Warn, the read of a global the
 // program never defines and no builtin names, when the name is a typo
 // away from one it could mean (a special form, a builtin, a global of the
-// program). A name with no such neighbour is not reported: it may be a
+// program, a local in scope). A name with no such neighbour is not reported: it may be a
 // value of the host context or a cross-plan parameter (§3.8), which only
 // the run knows.
 func (m *moduleGen) lintSymbol(n *ast.Symbol) {
 	if m.opts.Warn == nil || len(m.res.Refs[n]) > 0 || m.res.GlobalDefs[n.Name] > 0 || stdlib.Lookup(n.Name) != nil {
 		return // a local (read before it is bound, it falls back on the global), a global, a builtin
 	}
-	if err := rt.Undefined(n.Name, maps.Keys(m.res.GlobalDefs)); err.Hint != "" {
+	known := maps.Keys(m.res.GlobalDefs)
+	if scope := m.res.Scopes[n]; scope != nil {
+		known = joined(known, scope.Names())
+	}
+	if err := rt.Undefined(n.Name, known); err.Hint != "" {
 		m.opts.Warn(err.WithPos(n.Pos()))
+	}
+}
+
+// joined yields the names of a, then those of b.
+func joined(a, b iter.Seq[string]) iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for name := range a {
+			if !yield(name) {
+				return
+			}
+		}
+		for name := range b {
+			if !yield(name) {
+				return
+			}
+		}
 	}
 }
 

@@ -42,6 +42,7 @@
 package resolve
 
 import (
+	"iter"
 	"maps"
 
 	"github.com/rtfs-go/rtfs/compiler/ast"
@@ -141,6 +142,9 @@ type Resolution struct {
 	GlobalDefs map[string]int
 	// Steps are the step forms of the program, in walk order.
 	Steps []*ast.Step
+	// Scopes holds, for each read of a global, the frame it stands in:
+	// the locals a misspelt name may have meant.
+	Scopes map[ast.Node]*Frame
 }
 
 // Link is one candidate of a read: a variable and whether the read must
@@ -174,6 +178,7 @@ type pendingRef struct {
 	scope *Frame // the first frame outside the closure
 	fn    *Function
 	chain []Link // the candidates found inside the closure
+	at    *Frame // the frame of the read
 }
 
 func Program(prog *ast.Program) *Resolution {
@@ -187,6 +192,7 @@ func Program(prog *ast.Program) *Resolution {
 			Frames:     map[Site][]*Frame{},
 			Funcs:      map[Site]*Function{},
 			GlobalDefs: map[string]int{},
+			Scopes:     map[ast.Node]*Frame{},
 		},
 		fn: main,
 	}
@@ -329,7 +335,7 @@ func (r *resolver) use(n ast.Node, name string) {
 			fn = fn.Parent
 		}
 		if crossed {
-			r.pending = append(r.pending, pendingRef{node: n, name: name, scope: s, fn: r.fn, chain: chain})
+			r.pending = append(r.pending, pendingRef{node: n, name: name, scope: s, fn: r.fn, chain: chain, at: r.scope})
 			return
 		}
 		if !s.bound[name] {
@@ -340,7 +346,7 @@ func (r *resolver) use(n ast.Node, name string) {
 			break
 		}
 	}
-	r.record(n, chain)
+	r.record(n, chain, r.scope)
 }
 
 // resolveLate resolves a read from inside a closure, which runs after its
@@ -359,12 +365,28 @@ func (r *resolver) resolveLate(p pendingRef) {
 			break
 		}
 	}
-	r.record(p.node, chain)
+	r.record(p.node, chain, p.at)
 }
 
-func (r *resolver) record(n ast.Node, chain []Link) {
+// record keeps what a read of n, in the frame at, denotes.
+func (r *resolver) record(n ast.Node, chain []Link, at *Frame) {
 	if len(chain) > 0 {
 		r.res.Refs[n] = chain
+	} else {
+		r.res.Scopes[n] = at
+	}
+}
+
+// Names are the names of the locals of f and of the frames around it.
+func (f *Frame) Names() iter.Seq[string] {
+	return func(yield func(string) bool) {
+		for s := f; s != nil && !s.Global; s = s.parent {
+			for _, v := range s.Vars {
+				if !yield(v.Name) {
+					return
+				}
+			}
+		}
 	}
 }
 
