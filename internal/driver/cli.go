@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -27,12 +28,9 @@ func RunApp(app *cli.App, args []string) int {
 	}
 	app.OnUsageError = usageError
 	setUsageErrors(app.Commands)
-	err := app.Run(args)
+	err := app.Run(flagsFirst(app, args))
 	if err == nil {
 		return status
-	}
-	if err == nil {
-		return 0
 	}
 	var exit cli.ExitCoder
 	if errors.As(err, &exit) {
@@ -43,6 +41,58 @@ func RunApp(app *cli.App, args []string) int {
 	}
 	fmt.Fprintf(app.ErrWriter, "error: %v\nsee %s --help\n", err, app.Name)
 	return ExitUsage
+}
+
+// flagsFirst moves the flags a command is given after its arguments in
+// front of them, where urfave/cli reads flags: `rtfsvm exec plan.rtfs
+// --timeout 1s` runs as `rtfsvm exec --timeout 1s plan.rtfs`. "--" ends
+// the flags, as usual.
+func flagsFirst(app *cli.App, args []string) []string {
+	var cmd *cli.Command
+	i, commands := 1, app.Commands
+	for ; i < len(args); i++ {
+		c := findCommand(commands, args[i])
+		if c == nil {
+			break
+		}
+		cmd, commands = c, c.Subcommands
+	}
+	if cmd == nil || len(cmd.Subcommands) > 0 {
+		return args
+	}
+	takesValue := map[string]bool{}
+	for _, f := range cmd.Flags {
+		_, isBool := f.(*cli.BoolFlag)
+		for _, name := range f.Names() {
+			takesValue[name] = !isBool
+		}
+	}
+	var flags, operands []string
+	for j := i; j < len(args); j++ {
+		switch a := args[j]; {
+		case a == "--":
+			operands = append(operands, args[j:]...)
+			j = len(args)
+		case len(a) > 1 && a[0] == '-':
+			flags = append(flags, a)
+			if name := strings.TrimLeft(a, "-"); !strings.Contains(name, "=") && takesValue[name] && j+1 < len(args) {
+				j++
+				flags = append(flags, args[j])
+			}
+		default:
+			operands = append(operands, a)
+		}
+	}
+	return slices.Concat(args[:i], flags, operands)
+}
+
+func findCommand(commands []*cli.Command, name string) *cli.Command {
+	for _, c := range commands {
+		if c.HasName(name) {
+			return c
+		}
+	}
+	return nil
 }
 
 // usageError reports a bad flag or argument in one line and where to look,
