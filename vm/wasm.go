@@ -234,6 +234,10 @@ func (w *wasmRun) apply(callee value.Value, cl *Closure, args []value.Value, cou
 		return value.Nil, err
 	}
 	mem := w.eng.Memory()
+	if w.heap.Due() {
+		// A builtin calling back makes handles on every call too.
+		w.heap.Collect(mem, cw.AddrGlobals, slot)
+	}
 	closure := w.store(mem, slot, callee)
 	for i, v := range args {
 		w.store(mem, fp+uint32(i)*cw.SlotSize, v)

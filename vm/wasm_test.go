@@ -111,6 +111,21 @@ func TestTheHandleTableIsCollected(t *testing.T) {
 	}
 }
 
+// TestTheHandleTableIsCollectedInCallbacks makes a handle for the closure
+// of every callback of map: those are collected too.
+func TestTheHandleTableIsCollectedInCallbacks(t *testing.T) {
+	m := compileSource(t, `(count (map (fn [x] [x]) (range 300000)))`)
+	mc := newMachine(context.Background(), m, Options{WASM: WASMOptions{All: true}})
+	defer mc.wasm.close()
+	v, err := mc.runMain()
+	if err != nil || v.String() != "300000" {
+		t.Fatalf("got %v, %v", v, err)
+	}
+	if size := mc.wasm.heap.Size(); size > 20_000 {
+		t.Errorf("the handle table has %d entries after 300000 callbacks", size)
+	}
+}
+
 func itoa(n int) string { return value.Int(int64(n)).String() }
 
 // TestRunsOnWASMAllowOnlyTheImports reads the import section of the
