@@ -114,7 +114,7 @@ func TestTheHandleTableIsCollected(t *testing.T) {
 // TestTheHandleTableIsCollectedInCallbacks makes a handle for the closure
 // of every callback of map: those are collected too.
 func TestTheHandleTableIsCollectedInCallbacks(t *testing.T) {
-	m := compileSource(t, `(count (map (fn [x] [x]) (range 300000)))`)
+	m := compileSource(t, `(count (map (fn [x] (* x 2)) (range 300000)))`)
 	mc := newMachine(context.Background(), m, Options{WASM: WASMOptions{All: true}})
 	defer mc.wasm.close()
 	v, err := mc.runMain()
