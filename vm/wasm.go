@@ -189,6 +189,7 @@ func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *val
 	binary32(mem, cw.AddrExitFP, fp)
 	binary32(mem, cw.AddrExitPC, uint32(end))
 	w.syncChecks(mem)
+	w.eng.SetDepth(m.depth) // the step's calls nest in the VM's
 	status, err := w.enter(fn.index, fp, closure, 0, begin, false)
 	w.exitFP, w.region = outerFP, outerRegion
 	mem = w.eng.Memory()

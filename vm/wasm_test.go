@@ -138,3 +138,17 @@ func TestTheModuleImportsOnlyTheHostFunctions(t *testing.T) {
 	}
 	w.close()
 }
+
+// TestASandboxedStepCountsTheVMsDepth: the calls a sandboxed step makes
+// nest in the VM's, under one depth limit.
+func TestASandboxedStepCountsTheVMsDepth(t *testing.T) {
+	m := compileSource(t, `(defn down [n] (if (= n 0) 0 (+ 1 (down (- n 1)))))
+(defn wrap [n] (if (= n 0) (step "box" (down 60)) (+ 0 (wrap (- n 1)))))
+(wrap 50)`)
+	_, err := Run(context.Background(), m, Options{MaxDepth: 100, Profiles: []*host.StepProfile{sandboxed("box", 0, 0)}})
+	wanterr.Check(t, err, value.StackOverflow)
+	v, err := Run(context.Background(), m, Options{MaxDepth: 200, Profiles: []*host.StepProfile{sandboxed("box", 0, 0)}})
+	if err != nil || v.String() != "60" {
+		t.Fatalf("with room: %v, %v", v, err)
+	}
+}
