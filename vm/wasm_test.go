@@ -98,31 +98,28 @@ func TestTheHandleTableIsCollected(t *testing.T) {
 	if testing.Short() {
 		n = 200_000
 	}
-	m := compileSource(t, `(defn churn [i acc] (if (= i 0) (count acc) (churn (dec i) [i (count acc)])))
-(churn `+itoa(n)+` [])`)
-	mc := newMachine(context.Background(), m, Options{WASM: WASMOptions{All: true}})
-	defer mc.wasm.close()
-	v, err := mc.runMain()
-	if err != nil || v.String() != "2" {
-		t.Fatalf("got %v, %v", v, err)
-	}
-	if size := mc.wasm.heap.Size(); size > 20_000 {
-		t.Errorf("the handle table has %d entries after %d iterations", size, n)
-	}
+	wantSmallTable(t, `(defn churn [i acc] (if (= i 0) (count acc) (churn (dec i) [i (count acc)])))
+(churn `+itoa(n)+` [])`, "2")
 }
 
 // TestTheHandleTableIsCollectedInCallbacks makes a handle for the closure
 // of every callback of map: those are collected too.
 func TestTheHandleTableIsCollectedInCallbacks(t *testing.T) {
-	m := compileSource(t, `(count (map (fn [x] (* x 2)) (range 300000)))`)
-	mc := newMachine(context.Background(), m, Options{WASM: WASMOptions{All: true}})
+	wantSmallTable(t, `(count (map (fn [x] (* x 2)) (range 300000)))`, "300000")
+}
+
+// wantSmallTable runs src in WASM, which must produce want and leave the
+// handle table small.
+func wantSmallTable(t *testing.T, src, want string) {
+	t.Helper()
+	mc := newMachine(context.Background(), compileSource(t, src), Options{WASM: WASMOptions{All: true}})
 	defer mc.wasm.close()
 	v, err := mc.runMain()
-	if err != nil || v.String() != "300000" {
+	if err != nil || v.String() != want {
 		t.Fatalf("got %v, %v", v, err)
 	}
 	if size := mc.wasm.heap.Size(); size > 20_000 {
-		t.Errorf("the handle table has %d entries after 300000 callbacks", size)
+		t.Errorf("the handle table has %d entries at the end", size)
 	}
 }
 
