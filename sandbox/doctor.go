@@ -12,6 +12,7 @@ import (
 	"github.com/rtfs-go/rtfs/sandbox/audit"
 	"github.com/rtfs-go/rtfs/sandbox/landlock"
 	"github.com/rtfs-go/rtfs/sandbox/seccomp"
+	"github.com/rtfs-go/rtfs/sandbox/wasm"
 	"github.com/rtfs-go/rtfs/sandbox/worker"
 )
 
@@ -54,6 +55,9 @@ func Probe(ctx context.Context) []Mechanism {
 		}
 	}
 	ms = append(ms, Mechanism{Name: "eBPF raw tracepoints", OK: err == nil, Detail: detail(err == nil, load, err)})
+	took, err := wasm.Probe(ctx)
+	ms = append(ms, Mechanism{Name: "WebAssembly (wazero)", OK: err == nil,
+		Detail: detail(err == nil, fmt.Sprintf("runtime for sandboxed steps started in %s", took.Round(10*time.Microsecond)), err)})
 	start := time.Now()
 	err = probeWorker(ctx)
 	ms = append(ms, Mechanism{Name: "confined worker", OK: err == nil, Needed: true,

@@ -25,6 +25,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/tetratelabs/wazero"
 	"github.com/tetratelabs/wazero/api"
@@ -246,4 +247,14 @@ func (e *Engine) Reserve(size uint32) bool {
 	}
 	_, ok := e.memory.Grow((size-have+1<<16-1)>>16 + 16)
 	return ok
+}
+
+// Probe compiles and instantiates an empty module in a runtime configured
+// as New's, and says how long that took: what rtfsvm doctor shows.
+func Probe(ctx context.Context) (time.Duration, error) {
+	start := time.Now()
+	r := wazero.NewRuntimeWithConfig(ctx, wazero.NewRuntimeConfigCompiler().WithCoreFeatures(Features))
+	defer r.Close(ctx)
+	_, err := r.Instantiate(ctx, []byte("\x00asm\x01\x00\x00\x00"))
+	return time.Since(start), err
 }
