@@ -384,7 +384,13 @@ reload:
 				goto fail
 			}
 			if jump {
-				pc += jumpOffset(ins)
+				off := jumpOffset(ins)
+				if off < 0 { // a backward jump is an event, as JMP's
+					if err = m.tick(); err != nil {
+						goto fail
+					}
+				}
+				pc += off
 			}
 		}
 		continue

@@ -27,7 +27,7 @@ var fuzzPrograms = []string{
 
 // FuzzRun replaces one instruction of a compiled module with an arbitrary
 // word. Whatever passes verification must run to a value or an RTFS
-// error: never a crash, never a hang.
+// error, on the VM and in WASM: never a crash, never a hang.
 func FuzzRun(f *testing.F) {
 	var modules []*isa.Module
 	for _, src := range fuzzPrograms {
@@ -50,11 +50,13 @@ func FuzzRun(f *testing.F) {
 		if isa.Verify(m, stdlib.Has) != nil {
 			return
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-		defer cancel()
-		_, err := vm.Run(ctx, m, vm.Options{MaxDepth: 200, Stdout: &strings.Builder{}})
-		if e, ok := err.(*value.Error); err != nil && (!ok || strings.Contains(e.Message, "internal panic")) {
-			t.Fatalf("%v", err)
+		for _, wasm := range []bool{false, true} {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			_, err := vm.Run(ctx, m, vm.Options{MaxDepth: 200, Stdout: &strings.Builder{}, WASM: vm.WASMOptions{All: wasm}})
+			cancel()
+			if e, ok := err.(*value.Error); err != nil && (!ok || strings.Contains(e.Message, "internal panic")) {
+				t.Fatalf("wasm %t: %v", wasm, err)
+			}
 		}
 	})
 }

@@ -516,6 +516,7 @@ func (w *wasmRun) Raise(fnIndex, pc int, fp, mark uint32, site int) int32 {
 		}
 		e.AddFrame(m.functions[w.from].name, at)
 	}
+	unpositioned := e
 	if !e.Pos.IsValid() {
 		p := m.position(fn, pc)
 		if !p.IsValid() && site != 0 {
@@ -526,8 +527,8 @@ func (w *wasmRun) Raise(fnIndex, pc int, fp, mark uint32, site int) int32 {
 		}
 	}
 	catchable := e.Catchable()
-	if !catchable && m.limit == nil {
-		m.limit = e
+	if !catchable && (m.limit == nil || m.limit == unpositioned) {
+		m.limit = e // the run ends with it, positioned as it goes out
 	}
 	w.raisedAt = pc
 	for _, h := range fn.proto.Handlers {
