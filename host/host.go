@@ -167,11 +167,15 @@ func (rc *RuntimeContext) CheckCapabilityIn(step, id string) error {
 		if rc.Allowed[id] {
 			return nil
 		}
-		return value.Errorf(value.SecurityViolation,
+		err := value.Errorf(value.SecurityViolation,
 			"%s: operation call of capability %s is not allowed: runtime context controlled allows only [%s]", where, id, strings.Join(rc.allowedList(), ", "))
+		err.Hint = "allowed with --allow " + id
+		return err
 	}
-	return value.Errorf(value.SecurityViolation,
+	err := value.Errorf(value.SecurityViolation,
 		"%s: operation call of capability %s is not allowed: runtime context is pure", where, id)
+	err.Hint = "allowed with --context controlled --allow " + id
+	return err
 }
 
 func (rc *RuntimeContext) allowedList() []string {

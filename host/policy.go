@@ -102,6 +102,13 @@ func (c *CallContext) Violation(format string, args ...any) *value.Error {
 	return value.Errorf(value.SecurityViolation, "Security violation %s: %s", where, fmt.Sprintf(format, args...))
 }
 
+// netHint says which flag would allow the connection to host refused by
+// err.
+func netHint(err *value.Error, host string) *value.Error {
+	err.Hint = "allowed with --net-allow " + host
+	return err
+}
+
 // CheckHost returns a SecurityViolation unless the network policy in force
 // lets the call reach host (a URL's host name or IP literal, without port).
 //
@@ -134,7 +141,7 @@ func (c *CallContext) checkHost(verb, host, port string) error {
 		return nil
 	case NetworkAllowList:
 		if matchHost(p.Hosts, host) == "" {
-			return c.Violation("%s %s %s is not in the network allow-list [%s]", c.Capability, verb, host, strings.Join(p.Hosts, " "))
+			return netHint(c.Violation("%s %s %s is not in the network allow-list [%s]", c.Capability, verb, host, strings.Join(p.Hosts, " ")), host)
 		}
 		return nil
 	case NetworkDenyList:
@@ -143,7 +150,7 @@ func (c *CallContext) checkHost(verb, host, port string) error {
 		}
 		return nil
 	case NetworkDenied, "":
-		return c.Violation("%s %s %s is not allowed: network access is denied", c.Capability, verb, host)
+		return netHint(c.Violation("%s %s %s is not allowed: network access is denied", c.Capability, verb, host), host)
 	}
 	return c.Violation("%s %s %s is not allowed: unknown network policy mode %q", c.Capability, verb, host, p.Mode)
 }

@@ -213,3 +213,26 @@ func TestWASMCache(t *testing.T) {
 		}
 	}
 }
+
+// TestRefusalsHintTheFlags: a refused call says which flags would allow
+// it, whether the runtime context, the file system or the network policy
+// refused it (the last two in the confined worker).
+func TestRefusalsHintTheFlags(t *testing.T) {
+	dir := t.TempDir()
+	input := filepath.Join(dir, "in.txt")
+	read := `(step "read" (call :ccos.io.read-file {:path "` + input + `"}))`
+	for _, c := range []struct {
+		args []string
+		hint string
+	}{
+		{[]string{"--no-preflight", "-e", read}, "hint: allowed with --context controlled --allow ccos.io.read-file"},
+		{[]string{"--no-preflight", "--context", "controlled", "--allow", "ccos.io.read-file", "-e", read}, "hint: allowed with --fs-read " + dir},
+		{[]string{"--no-preflight", "--context", "full", "-e", `(call :ccos.network.http-fetch {:url "http://127.0.0.1:9/x"})`},
+			"hint: allowed with --net-allow 127.0.0.1:9"},
+	} {
+		got := runCLI(t, "", append([]string{"exec"}, c.args...)...)
+		if got.code != 1 || !strings.Contains(got.stderr, c.hint) {
+			t.Errorf("%q: exit %d, stderr %q lacks %q", c.args, got.code, got.stderr, c.hint)
+		}
+	}
+}

@@ -38,7 +38,7 @@ func resolvePath(c *host.CallContext, path string, write bool) (string, error) {
 		return path, nil
 	case host.FSReadOnly:
 		if write {
-			return "", c.Violation("%s of %s is not allowed: the file system policy is read-only", c.Capability, path)
+			return "", pathHint(c.Violation("%s of %s is not allowed: the file system policy is read-only", c.Capability, path), path, write)
 		}
 		dirs = slices.Concat(fsp.Read, fsp.Write)
 	case host.FSReadWrite:
@@ -47,7 +47,7 @@ func resolvePath(c *host.CallContext, path string, write bool) (string, error) {
 			dirs = slices.Concat(fsp.Read, fsp.Write)
 		}
 	case host.FSNone, "":
-		return "", c.Violation("%s of %s is not allowed: file system access is denied", c.Capability, path)
+		return "", pathHint(c.Violation("%s of %s is not allowed: file system access is denied", c.Capability, path), path, write)
 	default:
 		return "", c.Violation("%s of %s is not allowed: unknown file system policy mode %q", c.Capability, path, fsp.Mode)
 	}
@@ -71,7 +71,17 @@ func resolvePath(c *host.CallContext, path string, write bool) (string, error) {
 	if write {
 		which = "writable"
 	}
-	return "", c.Violation("%s of %s is outside the %s directories [%s]", c.Capability, shown, which, strings.Join(dirs, " "))
+	return "", pathHint(c.Violation("%s of %s is outside the %s directories [%s]", c.Capability, shown, which, strings.Join(dirs, " ")), path, write)
+}
+
+// pathHint says which flag would allow the access to path refused by err.
+func pathHint(err *value.Error, path string, write bool) *value.Error {
+	flag := "--fs-read"
+	if write {
+		flag = "--fs-write"
+	}
+	err.Hint = "allowed with " + flag + " " + filepath.Dir(path)
+	return err
 }
 
 // within reports whether path is dir or below it; both are clean and

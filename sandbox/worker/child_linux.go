@@ -133,7 +133,7 @@ func handle(registry *host.Registry, setup Setup, req Request) Response {
 	fail := func(err error) Response {
 		var verr *value.Error
 		if errors.As(err, &verr) {
-			return Response{Kind: string(verr.Kind), Message: verr.Message}
+			return Response{Kind: string(verr.Kind), Message: verr.Message, Hint: verr.Hint}
 		}
 		return Response{Kind: string(value.Generic), Message: err.Error()}
 	}

@@ -222,7 +222,7 @@ func (w *Worker) Call(ctx context.Context, id string, args []value.Value, resolv
 		return value.Nil, w.failure(id)
 	}
 	if resp.Kind != "" {
-		return value.Nil, &value.Error{Kind: value.ErrorKind(resp.Kind), Message: resp.Message}
+		return value.Nil, &value.Error{Kind: value.ErrorKind(resp.Kind), Message: resp.Message, Hint: resp.Hint}
 	}
 	if resp.Value == nil {
 		return value.Nil, value.Errorf(value.InternalError, "%s: the worker answered neither a value nor an error", id)

@@ -70,6 +70,7 @@ type Response struct {
 	Value   *Wire
 	Kind    string // the error's kind, "" for success
 	Message string
+	Hint    string // what would help, for the diagnostic
 }
 
 // ready is the worker's first frame: it is confined and serving.
