@@ -358,9 +358,11 @@ reload:
 			result = regs[ins.A()]
 			goto ret
 
-		// Patterns and types.
 		case isa.OpReturnType:
 			m.rememberReturnCheck(m.module.Types[ins.Bx()], fn, pc-1)
+
+		// Steps: a sandboxed one runs in WASM, and the parallel branches
+		// run on machines of their own.
 		case isa.OpParallel:
 			b, c := ins.B(), ins.C()
 			if result, err = m.parallel(regs[b : b+c]); err != nil {
@@ -378,6 +380,8 @@ reload:
 			}
 			fallthrough
 		default:
+			// Cells, patterns, checks, errors and the other step
+			// instructions (cold.go).
 			jump, e := m.cold(ins, fn, cl, regs[:])
 			if e != nil {
 				err = e
