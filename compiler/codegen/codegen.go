@@ -209,31 +209,21 @@ func (m *moduleGen) continueFrom(base *isa.Module) {
 	}
 }
 
-func (m *moduleGen) global(name string) int {
-	if i, ok := m.globals[name]; ok {
-		return i
-	}
-	m.globals[name] = len(m.mod.Globals)
-	m.mod.Globals = append(m.mod.Globals, name)
-	return len(m.mod.Globals) - 1
-}
+func (m *moduleGen) global(name string) int { return intern(m.globals, &m.mod.Globals, name, name) }
 
-func (m *moduleGen) builtin(name string) int {
-	if i, ok := m.builtins[name]; ok {
-		return i
-	}
-	m.builtins[name] = len(m.mod.Builtins)
-	m.mod.Builtins = append(m.mod.Builtins, name)
-	return len(m.mod.Builtins) - 1
-}
+func (m *moduleGen) builtin(name string) int { return intern(m.builtins, &m.mod.Builtins, name, name) }
 
-func (m *moduleGen) typeIndex(t *value.Type) int {
-	if i, ok := m.types[t]; ok {
+func (m *moduleGen) typeIndex(t *value.Type) int { return intern(m.types, &m.mod.Types, t, t) }
+
+// intern returns the index of the entry of key in table, appending v
+// there for a key it does not hold yet.
+func intern[K comparable, V any](index map[K]int, table *[]V, key K, v V) int {
+	if i, ok := index[key]; ok {
 		return i
 	}
-	m.types[t] = len(m.mod.Types)
-	m.mod.Types = append(m.mod.Types, t)
-	return len(m.mod.Types) - 1
+	index[key] = len(*table)
+	*table = append(*table, v)
+	return len(*table) - 1
 }
 
 // funcGen emits the code of one function.
@@ -305,15 +295,7 @@ func (g *funcGen) allocN(n int) int {
 func (g *funcGen) release(r int) { g.top = r }
 
 // constant returns the index of v in the constant pool.
-func (g *funcGen) constant(v value.Value) int {
-	key := keyOf(v)
-	if i, ok := g.consts[key]; ok {
-		return i
-	}
-	g.consts[key] = len(g.proto.Consts)
-	g.proto.Consts = append(g.proto.Consts, v)
-	return len(g.proto.Consts) - 1
-}
+func (g *funcGen) constant(v value.Value) int { return intern(g.consts, &g.proto.Consts, keyOf(v), v) }
 
 // constKey tells constants apart: strings and symbols by kind and text,
 // since equal texts may sit in different places, every other value by its
