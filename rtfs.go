@@ -326,6 +326,7 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 	if runErr == nil {
 		result, runErr = engine(ctx, engineOptions{host: h, context: rc, limits: opts.Limits, stdout: opts.stdout(), profiles: profiles,
 			wasmCache: opts.wasmCacheDir()})
+		hintFromSource(p.warnings, runErr)
 	}
 	if runErr != nil {
 		h.AbortPlan(ctx, runErr)
@@ -339,6 +340,22 @@ func (p *Program) Run(ctx context.Context, opts Options) (Value, error) {
 		return value.Nil, runErr
 	}
 	return result, nil
+}
+
+// hintFromSource gives an undefined symbol the hint the compiler warned of
+// it with (warnings), when the program was compiled from source here: the
+// compiler saw the locals in scope, which the VM's code no longer names.
+func hintFromSource(warnings []*Error, err error) {
+	var e *value.Error
+	if !errors.As(err, &e) || e.Kind != value.UndefinedSymbol {
+		return
+	}
+	for _, w := range warnings {
+		if w.Kind == e.Kind && w.Pos == e.Pos && w.Hint != "" {
+			e.Hint = w.Hint
+			return
+		}
+	}
 }
 
 // newPlanHost makes the host of a run (or session) with opts: its

@@ -141,15 +141,19 @@ func (s *Session) Eval(ctx context.Context, name string, src []byte) (Value, err
 // evalVM compiles prog as the continuation of the session's module and
 // runs it on the VM (or WASM) with the session's globals.
 func (s *Session) evalVM(ctx context.Context, prog *ast.Program, reach []isa.Reach, profiles []*StepProfile) (Value, error) {
-	m, err := codegen.CompileWith(prog, codegen.Options{Reach: reach, Base: s.vm.module})
+	var warnings []*Error
+	m, err := codegen.CompileWith(prog, codegen.Options{Reach: reach, Base: s.vm.module,
+		Warn: func(w *value.Error) { warnings = append(warnings, w) }})
 	if err != nil {
 		return value.Nil, err
 	}
 	s.vm.module = m
 	s.vm.profiles = append(s.vm.profiles, profiles...)
-	return vm.Run(ctx, m, vm.Options{Host: s.host, Context: s.rc, MaxDepth: s.opts.Limits.MaxDepth,
+	v, err := vm.Run(ctx, m, vm.Options{Host: s.host, Context: s.rc, MaxDepth: s.opts.Limits.MaxDepth,
 		MaxMemory: s.opts.Limits.MaxMemory, Stdout: s.opts.stdout(), Profiles: s.vm.profiles, Globals: &s.vm.globals,
 		WASM: vm.WASMOptions{All: s.engine == WASM, CacheDir: s.opts.wasmCacheDir()}})
+	hintFromSource(warnings, err)
+	return v, err
 }
 
 // Engine is what the session runs on.

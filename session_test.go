@@ -2,6 +2,7 @@ package rtfs_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -49,4 +50,39 @@ func sessionKeepsDefinitions(t *testing.T, engine rtfs.Engine) {
 	if out.String() != "49\n49\n" {
 		t.Errorf("printed %q", out.String())
 	}
+}
+
+// TestHintsOfLocalsOnEveryEngine: a misspelt local gets the same hint on
+// the interpreter and, from the compiler's analysis, on the VM and WASM,
+// in a run and in a session.
+func TestHintsOfLocalsOnEveryEngine(t *testing.T) {
+	src := []byte(`(defn f [item-count] (+ item-cuont 1)) (f 2)`)
+	const want = "did you mean `item-count`?"
+	for _, engine := range []rtfs.Engine{rtfs.Interp, rtfs.VM, rtfs.WASM} {
+		p, err := rtfs.Compile("f.rtfs", src)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = p.Run(context.Background(), rtfs.Options{Engine: engine})
+		var e *rtfs.Error
+		if !errors.As(err, &e) || e.Hint != want {
+			t.Errorf("%s run: %v (hint %q)", engine, err, hintOf(e))
+		}
+		s, err := rtfs.NewSession(rtfs.Options{Engine: engine})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Eval(context.Background(), "<input>", src)
+		s.Close()
+		if !errors.As(err, &e) || e.Hint != want {
+			t.Errorf("%s session: %v (hint %q)", engine, err, hintOf(e))
+		}
+	}
+}
+
+func hintOf(e *rtfs.Error) string {
+	if e == nil {
+		return ""
+	}
+	return e.Hint
 }
