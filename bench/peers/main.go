@@ -1,8 +1,8 @@
-// Command peers compares the RTFS VM with other embeddable languages on
-// the programs of bench/programs, each written idiomatically in every
-// language (scripts/): gopher-lua (Lua 5.1), starlark-go, goja (JavaScript)
-// and Tengo, all pure Go, and, when their binaries are installed, the C
-// Lua 5.4 and LuaJIT as subprocesses. Every engine runs a script compiled
+// Command peers compares the RTFS VM with RTFS compiled to WebAssembly and
+// with other embeddable languages on the programs of bench/programs, each
+// written idiomatically in every language (scripts/): gopher-lua (Lua
+// 5.1), starlark-go, goja (JavaScript) and Tengo, all pure Go, and, when
+// their binaries are installed, the C Lua 5.4 and LuaJIT as subprocesses. Every engine runs a script compiled
 // once, in a fresh interpreter state per run, and every run's value is
 // checked against the RTFS program's expected value.
 //
@@ -63,12 +63,18 @@ type peer struct {
 	ext     string // the extension of its scripts
 	pureGo  bool   // the targets compare RTFS with the fastest of these
 	prepare func(file string, src []byte, n int) (func() (string, error), error)
+	// engine, for RTFS on another of its engines, runs the RTFS program
+	// itself rather than a script.
+	engine *bench.Engine
 }
+
+// wasmPeer is RTFS compiled to WebAssembly (bench.WASM), beside the VM.
+var wasmPeer = peer{name: "rtfs wasm", engine: &bench.WASM}
 
 // peers are the engines of the table, those that are not installed left
 // out.
 func peers() []peer {
-	out := []peer{luaPeer, starlarkPeer, gojaPeer, tengoPeer}
+	out := []peer{wasmPeer, luaPeer, starlarkPeer, gojaPeer, tengoPeer}
 	for _, binary := range []string{"lua5.4", "luajit"} {
 		if p, ok := luaProcess(binary); ok {
 			out = append(out, p)
@@ -182,6 +188,15 @@ func prepare(program bench.Program, w workload, engines []peer) ([]func() error,
 	runs := []func() error{rtfs}
 	var columns []int
 	for j, p := range engines {
+		if p.engine != nil {
+			run, err := program.Prepare(*p.engine)
+			if err != nil {
+				return nil, nil, err
+			}
+			columns = append(columns, j)
+			runs = append(runs, run)
+			continue
+		}
 		file := "scripts/" + w.script + p.ext
 		src, err := scripts.ReadFile(file)
 		if errors.Is(err, fs.ErrNotExist) {
