@@ -227,8 +227,11 @@ type fgen struct {
 	leaders []int      // the first pc of each basic block, ascending
 	blockOf []int      // the block each leader pc starts, -1 for other pcs
 	exits   map[int]bool
-	cur     int // the block being emitted
-	nest    int // structured blocks opened inside the current instruction
+	// unassigned are the registers a path may read before writing them
+	// (unassignedReads), nil for all of them.
+	unassigned []bool
+	cur        int // the block being emitted
+	nest       int // structured blocks opened inside the current instruction
 }
 
 // function returns the body of the prototype's function.
@@ -256,6 +259,7 @@ func (g *fgen) function() ([]byte, error) {
 	if err := g.findBlocks(); err != nil {
 		return nil, err
 	}
+	g.unassigned = g.unassignedReads()
 	g.prologue()
 	n := len(g.leaders)
 	g.c.byte(opLoop, tEmpty)

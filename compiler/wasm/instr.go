@@ -609,13 +609,22 @@ func (g *fgen) selfTailCall(a, n int, site int32) {
 	g.close()
 }
 
-// clearRegs makes the registers from first on nil. A slot is nil when its
-// tag is: clearing the tags is enough, one store each, which beats
-// memory.fill (a call out of the compiled code) for the few registers of
-// most functions.
+// clearRegs makes the registers from first on nil, those that may be read
+// before they are written (unassignedReads) when the function is small
+// enough to know. A slot is nil when its tag is: clearing the tags is
+// enough, one store each, which beats memory.fill (a call out of the
+// compiled code) for the few registers of most functions.
 func (g *fgen) clearRegs(first int) {
 	c := &g.c
 	n := g.proto.NumRegs - first
+	if g.unassigned != nil {
+		for r := first; r < g.proto.NumRegs; r++ {
+			if g.unassigned[r] {
+				g.set64(r, 0, g.constant(TagNil))
+			}
+		}
+		return
+	}
 	if n > inlineSlots {
 		c.localGet(localFP)
 		c.i32Const(int32(first * SlotSize))
