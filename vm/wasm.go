@@ -189,7 +189,7 @@ func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *val
 	binary32(mem, cw.AddrExitPC, uint32(end))
 	w.syncChecks(mem)
 	w.eng.SetDepth(m.depth) // the step's calls nest in the VM's
-	status, err := w.enter(fn.index, fp, closure, 0, begin, false)
+	status, _, err := w.enter(fn.index, fp, closure, 0, begin, false)
 	w.exitFP, w.region = outerFP, outerRegion
 	mem = w.eng.Memory()
 	binary32(mem, cw.AddrExitFP, outerFP)
@@ -247,40 +247,38 @@ func (w *wasmRun) apply(callee value.Value, cl *Closure, args []value.Value, cou
 	}
 	w.eng.SetDepth(depth)
 	w.syncChecks(mem)
-	_, err := w.enter(cl.fn.index, fp, closure, len(args), 0, true)
+	_, v, err := w.enter(cl.fn.index, fp, closure, len(args), 0, true)
 	if counted {
 		w.eng.SetDepth(depth - 1)
 	}
-	if err != nil {
-		return value.Nil, err
-	}
-	return w.heap.Load(w.eng.Memory(), slot), nil
+	return v, err
 }
 
-// enter runs the call export and turns what comes back into an error.
-func (w *wasmRun) enter(fn int, fp uint32, closure uint64, nargs, pc int, returns bool) (uint32, *value.Error) {
+// enter runs the call export and returns its status and the value it
+// returned, turning an error status into the error.
+func (w *wasmRun) enter(fn int, fp uint32, closure uint64, nargs, pc int, returns bool) (uint32, value.Value, *value.Error) {
 	saved := w.top
 	w.active++
-	status, err := w.eng.Call(w.ctx, fn, fp, closure, nargs, pc, uint32(len(w.m.returnChecks)))
+	status, tag, payload, err := w.eng.Call(w.ctx, fn, fp, closure, nargs, pc, uint32(len(w.m.returnChecks)))
 	w.active--
 	w.top = saved
 	switch {
 	case err != nil:
 		if w.ctx.Err() != nil {
-			return status, rt.TimeoutError(context.Cause(w.ctx))
+			return status, value.Nil, rt.TimeoutError(context.Cause(w.ctx))
 		}
-		return status, value.Errorf(value.InternalError, "wasm: %v", err)
+		return status, value.Nil, value.Errorf(value.InternalError, "wasm: %v", err)
 	case status == cw.StatusError:
 		e := w.err
 		w.err, w.from = nil, -1
 		if e == nil {
 			e = internalError("wasm: an error status without an error")
 		}
-		return status, e
+		return status, value.Nil, e
 	case returns && status != cw.StatusOK:
-		return status, internalError("wasm call returned %d", status)
+		return status, value.Nil, internalError("wasm call returned %d", status)
 	}
-	return status, nil
+	return status, w.heap.Value(tag, payload), nil
 }
 
 // reserve grows linear memory to hold end bytes and a frame's margin.

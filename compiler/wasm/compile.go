@@ -38,12 +38,12 @@ const (
 
 // Type indices.
 const (
-	typeProto      = iota // (fp i32, closure i64, nargs i32, pc i32, mark i32, site i32) i32
+	typeProto      = iota // (fp i32, closure i64, nargs i32, pc i32, mark i32, site i32) (status i32, tag i64, payload i64)
 	typeOp                // (fn i32, pc i32, fp i32, closure i64) i32
 	typeRaise             // (fn, pc, fp, mark, site i32) i32
 	typeThree             // (i32, i32, i32) i32: enter, remember, ret
 	typePoll              // (i32) i32
-	typeCallExport        // (fn i32, fp i32, closure i64, nargs, pc, mark i32) i32
+	typeCallExport        // (fn i32, fp i32, closure i64, nargs, pc, mark i32) (i32, i64, i64)
 	typeEnter             // (fn, fp, nargs, site i32) i32
 	typeUpval             // (closure i64, index, fn, fp, a i32) i32
 )
@@ -64,9 +64,10 @@ const (
 	localSite    = 5 // the tail call that entered the frame (Module.Sites), 0 for a call
 	localStatus  = 6
 	localX       = 7 // i64
+	localY       = 8 // i64
 	// localRegs is the first of the locals that cache the registers, a
 	// tag and a payload each (see "The register cache").
-	localRegs = 8
+	localRegs = 9
 )
 
 // maxCachedRegs is the most registers a function caches in locals.
@@ -110,19 +111,19 @@ func assemble(bodies [][]byte, minPages, maxPages uint32) []byte {
 		mod.byte(id)
 		mod.vec(s)
 	}
-	signature := func(s *code, params []byte, result byte) {
+	signature := func(s *code, params []byte, results ...byte) {
 		s.byte(tFunc)
 		s.vec(params)
-		s.byte(1, result)
+		s.vec(results)
 	}
 	section(1, func(s *code) { // types
 		s.u32(8)
-		signature(s, []byte{tI32, tI64, tI32, tI32, tI32, tI32}, tI32)
+		signature(s, []byte{tI32, tI64, tI32, tI32, tI32, tI32}, tI32, tI64, tI64)
 		signature(s, []byte{tI32, tI32, tI32, tI64}, tI32)
 		signature(s, []byte{tI32, tI32, tI32, tI32, tI32}, tI32)
 		signature(s, []byte{tI32, tI32, tI32}, tI32)
 		signature(s, []byte{tI32}, tI32)
-		signature(s, []byte{tI32, tI32, tI64, tI32, tI32, tI32}, tI32)
+		signature(s, []byte{tI32, tI32, tI64, tI32, tI32, tI32}, tI32, tI64, tI64)
 		signature(s, []byte{tI32, tI32, tI32, tI32}, tI32)
 		signature(s, []byte{tI64, tI32, tI32, tI32, tI32}, tI32)
 	})
@@ -240,7 +241,7 @@ func (g *fgen) function() ([]byte, error) {
 	if p.NumRegs*SlotSize > 1<<30 {
 		return nil, fmt.Errorf("%d registers do not fit a frame", p.NumRegs)
 	}
-	i64s := 1
+	i64s := 2
 	if p.NumRegs <= maxCachedRegs && p.DelegateTarget == "" {
 		g.cache = make([]regState, p.NumRegs)
 		i64s += 2 * p.NumRegs
@@ -314,7 +315,7 @@ func (g *fgen) function() ([]byte, error) {
 	g.c.byte(opI32LtS)
 	g.c.byte(opIf, tEmpty)
 	g.c.i32Const(StatusError)
-	g.c.byte(opReturn)
+	g.returnStatus()
 	g.c.byte(opEnd)
 	g.c.byte(opBr)
 	g.c.u32(0)
@@ -438,7 +439,7 @@ func (g *fgen) prologue() {
 	c.byte(opIf, tEmpty)
 	c.i32Const(PollStackOverflow)
 	c.call(fnPoll)
-	c.byte(opReturn)
+	g.returnStatus()
 	c.byte(opEnd)
 	c.byte(opEnd)
 
@@ -470,7 +471,7 @@ func (g *fgen) enterCall() {
 	c.u32(localStatus)
 	c.byte(opIf, tEmpty)
 	c.localGet(localStatus)
-	c.byte(opReturn)
+	g.returnStatus()
 	c.byte(opEnd)
 }
 
@@ -489,8 +490,15 @@ func (g *fgen) stepExit(pc int) {
 	c.byte(opI32And)
 	c.byte(opIf, tEmpty)
 	c.i32Const(StatusExit)
-	c.byte(opReturn)
+	g.returnStatus()
 	c.byte(opEnd)
+}
+
+// returnStatus returns the status on the stack, with no value.
+func (g *fgen) returnStatus() {
+	g.c.i64Const(0)
+	g.c.i64Const(0)
+	g.c.byte(opReturn)
 }
 
 // Branches. The depths count the structured blocks opened inside the

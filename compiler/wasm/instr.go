@@ -336,8 +336,7 @@ func (g *fgen) instr(pc int, in isa.Instr) error {
 	case isa.OpTailCall:
 		g.tailCall(pc, a, in.B())
 	case isa.OpReturn:
-		g.store(g.resultSlot, 0, a)
-		g.ret()
+		g.ret(func() { g.tag(a) }, func() { g.payload(a) })
 	case isa.OpReturnType:
 		g.flush()
 		c.i32Const(int32(g.fn))
@@ -437,26 +436,44 @@ func (g *fgen) slowOrBranch(pc int) {
 	}
 }
 
-// ret returns from the frame, whose result is in its callee slot, after
-// its return checks (RETURNTYPE), which the host applies.
-func (g *fgen) ret() {
+// ret returns from the frame the result whose tag and payload the two
+// functions push, after the frame's return checks (RETURNTYPE), which the
+// host applies to the result in the callee slot.
+func (g *fgen) ret(tag, payload func()) {
 	c := &g.c
 	c.i32Const(0)
 	c.i32Load(AddrChecks)
 	c.localGet(localMark)
 	c.byte(opI32GtU)
 	g.open(opIf)
+	g.resultSlot()
+	tag()
+	c.i64Store(0)
+	g.resultSlot()
+	payload()
+	c.i64Store(8)
 	c.i32Const(int32(g.fn))
 	c.localGet(localFP)
 	c.localGet(localMark)
 	c.call(fnRet)
 	g.open(opIf)
 	c.i32Const(StatusError)
-	c.byte(opReturn)
+	g.returnStatus()
 	g.close()
 	g.close()
 	c.i32Const(StatusOK)
+	tag()
+	payload()
 	c.byte(opReturn)
+}
+
+// resultFromSlot pushes the callee slot's tag or payload, where the host
+// left a result.
+func (g *fgen) resultFromSlot(offset uint32) func() {
+	return func() {
+		g.resultSlot()
+		g.c.i64Load(offset)
+	}
 }
 
 // call is CALL A B: a closure that runs in WASM is called directly, at
@@ -470,6 +487,9 @@ func (g *fgen) call(pc, a, n int) {
 	g.open(opIf)
 	g.slow(pc)
 	g.failIf(pc)
+	if g.cache != nil {
+		g.load(a) // the host wrote it
+	}
 	c.byte(opElse)
 	c.globalGet(globalDepth)
 	c.i32Const(0)
@@ -502,6 +522,8 @@ func (g *fgen) call(pc, a, n int) {
 	c.byte(opCallIndirect)
 	c.u32(typeProto)
 	c.u32(0)
+	c.localSet(localY)
+	c.localSet(localX)
 	c.localSet(localStatus)
 	c.globalGet(globalDepth)
 	c.i32Const(1)
@@ -509,9 +531,12 @@ func (g *fgen) call(pc, a, n int) {
 	c.globalSet(globalDepth)
 	c.localGet(localStatus)
 	g.failIf(pc)
+	g.set(a, func() { c.localGet(localX) }, func() { c.localGet(localY) })
 	g.close()
-	// The result is in R[A]; the callee's frame began at R[A+1].
-	g.forget(a)
+	// The result is R[A]'s on both paths; the callee's frame began at
+	// R[A+1].
+	g.wrote(a)
+	g.forget(a + 1)
 }
 
 // tailCall is TAILCALL A B: the arguments move down over the frame's
@@ -529,7 +554,7 @@ func (g *fgen) tailCall(pc, a, n int) {
 	g.flush()
 	g.slow(pc)
 	g.failIf(pc)
-	g.ret()
+	g.ret(g.resultFromSlot(0), g.resultFromSlot(8))
 	g.close()
 	g.tick(pc)
 	site := g.site(pc)
@@ -584,7 +609,7 @@ func (g *fgen) moveArgs(a, n int) {
 	}
 }
 
-// selfTailCall is the tail call of a function by itself with its own
+// selfTailCall is the tail call of a closure by itself with its own
 // arity, as the VM runs it: a loop in the same frame, from pc 0 with the
 // registers past the arguments cleared. The callee slot keeps the frame's
 // closure.
@@ -593,10 +618,10 @@ func (g *fgen) selfTailCall(a, n int, site int32) {
 	if n != g.proto.NumParams {
 		return
 	}
+	// The same closure, not only the same function: another closure of it
+	// has upvalues of its own.
 	g.payload(a)
-	c.i64Const(32)
-	c.byte(opI64ShrU)
-	c.i64Const(int64(g.fn))
+	c.localGet(localClosure)
 	c.byte(opI64Eq)
 	g.open(opIf)
 	g.moveArgs(a, n)

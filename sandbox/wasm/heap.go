@@ -117,8 +117,12 @@ func (h *Heap) Store(mem []byte, addr uint32, v value.Value, fn int) uint64 {
 
 // Load reads the slot at addr.
 func (h *Heap) Load(mem []byte, addr uint32) value.Value {
-	payload := binary.LittleEndian.Uint64(mem[addr+8:])
-	switch binary.LittleEndian.Uint64(mem[addr:]) {
+	return h.Value(binary.LittleEndian.Uint64(mem[addr:]), binary.LittleEndian.Uint64(mem[addr+8:]))
+}
+
+// Value is the value of a slot's tag and payload.
+func (h *Heap) Value(tag, payload uint64) value.Value {
+	switch tag {
 	case cw.TagBool:
 		return value.Bool(payload != 0)
 	case cw.TagInt:

@@ -203,9 +203,10 @@ func CheckImports(m wazero.CompiledModule) error {
 	return nil
 }
 
-// Call runs the module's call export (compiler/wasm.ExportCall). The error
-// is wazero's: the instance closed (the context ended) or trapped.
-func (e *Engine) Call(ctx context.Context, fn int, fp uint32, closure uint64, nargs, pc int, mark uint32) (uint32, error) {
+// Call runs the module's call export (compiler/wasm.ExportCall) and
+// returns its status and the slot of its result. The error is wazero's:
+// the instance closed (the context ended) or trapped.
+func (e *Engine) Call(ctx context.Context, fn int, fp uint32, closure uint64, nargs, pc int, mark uint32) (status uint32, tag, payload uint64, err error) {
 	// Calls nest (a host function calling back): a wazero Function keeps
 	// the state of its call, so each level has one of its own.
 	if e.calls == len(e.levels) {
@@ -217,9 +218,9 @@ func (e *Engine) Call(ctx context.Context, fn int, fp uint32, closure uint64, na
 	s := l.stack
 	s[0], s[1], s[2], s[3], s[4], s[5] = uint64(fn), uint64(fp), closure, uint64(nargs), uint64(pc), uint64(mark)
 	if err := l.call.CallWithStack(ctx, s); err != nil {
-		return 0, err
+		return 0, 0, 0, err
 	}
-	return uint32(s[0]), nil
+	return uint32(s[0]), s[1], s[2], nil
 }
 
 // Memory is linear memory as it is now; it moves when memory grows, so a
