@@ -96,12 +96,10 @@ reload:
 		case isa.OpClosure:
 			regs[ins.A()] = m.newClosure(ins.Bx(), regs[:], cl)
 		case isa.OpAppend:
-			acc := regs[ins.A()]
-			if !acc.IsSeq() {
-				err = internalError("APPEND to a %s", acc.TypeName())
+			if result, err = appendTo(regs[ins.A()], regs[ins.B()]); err != nil {
 				goto fail
 			}
-			regs[ins.A()] = value.Conj(acc, regs[ins.B()])
+			regs[ins.A()] = result
 
 		// Arithmetic: integers (wrapping, ⚠ A25) and floats inline, the
 		// rest through the builtin.
@@ -250,17 +248,12 @@ reload:
 				pc += off
 			}
 		case isa.OpIter:
-			a := ins.A()
-			seq, index := regs[a], regs[a+1]
-			if !seq.IsSeq() || index.Kind() != value.KInt {
-				err = internalError("ITER over a %s with a %s index", seq.TypeName(), index.TypeName())
+			done, e := iterate(regs[:], ins.A())
+			if e != nil {
+				err = e
 				goto fail
 			}
-			items := seq.AsVector()
-			if i := index.AsInt(); i >= 0 && i < int64(items.Len()) {
-				regs[a+2] = items.Nth(int(i))
-				regs[a+1] = value.Int(i + 1)
-			} else {
+			if done {
 				pc += ins.SBx()
 			}
 
@@ -516,6 +509,30 @@ func lookup(op isa.Op, coll, key value.Value) (value.Value, bool) {
 		return value.Nil, op == isa.OpGet
 	}
 	return value.Nil, false
+}
+
+// iterate is ITER on the registers from a: the next item of the sequence
+// R[a] into R[a+2] and the index R[a+1] on, or done past its end.
+func iterate(regs []value.Value, a int) (done bool, err *value.Error) {
+	seq, index := regs[a], regs[a+1]
+	if !seq.IsSeq() || index.Kind() != value.KInt {
+		return false, internalError("ITER over a %s with a %s index", seq.TypeName(), index.TypeName())
+	}
+	items := seq.AsVector()
+	i := index.AsInt()
+	if i < 0 || i >= int64(items.Len()) {
+		return true, nil
+	}
+	regs[a+2], regs[a+1] = items.Nth(int(i)), value.Int(i+1)
+	return false, nil
+}
+
+// appendTo is APPEND: the vector being built acc with v added.
+func appendTo(acc, v value.Value) (value.Value, *value.Error) {
+	if !acc.IsSeq() {
+		return value.Nil, internalError("APPEND to a %s", acc.TypeName())
+	}
+	return value.Conj(acc, v), nil
 }
 
 // isKind says whether v is an error of the kind named name.

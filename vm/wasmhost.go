@@ -85,17 +85,7 @@ func (w *wasmRun) exec(ins isa.Instr, fn *function, cl *Closure, regs []value.Va
 	case isa.OpTestX:
 		return !rt.StepTruthy(regs[a]), nil
 	case isa.OpIter:
-		seq, index := regs[a], regs[a+1]
-		if !seq.IsSeq() || index.Kind() != value.KInt {
-			return false, internalError("ITER over a %s with a %s index", seq.TypeName(), index.TypeName())
-		}
-		items := seq.AsVector()
-		i := index.AsInt()
-		if i < 0 || i >= int64(items.Len()) {
-			return true, nil
-		}
-		regs[a+2], regs[a+1] = items.Nth(int(i)), value.Int(i+1)
-		return false, nil
+		return iterate(regs, a)
 	case isa.OpGetGlobal:
 		result, err = m.global(ins.Bx())
 	case isa.OpDefGlobal:
@@ -109,11 +99,7 @@ func (w *wasmRun) exec(ins isa.Instr, fn *function, cl *Closure, regs []value.Va
 	case isa.OpClosure:
 		result = m.newClosure(ins.Bx(), regs, cl)
 	case isa.OpAppend:
-		acc := regs[a]
-		if !acc.IsSeq() {
-			return false, internalError("APPEND to a %s", acc.TypeName())
-		}
-		result = value.Conj(acc, regs[ins.B()])
+		result, err = appendTo(regs[a], regs[ins.B()])
 	case isa.OpCall, isa.OpTailCall:
 		n := ins.B()
 		if result, err = m.callOther(regs[a], regs[a+1:a+1+n]); err == nil && op == isa.OpTailCall {

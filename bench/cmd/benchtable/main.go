@@ -225,18 +225,20 @@ func compileTable(out *tabwriter.Writer, budget time.Duration, lines int) error 
 	return out.Flush()
 }
 
+// met prints whether a target is met.
+func met(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "missed"
+}
+
 // wasmTable prints what running steps in WebAssembly costs, against its
 // targets.
 func wasmTable(out *tabwriter.Writer) error {
 	c, err := bench.MeasureWASM("testdata/plans/gather-report.rtfs", 11)
 	if err != nil {
 		return fmt.Errorf("wasm: %w", err)
-	}
-	met := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "missed"
 	}
 	fmt.Fprintf(out, "\nWebAssembly (medians; the gather plan's module, %d bytes):\n", c.ModuleBytes)
 	fmt.Fprintln(out, "measure\ttime\ttarget")
@@ -254,12 +256,6 @@ func sandboxTable(out *tabwriter.Writer) error {
 	c, err := bench.MeasureSandbox("testdata/plans/gather-report.rtfs", 21)
 	if err != nil {
 		return fmt.Errorf("sandbox: %w", err)
-	}
-	met := func(ok bool) string {
-		if ok {
-			return "met"
-		}
-		return "missed"
 	}
 	fmt.Fprintln(out, "\nConfinement (medians):")
 	fmt.Fprintln(out, "measure\ttime\ttarget")
