@@ -63,10 +63,13 @@ type wasmRun struct {
 	// inherited: a concurrent branch forked while its parent ran in WASM,
 	// which runs there too.
 	inherited bool
+	// stepEnds are the step regions of the functions that handed steps
+	// over (compiler/wasm.StepRegions), by function index.
+	stepEnds map[int]map[int]int
 }
 
 func newWASMRun(ctx context.Context, m *machine, opts WASMOptions) *wasmRun {
-	return &wasmRun{m: m, opts: opts, ctx: ctx, from: -1}
+	return &wasmRun{m: m, opts: opts, ctx: ctx, from: -1, stepEnds: map[int]map[int]int{}}
 }
 
 // start instantiates the module, once: its constants pinned in the table
@@ -162,7 +165,12 @@ func (w *wasmRun) takesStep(index int) bool {
 // and come back. It returns the pc to go on from, or the error raised and
 // the pc it was raised at.
 func (w *wasmRun) runStep(fn *function, cl *Closure, base, begin int) (int, *value.Error) {
-	end, ok := cw.StepRegions(fn.proto)[begin]
+	ends, ok := w.stepEnds[fn.index]
+	if !ok {
+		ends = cw.StepRegions(fn.proto)
+		w.stepEnds[fn.index] = ends
+	}
+	end, ok := ends[begin]
 	if !ok {
 		return begin, internalError("step at pc %d has no region", begin)
 	}
